@@ -1,0 +1,176 @@
+//! Bit I/O of LZ77+Huffman ([MS-XCA] §2.1.4, §2.2.4): little-endian 16-bit
+//! words read MSB first, with raw length bytes interleaved between them.
+//!
+//! Where a raw byte sits is decided by when words are loaded, so the reader
+//! follows the specification's register model exactly: it starts with two
+//! words and loads the next one the moment fewer than 16 bits remain (an
+//! eager refill, which fails on a missing word even if its bits would never
+//! be used, just as Windows does). The writer mirrors it with a reserved
+//! next word, so raw bytes land where that reader looks for them.
+
+use crate::error::{truncated, Result};
+use crate::Format;
+
+const FORMAT: Format = Format::XpressHuff;
+
+/// Reads the bitstream of one LZ77+Huffman block.
+pub(crate) struct BitReader<'a> {
+    input: &'a [u8],
+    /// Next byte of the input to load: words and raw bytes alike.
+    pos: usize,
+    /// Valid bits, MSB-aligned at bit 63.
+    reg: u64,
+    /// Number of valid bits: 16..=32.
+    valid: u32,
+}
+
+impl<'a> BitReader<'a> {
+    /// Primes the register with the two words at `at`. The caller has
+    /// checked that they exist.
+    #[inline]
+    pub(crate) fn new(input: &'a [u8], at: usize) -> Self {
+        let w0 = u64::from(u16::from_le_bytes([input[at], input[at + 1]]));
+        let w1 = u64::from(u16::from_le_bytes([input[at + 2], input[at + 3]]));
+        BitReader { input, pos: at + 4, reg: w0 << 48 | w1 << 32, valid: 32 }
+    }
+
+    /// The next 15 bits, MSB first, without consuming them.
+    #[inline(always)]
+    pub(crate) fn peek15(&self) -> u32 {
+        (self.reg >> 49) as u32
+    }
+
+    /// Consumes `n <= 15` bits and refills if fewer than 16 remain.
+    #[inline(always)]
+    pub(crate) fn consume(&mut self, n: u32) -> Result<()> {
+        self.reg <<= n;
+        self.valid -= n;
+        if self.valid < 16 {
+            self.refill()?;
+        }
+        Ok(())
+    }
+
+    /// Reads `n <= 15` bits as a number (MSB first).
+    #[inline(always)]
+    pub(crate) fn read_bits(&mut self, n: u32) -> Result<u32> {
+        let value = (self.reg >> 32 >> (32 - n)) as u32;
+        self.consume(n)?;
+        Ok(value)
+    }
+
+    #[inline(always)]
+    fn refill(&mut self) -> Result<()> {
+        let Some(word) = self.input.get(self.pos..self.pos + 2) else {
+            return Err(truncated(FORMAT, self.pos, self.pos + 2 - self.input.len(), self.input.len()));
+        };
+        let word = u64::from(u16::from_le_bytes([word[0], word[1]]));
+        self.reg |= word << (48 - self.valid);
+        self.valid += 16;
+        self.pos += 2;
+        Ok(())
+    }
+
+    /// Reads one raw byte at the byte cursor (an extra length byte).
+    #[inline]
+    pub(crate) fn read_byte(&mut self) -> Result<u8> {
+        let Some(&byte) = self.input.get(self.pos) else {
+            return Err(truncated(FORMAT, self.pos, 1, self.input.len()));
+        };
+        self.pos += 1;
+        Ok(byte)
+    }
+
+    /// Reads a raw little-endian u16 at the byte cursor.
+    #[inline]
+    pub(crate) fn read_u16(&mut self) -> Result<u16> {
+        let Some(b) = self.input.get(self.pos..self.pos + 2) else {
+            return Err(truncated(FORMAT, self.pos, self.pos + 2 - self.input.len(), self.input.len()));
+        };
+        self.pos += 2;
+        Ok(u16::from_le_bytes([b[0], b[1]]))
+    }
+
+    /// Reads a raw little-endian u32 at the byte cursor.
+    #[inline]
+    pub(crate) fn read_u32(&mut self) -> Result<u32> {
+        let Some(b) = self.input.get(self.pos..self.pos + 4) else {
+            return Err(truncated(FORMAT, self.pos, self.pos + 4 - self.input.len(), self.input.len()));
+        };
+        self.pos += 4;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    /// The byte cursor: where the next raw byte or word would be read.
+    #[inline]
+    pub(crate) fn position(&self) -> usize {
+        self.pos
+    }
+}
+
+/// Writes the bitstream of one LZ77+Huffman block into a buffer whose exact
+/// size the caller has computed beforehand (so every write fits).
+pub(crate) struct BitWriter<'a> {
+    out: &'a mut [u8],
+    /// Where the word being filled goes.
+    w1: usize,
+    /// The reserved next word.
+    w2: usize,
+    /// Next free byte, for raw bytes and further words.
+    raw: usize,
+    /// Bits of the word being filled, right-aligned.
+    acc: u32,
+    /// Number of bits in `acc`: 0..=16. A full word stays pending until a
+    /// later write overflows it, as in Windows' encoder.
+    filled: u32,
+}
+
+impl<'a> BitWriter<'a> {
+    /// Starts a bitstream at `at` (just after the block's table).
+    pub(crate) fn new(out: &'a mut [u8], at: usize) -> Self {
+        BitWriter { out, w1: at, w2: at + 2, raw: at + 4, acc: 0, filled: 0 }
+    }
+
+    /// Appends the low `n <= 16` bits of `value`, MSB first.
+    #[inline(always)]
+    pub(crate) fn write_bits(&mut self, value: u32, n: u32) {
+        debug_assert!(n <= 16 && u64::from(value) < 1u64 << n);
+        if self.filled + n > 16 {
+            let spill = self.filled + n - 16;
+            let word = (self.acc << (n - spill)) | (value >> spill);
+            self.out[self.w1..self.w1 + 2].copy_from_slice(&(word as u16).to_le_bytes());
+            self.w1 = self.w2;
+            self.w2 = self.raw;
+            self.raw += 2;
+            self.acc = value & ((1 << spill) - 1);
+            self.filled = spill;
+        } else {
+            self.acc = (self.acc << n) | value;
+            self.filled += n;
+        }
+    }
+
+    /// Writes a raw byte at the raw position.
+    #[inline]
+    pub(crate) fn write_raw(&mut self, bytes: &[u8]) {
+        self.out[self.raw..self.raw + bytes.len()].copy_from_slice(bytes);
+        self.raw += bytes.len();
+    }
+
+    /// Flushes the pending word and the reserved zero word; returns the
+    /// position just past the block.
+    pub(crate) fn finish(self) -> usize {
+        let word = (self.acc << (16 - self.filled)) as u16;
+        self.out[self.w1..self.w1 + 2].copy_from_slice(&word.to_le_bytes());
+        self.out[self.w2..self.w2 + 2].copy_from_slice(&[0, 0]);
+        self.raw
+    }
+}
+
+/// The size of a block's bitstream and raw bytes (without the 256-byte
+/// table) for `bits` bits of codes and `raw_bytes` extra length bytes, as
+/// [`BitWriter`] lays them out.
+pub(crate) fn bitstream_size(bits: u64, raw_bytes: u64) -> u64 {
+    // Words that were overflowed and stored, plus the pending and reserved ones.
+    2 * (bits.saturating_sub(1) / 16 + 2) + raw_bytes
+}

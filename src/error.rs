@@ -1,0 +1,166 @@
+//! The one error type of the crate.
+
+use crate::Format;
+
+/// What went wrong, coarsely: the four outcomes a caller usually branches on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// The compressed data is invalid.
+    BadData,
+    /// The compressed data ends before the stream does.
+    Truncated,
+    /// The caller's output buffer is too small for the result.
+    OutputTooSmall,
+    /// A size is beyond what the format, container or a configured limit allows.
+    LimitExceeded,
+}
+
+/// Why a Huffman code-length table of an LZ77+Huffman block was rejected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TableProblem {
+    /// No symbol has a code.
+    Empty,
+    /// The code lengths describe more codes than fit (Kraft sum above 1).
+    Oversubscribed,
+    /// The code lengths leave bit patterns without a symbol (Kraft sum below 1).
+    Incomplete,
+}
+
+impl core::fmt::Display for TableProblem {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            TableProblem::Empty => "no symbol has a code",
+            TableProblem::Oversubscribed => "code lengths are over-subscribed",
+            TableProblem::Incomplete => "code lengths are incomplete",
+        })
+    }
+}
+
+/// Every failure of the library. Offsets are byte offsets into the
+/// compressed input (or into the container) where the problem was found.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The input ends where the stream needs `needed` more bytes.
+    #[error("{format}: truncated input (needs {needed} more byte(s) at offset {offset:#x}, input is {input_len} bytes)")]
+    Truncated {
+        /// The stream format.
+        format: Format,
+        /// Where the missing bytes should have been.
+        offset: usize,
+        /// How many bytes were missing (at least).
+        needed: usize,
+        /// The length of the input.
+        input_len: usize,
+    },
+    /// A match refers to data before the start of the output (or, for LZNT1,
+    /// before the start of its chunk).
+    #[error("{format}: corrupt input at offset {offset:#x} (match distance {distance} but only {available} byte(s) to copy from)")]
+    InvalidDistance {
+        /// The stream format.
+        format: Format,
+        /// Offset of the match token.
+        offset: usize,
+        /// The decoded distance.
+        distance: usize,
+        /// How many bytes the match could have reached back.
+        available: usize,
+    },
+    /// An escaped match length uses a long form for a value that the short
+    /// forms cover, which Windows rejects.
+    #[error("{format}: corrupt input at offset {offset:#x} (escaped match length value {value} is below the minimum {minimum})")]
+    InvalidLength {
+        /// The stream format.
+        format: Format,
+        /// Offset of the length field.
+        offset: usize,
+        /// The value found.
+        value: u64,
+        /// The smallest value allowed in that field.
+        minimum: u64,
+    },
+    /// An LZ77+Huffman block's code-length table is not a valid prefix code.
+    #[error("xpress-huff: corrupt input at offset {offset:#x} (invalid code-length table: {problem})")]
+    InvalidHuffmanTable {
+        /// Offset of the 256-byte table.
+        offset: usize,
+        /// What is wrong with it.
+        problem: TableProblem,
+    },
+    /// The output buffer cannot hold the result. When decoding, `needed` is
+    /// the output position the stream wanted to reach (for a match, its end).
+    #[error("{format}: output too small ({capacity} bytes available, {needed} needed)")]
+    OutputTooSmall {
+        /// The stream format.
+        format: Format,
+        /// The size of the caller's buffer.
+        capacity: usize,
+        /// The size that would have been needed, at least.
+        needed: u64,
+    },
+    /// A size exceeds what the format, container or a configured limit allows.
+    #[error("{what} of {size} bytes exceeds the limit of {limit} bytes")]
+    LimitExceeded {
+        /// What was too large.
+        what: &'static str,
+        /// Its size.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// A container header (Compression API buffer mode, `MAM`) is malformed.
+    #[error("{container}: bad header at offset {offset:#x} ({problem})")]
+    BadHeader {
+        /// The container's name.
+        container: &'static str,
+        /// Where the problem is.
+        offset: usize,
+        /// What is wrong.
+        problem: &'static str,
+    },
+    /// A container's checksum does not match its contents.
+    #[error("{container}: checksum mismatch (header says {expected:#010x}, data gives {actual:#010x})")]
+    ChecksumMismatch {
+        /// The container's name.
+        container: &'static str,
+        /// The value stored in the header.
+        expected: u32,
+        /// The value computed over the data.
+        actual: u32,
+    },
+}
+
+impl Error {
+    /// The coarse category of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Truncated { .. } => ErrorKind::Truncated,
+            Error::OutputTooSmall { .. } => ErrorKind::OutputTooSmall,
+            Error::LimitExceeded { .. } => ErrorKind::LimitExceeded,
+            Error::InvalidDistance { .. }
+            | Error::InvalidLength { .. }
+            | Error::InvalidHuffmanTable { .. }
+            | Error::BadHeader { .. }
+            | Error::ChecksumMismatch { .. } => ErrorKind::BadData,
+        }
+    }
+}
+
+impl From<Error> for std::io::Error {
+    fn from(err: Error) -> Self {
+        let kind = match err.kind() {
+            ErrorKind::BadData | ErrorKind::Truncated => std::io::ErrorKind::InvalidData,
+            ErrorKind::OutputTooSmall | ErrorKind::LimitExceeded => std::io::ErrorKind::Other,
+        };
+        std::io::Error::new(kind, err)
+    }
+}
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = core::result::Result<T, E>;
+
+/// Shorthand for the truncation error the decoders raise.
+#[cold]
+pub(crate) fn truncated(format: Format, offset: usize, needed: usize, input_len: usize) -> Error {
+    Error::Truncated { format, offset, needed, input_len }
+}

@@ -1,0 +1,114 @@
+//! LZNT1 decoder with `RtlDecompressBuffer` semantics ([MS-XCA] §2.5, and
+//! `WINDOWS-SEMANTICS.md` §5.1 for what happens at the output's end).
+
+use super::{displacement_bits, CHUNK_SIZE, HEADER_COMPRESSED, HEADER_LENGTH_MASK};
+use crate::error::{truncated, Error, Result};
+use crate::lz::copy_match;
+use crate::Format;
+
+const FORMAT: Format = Format::Lznt1;
+
+/// How decoding one chunk ended.
+enum ChunkEnd {
+    /// All of the chunk's data was decoded.
+    Complete,
+    /// The output filled up at a literal or stored byte: Windows stops there
+    /// and reports success with the truncated output.
+    OutputFull,
+}
+
+/// Decodes an LZNT1 buffer into `out` (its length is the capacity) and
+/// returns the number of bytes produced.
+pub(crate) fn decompress(input: &[u8], out: &mut [u8]) -> Result<usize> {
+    if input.len() < 2 {
+        return Err(truncated(FORMAT, input.len(), 2 - input.len(), input.len()));
+    }
+    let mut ip = 0usize;
+    let mut op = 0usize;
+    let mut first = true;
+    while input.len() - ip >= 2 {
+        let header = u16::from_le_bytes([input[ip], input[ip + 1]]);
+        if header == 0 {
+            break;
+        }
+        let data_len = usize::from(header & HEADER_LENGTH_MASK) + 1;
+        let data_at = ip + 2;
+        if input.len() - data_at < data_len {
+            return Err(truncated(FORMAT, input.len(), data_at + data_len - input.len(), input.len()));
+        }
+        if !first {
+            // Every chunk but the last stands for exactly 4096 bytes; a short
+            // one is padded with zeros. If the padding reaches the capacity,
+            // Windows (as modelled by Wine) stops without writing it.
+            let gap = op.wrapping_neg() % CHUNK_SIZE;
+            if gap > 0 && op + gap >= out.len() {
+                break;
+            }
+            out[op..op + gap].fill(0);
+            op += gap;
+        }
+        first = false;
+        if op >= out.len() {
+            break;
+        }
+        let data = &input[data_at..data_at + data_len];
+        let end = if header & HEADER_COMPRESSED != 0 {
+            decode_chunk(data, data_at, out, op)?
+        } else {
+            let n = data.len().min(out.len() - op);
+            out[op..op + n].copy_from_slice(&data[..n]);
+            (op + n, if n < data.len() { ChunkEnd::OutputFull } else { ChunkEnd::Complete })
+        };
+        op = end.0;
+        if let ChunkEnd::OutputFull = end.1 {
+            break;
+        }
+        ip = data_at + data_len;
+    }
+    Ok(op)
+}
+
+/// Decodes the data of one compressed chunk into `out`, starting at
+/// `chunk_start`. `base` is the data's offset in the whole input, for error
+/// messages. Returns the output position reached and how the chunk ended.
+fn decode_chunk(data: &[u8], base: usize, out: &mut [u8], chunk_start: usize) -> Result<(usize, ChunkEnd)> {
+    let mut ip = 0usize;
+    let mut op = chunk_start;
+    while ip < data.len() {
+        let flags = data[ip];
+        ip += 1;
+        for bit in 0..8 {
+            if ip >= data.len() {
+                // Flag bits for elements past the chunk's data are ignored.
+                break;
+            }
+            if flags >> bit & 1 == 0 {
+                if op == out.len() {
+                    return Ok((op, ChunkEnd::OutputFull));
+                }
+                out[op] = data[ip];
+                ip += 1;
+                op += 1;
+            } else {
+                let Some(token) = data.get(ip..ip + 2) else {
+                    return Err(truncated(FORMAT, base + ip, 1, base + data.len()));
+                };
+                let token = u16::from_le_bytes([token[0], token[1]]);
+                let produced = op - chunk_start;
+                let bits = displacement_bits(produced);
+                let dist = usize::from(token >> (16 - bits)) + 1;
+                let len = usize::from(token & ((1u16 << (16 - bits)) - 1)) + 3;
+                if dist > produced {
+                    return Err(Error::InvalidDistance { format: FORMAT, offset: base + ip, distance: dist, available: produced });
+                }
+                if len > out.len() - op {
+                    return Err(Error::OutputTooSmall { format: FORMAT, capacity: out.len(), needed: (op + len) as u64 });
+                }
+                copy_match(out, op, dist, len);
+                op += len;
+                ip += 2;
+            }
+        }
+    }
+    Ok((op, ChunkEnd::Complete))
+}

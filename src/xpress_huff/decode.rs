@@ -1,0 +1,100 @@
+//! LZ77+Huffman decoder ([MS-XCA] §2.2.4, with Windows' rules for the end
+//! of the data from `WINDOWS-SEMANTICS.md` §6).
+
+use super::{BLOCK_SIZE, MIN_BLOCK_BYTES, TABLE_BYTES};
+use crate::bits::BitReader;
+use crate::error::{truncated, Error, Result};
+use crate::huffman::decode::DecodeTable;
+use crate::huffman::NUM_SYMBOLS;
+use crate::lz::copy_match;
+use crate::Format;
+
+const FORMAT: Format = Format::XpressHuff;
+
+/// Reusable decoder state: the decode table.
+#[derive(Clone)]
+pub(crate) struct Decoder {
+    table: DecodeTable,
+}
+
+impl Decoder {
+    pub(crate) fn new() -> Self {
+        Decoder { table: DecodeTable::new() }
+    }
+
+    /// Decodes exactly `out.len()` bytes. Returns the input position where
+    /// decoding stopped (all input for a well-formed stream, or fewer than
+    /// 260 bytes before its end).
+    pub(crate) fn decompress(&mut self, input: &[u8], out: &mut [u8]) -> Result<usize> {
+        let mut ip = 0usize;
+        let mut op = 0usize;
+        loop {
+            // Windows parses a block whenever a table and two words remain,
+            // even when the output is already full.
+            if input.len() - ip < MIN_BLOCK_BYTES {
+                if op == out.len() {
+                    return Ok(ip);
+                }
+                return Err(truncated(FORMAT, ip, ip + MIN_BLOCK_BYTES - input.len(), input.len()));
+            }
+            self.read_table(input, ip)?;
+            let block_end = out.len().min(op + BLOCK_SIZE);
+            let mut bits = BitReader::new(input, ip + TABLE_BYTES);
+            op = self.decode_block(&mut bits, out, op, block_end)?;
+            ip = bits.position();
+        }
+    }
+
+    fn read_table(&mut self, input: &[u8], at: usize) -> Result<()> {
+        let mut lengths = [0u8; NUM_SYMBOLS];
+        for (pair, &byte) in lengths.chunks_exact_mut(2).zip(&input[at..at + TABLE_BYTES]) {
+            pair[0] = byte & 15;
+            pair[1] = byte >> 4;
+        }
+        self.table.build(&lengths).map_err(|problem| Error::InvalidHuffmanTable { offset: at, problem })
+    }
+
+    /// Decodes symbols until the output reaches `block_end`; returns the
+    /// output position (past `block_end` if the last match ran over).
+    fn decode_block(&self, bits: &mut BitReader<'_>, out: &mut [u8], mut op: usize, block_end: usize) -> Result<usize> {
+        while op < block_end {
+            let (symbol, len) = self.table.decode(bits.peek15());
+            bits.consume(len)?;
+            if symbol < 256 {
+                out[op] = symbol as u8;
+                op += 1;
+                continue;
+            }
+            let token_at = bits.position();
+            let header = symbol - 256;
+            let mut length = (header & 15) as u64;
+            if length == 15 {
+                length = u64::from(bits.read_byte()?) + 15;
+                if length == 270 {
+                    let at = bits.position();
+                    let mut value = u64::from(bits.read_u16()?);
+                    if value == 0 {
+                        value = u64::from(bits.read_u32()?);
+                    }
+                    // Short values have shorter encodings; Windows rejects them.
+                    if value < 15 {
+                        return Err(Error::InvalidLength { format: FORMAT, offset: at, value, minimum: 15 });
+                    }
+                    length = value;
+                }
+            }
+            let length = length + 3;
+            let distance_bits = (header >> 4) as u32;
+            let distance = (1usize << distance_bits) + bits.read_bits(distance_bits)? as usize;
+            if distance > op {
+                return Err(Error::InvalidDistance { format: FORMAT, offset: token_at, distance, available: op });
+            }
+            if length > (out.len() - op) as u64 {
+                return Err(Error::OutputTooSmall { format: FORMAT, capacity: out.len(), needed: op as u64 + length });
+            }
+            copy_match(out, op, distance, length as usize);
+            op += length as usize;
+        }
+        Ok(op)
+    }
+}
