@@ -80,7 +80,9 @@ pub enum Error {
         minimum: u64,
     },
     /// An LZ77+Huffman block's code-length table is not a valid prefix code.
-    #[error("xpress-huff: corrupt input at offset {offset:#x} (invalid code-length table: {problem})")]
+    #[error(
+        "xpress-huff: corrupt input at offset {offset:#x} (invalid code-length table: {problem})"
+    )]
     InvalidHuffmanTable {
         /// Offset of the 256-byte table.
         offset: usize,
@@ -119,7 +121,9 @@ pub enum Error {
         problem: &'static str,
     },
     /// A container's checksum does not match its contents.
-    #[error("{container}: checksum mismatch (header says {expected:#010x}, data gives {actual:#010x})")]
+    #[error(
+        "{container}: checksum mismatch (header says {expected:#010x}, data gives {actual:#010x})"
+    )]
     ChecksumMismatch {
         /// The container's name.
         container: &'static str,
@@ -162,5 +166,10 @@ pub type Result<T, E = Error> = core::result::Result<T, E>;
 /// Shorthand for the truncation error the decoders raise.
 #[cold]
 pub(crate) fn truncated(format: Format, offset: usize, needed: usize, input_len: usize) -> Error {
-    Error::Truncated { format, offset, needed, input_len }
+    Error::Truncated {
+        format,
+        offset,
+        needed,
+        input_len,
+    }
 }

@@ -24,7 +24,9 @@ pub struct Decompressor {
 
 impl core::fmt::Debug for Decompressor {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Decompressor").field("format", &self.format).finish_non_exhaustive()
+        f.debug_struct("Decompressor")
+            .field("format", &self.format)
+            .finish_non_exhaustive()
     }
 }
 
@@ -57,7 +59,9 @@ impl Decompressor {
             Format::Lznt1 => lznt1::decode::decompress(input, output),
             Format::Xpress => xpress::decode::decompress(input, output),
             Format::XpressHuff => {
-                let decoder = self.huff.get_or_insert_with(xpress_huff::decode::Decoder::new);
+                let decoder = self
+                    .huff
+                    .get_or_insert_with(xpress_huff::decode::Decoder::new);
                 decoder.decompress(input, output)?;
                 Ok(output.len())
             }
@@ -89,4 +93,112 @@ pub fn decompress(format: Format, input: &[u8], uncompressed_size: usize) -> Res
     let n = Decompressor::new(format).decompress_into(input, &mut output)?;
     output.truncate(n);
     Ok(output)
+}
+
+/// Compresses into the three formats. Keep one and reuse it: its match
+/// finder tables are allocated on first use and kept.
+pub struct Compressor {
+    format: Format,
+    level: Level,
+    engine: Engine,
+}
+
+enum Engine {
+    Lznt1(lznt1::encode::Encoder),
+    Xpress(xpress::encode::Encoder),
+    XpressHuff(xpress_huff::encode::Encoder),
+}
+
+impl core::fmt::Debug for Compressor {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Compressor")
+            .field("format", &self.format)
+            .field("level", &self.level)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Compressor {
+    /// A compressor for `format` at `level`.
+    pub fn new(format: Format, level: Level) -> Self {
+        let engine = match format {
+            Format::Lznt1 => Engine::Lznt1(lznt1::encode::Encoder::new()),
+            Format::Xpress => Engine::Xpress(xpress::encode::Encoder::new()),
+            Format::XpressHuff => Engine::XpressHuff(xpress_huff::encode::Encoder::new()),
+        };
+        Compressor {
+            format,
+            level,
+            engine,
+        }
+    }
+
+    /// The format this compressor writes.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// The level this compressor works at.
+    pub fn level(&self) -> Level {
+        self.level
+    }
+
+    /// Heap memory held by the compressor's tables, in bytes.
+    pub fn heap_bytes(&self) -> usize {
+        match &self.engine {
+            Engine::Lznt1(e) => e.heap_bytes(),
+            Engine::Xpress(e) => e.heap_bytes(),
+            Engine::XpressHuff(e) => e.heap_bytes(),
+        }
+    }
+
+    /// Compresses `input` into `output` as a raw stream, as
+    /// `RtlCompressBuffer` writes it, and returns the compressed size.
+    ///
+    /// The stream is always written, even when it is not smaller than the
+    /// input (storing instead is a container's decision). For LZNT1 a
+    /// `00 00` end marker follows when `output` has room; like Windows, it
+    /// is not counted, except for empty input, whose whole stream it is.
+    ///
+    /// # Errors
+    /// [`Error::OutputTooSmall`] when the stream does not fit;
+    /// [`max_compressed_size`] bytes always suffice. Nothing useful is left
+    /// in `output` then. [`Error::LimitExceeded`] for inputs of 4 GiB or more.
+    pub fn compress_into(&mut self, input: &[u8], output: &mut [u8]) -> Result<usize> {
+        if input.len() as u64 >= u64::from(u32::MAX) {
+            return Err(Error::LimitExceeded {
+                what: "input",
+                size: input.len() as u64,
+                limit: u64::from(u32::MAX) - 1,
+            });
+        }
+        match &mut self.engine {
+            Engine::Lznt1(e) => e.compress(input, output, self.level),
+            Engine::Xpress(e) => e.compress(input, output, self.level),
+            Engine::XpressHuff(e) => e.compress(input, output, self.level),
+        }
+    }
+}
+
+/// An upper bound of the compressed size of `len` bytes in `format`, at
+/// any level: a buffer this large never makes compression fail.
+pub fn max_compressed_size(format: Format, len: usize) -> usize {
+    match format {
+        Format::Lznt1 => lznt1::encode::max_compressed_size(len),
+        Format::Xpress => xpress::encode::max_compressed_size(len),
+        Format::XpressHuff => xpress_huff::encode::max_compressed_size(len),
+    }
+}
+
+/// Compresses `input` into a new vector holding the raw stream.
+///
+/// # Panics
+/// Only for inputs of 4 GiB or more, which the encoders do not take.
+pub fn compress(format: Format, level: Level, input: &[u8]) -> Vec<u8> {
+    let mut output = vec![0u8; max_compressed_size(format, input.len())];
+    let n = Compressor::new(format, level)
+        .compress_into(input, &mut output)
+        .expect("max_compressed_size always suffices");
+    output.truncate(n);
+    output
 }

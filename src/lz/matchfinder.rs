@@ -1,1 +1,235 @@
-//! (in progress)
+//! Hash-chain match finder shared by the three encoders.
+//!
+//! Positions are indices into the whole input. `head` maps a hash of the
+//! next three bytes to the most recent position with that hash; `chain`
+//! links each inserted position to the previous one with the same hash.
+//! The chain is indexed modulo a power of two larger than any distance
+//! searched, so a slot is only ever overwritten by a position too far away
+//! to matter, and it never needs clearing; `head` is cleared per call and
+//! sized to the input so that small inputs (4 KiB pages) stay cheap.
+
+/// Nothing inserted under this hash yet.
+const EMPTY: u32 = u32::MAX;
+
+/// A match: `len` bytes at `dist` bytes back.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Match {
+    pub(crate) len: u32,
+    pub(crate) dist: u32,
+}
+
+/// How far and how hard to search.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SearchLimits {
+    /// Candidates examined per position at most.
+    pub(crate) depth: u32,
+    /// A match this long ends the search.
+    pub(crate) nice_len: usize,
+}
+
+pub(crate) struct MatchFinder {
+    head: Vec<u32>,
+    hash_shift: u32,
+    chain: Vec<u32>,
+    chain_mask: usize,
+}
+
+/// The length of the common prefix of `data[a..]` and `data[b..]`, at most
+/// `limit` (the caller guarantees `b + limit <= data.len()` and `a < b`).
+#[inline(always)]
+pub(crate) fn match_len(data: &[u8], a: usize, b: usize, limit: usize) -> usize {
+    let mut n = 0;
+    while n + 8 <= limit {
+        let x = u64::from_le_bytes(data[a + n..a + n + 8].try_into().unwrap());
+        let y = u64::from_le_bytes(data[b + n..b + n + 8].try_into().unwrap());
+        let diff = x ^ y;
+        if diff != 0 {
+            return n + (diff.trailing_zeros() / 8) as usize;
+        }
+        n += 8;
+    }
+    while n < limit && data[a + n] == data[b + n] {
+        n += 1;
+    }
+    n
+}
+
+impl MatchFinder {
+    pub(crate) fn new() -> Self {
+        MatchFinder {
+            head: Vec::new(),
+            hash_shift: 32,
+            chain: Vec::new(),
+            chain_mask: 0,
+        }
+    }
+
+    /// Prepares for an input of `len` bytes searched up to `max_dist` back.
+    pub(crate) fn reset(&mut self, len: usize, max_dist: usize) {
+        let hash_bits = (usize::BITS - len.max(1).leading_zeros()).clamp(10, 16);
+        self.hash_shift = 32 - hash_bits;
+        self.head.clear();
+        self.head.resize(1 << hash_bits, EMPTY);
+        let chain_len = (max_dist + 1)
+            .next_power_of_two()
+            .min(len.max(1).next_power_of_two());
+        if self.chain.len() < chain_len {
+            self.chain.resize(chain_len, EMPTY);
+        }
+        self.chain_mask = chain_len - 1;
+    }
+
+    /// Memory held, in bytes.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        (self.head.capacity() + self.chain.capacity()) * 4
+    }
+
+    #[inline(always)]
+    fn hash(&self, data: &[u8], pos: usize) -> usize {
+        // The caller ensures pos + 4 <= data.len(); only 3 bytes are hashed.
+        let v = u32::from_le_bytes(data[pos..pos + 4].try_into().unwrap()) & 0x00FF_FFFF;
+        (v.wrapping_mul(0x9E37_79B1) >> self.hash_shift) as usize
+    }
+
+    /// Records `pos` (where `pos + 4 <= data.len()`) as a match source.
+    #[inline(always)]
+    pub(crate) fn insert(&mut self, data: &[u8], pos: usize) {
+        let h = self.hash(data, pos);
+        self.chain[pos & self.chain_mask] = self.head[h];
+        self.head[h] = pos as u32;
+    }
+
+    /// Finds the longest match for `pos` starting no earlier than `low`,
+    /// at most `max_dist` back and `max_len` long, then inserts `pos`.
+    /// Returns a match of length 0 if none of at least 3 bytes exists.
+    #[inline]
+    pub(crate) fn find_longest(
+        &mut self,
+        data: &[u8],
+        pos: usize,
+        low: usize,
+        max_dist: usize,
+        max_len: usize,
+        limits: SearchLimits,
+    ) -> Match {
+        let h = self.hash(data, pos);
+        let mut cand = self.head[h];
+        self.chain[pos & self.chain_mask] = cand;
+        self.head[h] = pos as u32;
+
+        let lowest = low.max(pos.saturating_sub(max_dist));
+        let mut best = Match::default();
+        let mut best_len = 2usize;
+        let mut depth = limits.depth;
+        while (cand as usize) < pos && cand as usize >= lowest && depth > 0 {
+            let c = cand as usize;
+            // Check the byte that would extend the best match first.
+            if best_len < max_len && data[c + best_len] == data[pos + best_len] {
+                let len = match_len(data, c, pos, max_len);
+                if len > best_len {
+                    best_len = len;
+                    best = Match {
+                        len: len as u32,
+                        dist: (pos - c) as u32,
+                    };
+                    if len >= limits.nice_len || len == max_len {
+                        break;
+                    }
+                }
+            }
+            let next = self.chain[c & self.chain_mask];
+            if next >= cand {
+                break;
+            }
+            cand = next;
+            depth -= 1;
+        }
+        best
+    }
+
+    /// Like [`find_longest`](Self::find_longest), but reports every match
+    /// that is longer than all the nearer ones, in increasing length.
+    #[inline]
+    pub(crate) fn find_all(
+        &mut self,
+        data: &[u8],
+        pos: usize,
+        low: usize,
+        max_dist: usize,
+        max_len: usize,
+        limits: SearchLimits,
+        found: &mut Vec<Match>,
+    ) {
+        found.clear();
+        let h = self.hash(data, pos);
+        let mut cand = self.head[h];
+        self.chain[pos & self.chain_mask] = cand;
+        self.head[h] = pos as u32;
+
+        let lowest = low.max(pos.saturating_sub(max_dist));
+        let mut best_len = 2usize;
+        let mut depth = limits.depth;
+        while (cand as usize) < pos && cand as usize >= lowest && depth > 0 {
+            let c = cand as usize;
+            if best_len < max_len && data[c + best_len] == data[pos + best_len] {
+                let len = match_len(data, c, pos, max_len);
+                if len > best_len {
+                    best_len = len;
+                    found.push(Match {
+                        len: len as u32,
+                        dist: (pos - c) as u32,
+                    });
+                    if len >= limits.nice_len || len == max_len {
+                        break;
+                    }
+                }
+            }
+            let next = self.chain[c & self.chain_mask];
+            if next >= cand {
+                break;
+            }
+            cand = next;
+            depth -= 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_longest_nearby_match() {
+        let data = b"abcdefXabcdeYabcdefZ____";
+        let mut mf = MatchFinder::new();
+        mf.reset(data.len(), 100);
+        let limits = SearchLimits {
+            depth: 16,
+            nice_len: 100,
+        };
+        let mut best = Match::default();
+        for pos in 0..=13 {
+            best = mf.find_longest(data, pos, 0, 100, data.len() - 4 - pos, limits);
+        }
+        assert_eq!(best, Match { len: 6, dist: 13 });
+    }
+
+    #[test]
+    fn respects_the_lower_bound_and_distance() {
+        let data = b"abcabcabcabc____";
+        let mut mf = MatchFinder::new();
+        mf.reset(data.len(), 3);
+        let limits = SearchLimits {
+            depth: 16,
+            nice_len: 100,
+        };
+        for pos in 0..6 {
+            mf.insert(data, pos);
+        }
+        assert_eq!(mf.find_longest(data, 6, 6, 3, 6, limits).len, 0);
+        assert_eq!(
+            mf.find_longest(data, 9, 0, 3, 3, limits),
+            Match { len: 3, dist: 3 }
+        );
+    }
+}

@@ -2,6 +2,7 @@
 //! decoder and the match finder used by every encoder.
 
 pub(crate) mod matchfinder;
+pub(crate) mod parse;
 
 /// Appends a copy of `len` bytes starting `dist` bytes back, at `pos`.
 ///

@@ -34,7 +34,12 @@ pub(crate) fn decompress(input: &[u8], out: &mut [u8]) -> Result<usize> {
         let data_len = usize::from(header & HEADER_LENGTH_MASK) + 1;
         let data_at = ip + 2;
         if input.len() - data_at < data_len {
-            return Err(truncated(FORMAT, input.len(), data_at + data_len - input.len(), input.len()));
+            return Err(truncated(
+                FORMAT,
+                input.len(),
+                data_at + data_len - input.len(),
+                input.len(),
+            ));
         }
         if !first {
             // Every chunk but the last stands for exactly 4096 bytes; a short
@@ -57,7 +62,14 @@ pub(crate) fn decompress(input: &[u8], out: &mut [u8]) -> Result<usize> {
         } else {
             let n = data.len().min(out.len() - op);
             out[op..op + n].copy_from_slice(&data[..n]);
-            (op + n, if n < data.len() { ChunkEnd::OutputFull } else { ChunkEnd::Complete })
+            (
+                op + n,
+                if n < data.len() {
+                    ChunkEnd::OutputFull
+                } else {
+                    ChunkEnd::Complete
+                },
+            )
         };
         op = end.0;
         if let ChunkEnd::OutputFull = end.1 {
@@ -71,7 +83,12 @@ pub(crate) fn decompress(input: &[u8], out: &mut [u8]) -> Result<usize> {
 /// Decodes the data of one compressed chunk into `out`, starting at
 /// `chunk_start`. `base` is the data's offset in the whole input, for error
 /// messages. Returns the output position reached and how the chunk ended.
-fn decode_chunk(data: &[u8], base: usize, out: &mut [u8], chunk_start: usize) -> Result<(usize, ChunkEnd)> {
+fn decode_chunk(
+    data: &[u8],
+    base: usize,
+    out: &mut [u8],
+    chunk_start: usize,
+) -> Result<(usize, ChunkEnd)> {
     let mut ip = 0usize;
     let mut op = chunk_start;
     while ip < data.len() {
@@ -99,10 +116,19 @@ fn decode_chunk(data: &[u8], base: usize, out: &mut [u8], chunk_start: usize) ->
                 let dist = usize::from(token >> (16 - bits)) + 1;
                 let len = usize::from(token & ((1u16 << (16 - bits)) - 1)) + 3;
                 if dist > produced {
-                    return Err(Error::InvalidDistance { format: FORMAT, offset: base + ip, distance: dist, available: produced });
+                    return Err(Error::InvalidDistance {
+                        format: FORMAT,
+                        offset: base + ip,
+                        distance: dist,
+                        available: produced,
+                    });
                 }
                 if len > out.len() - op {
-                    return Err(Error::OutputTooSmall { format: FORMAT, capacity: out.len(), needed: (op + len) as u64 });
+                    return Err(Error::OutputTooSmall {
+                        format: FORMAT,
+                        capacity: out.len(),
+                        needed: (op + len) as u64,
+                    });
                 }
                 copy_match(out, op, dist, len);
                 op += len;

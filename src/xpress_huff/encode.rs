@@ -1,1 +1,344 @@
-//! (in progress)
+//! LZ77+Huffman encoder ([MS-XCA] §2.1, Windows' block conventions).
+//!
+//! The whole input is parsed once into literal runs and matches; blocks
+//! are then cut exactly where the decoder will cut them (at the first item
+//! that starts at or past 64 KiB of the block's output), each with its own
+//! code, and the last one carries the end-of-data symbol.
+
+use super::{BLOCK_SIZE, END_OF_DATA, MAX_DISTANCE, TABLE_BYTES};
+use crate::bits::{bitstream_size, BitWriter};
+use crate::error::{Error, Result};
+use crate::huffman::encode::{build_lengths, canonical_codes};
+use crate::huffman::NUM_SYMBOLS;
+use crate::lz::matchfinder::{MatchFinder, SearchLimits};
+use crate::lz::parse::{greedy, CostModel, OptimalParser, Segment, Sequence};
+use crate::{Format, Level};
+
+/// One step of the token stream.
+#[derive(Clone, Copy)]
+enum Item {
+    Literal(u8),
+    Match { len: u32, dist: u32 },
+}
+
+/// A position in the sequence list: sequence index, literals of it done,
+/// and the matching input position.
+#[derive(Clone, Copy, Default)]
+struct Cursor {
+    seq: usize,
+    lit_done: u32,
+    pos: usize,
+}
+
+/// Calls `f` for each item from `cursor` while the output position is below
+/// `limit`; returns the cursor after them.
+fn walk(
+    seqs: &[Sequence],
+    input: &[u8],
+    mut c: Cursor,
+    limit: usize,
+    mut f: impl FnMut(Item),
+) -> Cursor {
+    while c.pos < limit && c.seq < seqs.len() {
+        let s = seqs[c.seq];
+        if c.lit_done < s.literals {
+            let n = ((s.literals - c.lit_done) as usize).min(limit - c.pos);
+            for &b in &input[c.pos..c.pos + n] {
+                f(Item::Literal(b));
+            }
+            c.lit_done += n as u32;
+            c.pos += n;
+            continue;
+        }
+        if s.len != 0 {
+            f(Item::Match {
+                len: s.len,
+                dist: s.dist,
+            });
+            c.pos += s.len as usize;
+        }
+        c.seq += 1;
+        c.lit_done = 0;
+    }
+    // Skip an exhausted match-less tail so the caller sees the end.
+    while c.seq < seqs.len() && seqs[c.seq].len == 0 && c.lit_done == seqs[c.seq].literals {
+        c.seq += 1;
+        c.lit_done = 0;
+    }
+    c
+}
+
+/// Highest set bit of a distance (its symbol's distance class).
+#[inline(always)]
+fn distance_class(dist: u32) -> u32 {
+    31 - dist.leading_zeros()
+}
+
+#[inline(always)]
+fn match_symbol(len: u32, dist: u32) -> usize {
+    256 + (len as usize - 3).min(15) + 16 * distance_class(dist) as usize
+}
+
+/// Raw bytes that follow a match symbol for its length.
+#[inline(always)]
+fn extra_length_bytes(len: u32) -> u32 {
+    let v = len - 3;
+    match v {
+        0..=14 => 0,
+        15..=269 => 1,
+        _ if v <= 0xFFFF => 3,
+        _ => 7,
+    }
+}
+
+/// Costs from a previous pass's code, for the optimal parser.
+struct HuffCosts {
+    symbol_bits: [u32; NUM_SYMBOLS],
+}
+
+impl HuffCosts {
+    /// Costs of an assumed code before anything is known.
+    fn initial() -> Self {
+        let mut symbol_bits = [9u32; NUM_SYMBOLS];
+        for (i, b) in symbol_bits.iter_mut().enumerate().skip(256) {
+            // Short lengths and near distances are the common ones.
+            let len_field = (i - 256) & 15;
+            *b = 7 + (len_field as u32 / 4) + ((i - 256) >> 4) as u32 / 4;
+        }
+        HuffCosts { symbol_bits }
+    }
+
+    fn from_freqs(freqs: &[u32; NUM_SYMBOLS]) -> Self {
+        let mut lengths = [0u8; NUM_SYMBOLS];
+        build_lengths(freqs, &mut lengths);
+        let mut symbol_bits = [0u32; NUM_SYMBOLS];
+        for (bits, &len) in symbol_bits.iter_mut().zip(&lengths) {
+            // A symbol unused so far would get a long code if it were used.
+            *bits = if len == 0 { 15 } else { u32::from(len) };
+        }
+        HuffCosts { symbol_bits }
+    }
+}
+
+impl CostModel for HuffCosts {
+    #[inline(always)]
+    fn literal(&self, byte: u8) -> u32 {
+        self.symbol_bits[usize::from(byte)]
+    }
+    #[inline(always)]
+    fn matched(&self, len: usize, dist: usize) -> u32 {
+        let (len, dist) = (len as u32, dist as u32);
+        self.symbol_bits[match_symbol(len, dist)]
+            + distance_class(dist)
+            + 8 * extra_length_bytes(len)
+    }
+}
+
+fn count_freqs(seqs: &[Sequence], input: &[u8], freqs: &mut [u32; NUM_SYMBOLS]) {
+    freqs.fill(0);
+    let mut pos = 0;
+    for s in seqs {
+        for &b in &input[pos..pos + s.literals as usize] {
+            freqs[usize::from(b)] += 1;
+        }
+        pos += s.literals as usize;
+        if s.len != 0 {
+            freqs[match_symbol(s.len, s.dist)] += 1;
+            pos += s.len as usize;
+        }
+    }
+}
+
+/// Reusable encoder state.
+pub(crate) struct Encoder {
+    mf: MatchFinder,
+    optimal: OptimalParser,
+    seqs: Vec<Sequence>,
+    scratch: Vec<Sequence>,
+}
+
+impl Encoder {
+    pub(crate) fn new() -> Self {
+        Encoder {
+            mf: MatchFinder::new(),
+            optimal: OptimalParser::default(),
+            seqs: Vec::new(),
+            scratch: Vec::new(),
+        }
+    }
+
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.mf.heap_bytes()
+            + (self.seqs.capacity() + self.scratch.capacity()) * core::mem::size_of::<Sequence>()
+    }
+
+    pub(crate) fn compress(&mut self, input: &[u8], out: &mut [u8], level: Level) -> Result<usize> {
+        self.seqs.clear();
+        self.mf.reset(input.len(), MAX_DISTANCE);
+        let no_cap = |_| usize::MAX;
+        match level {
+            Level::Standard => {
+                let seg = Segment {
+                    data: input,
+                    start: 0,
+                    end: input.len(),
+                    low: 0,
+                    max_dist: MAX_DISTANCE,
+                    max_len: no_cap,
+                };
+                // Like Windows, skip 3-byte matches far away: their distance
+                // bits cost more than the literals they replace.
+                let accept = |m: crate::lz::matchfinder::Match| m.len > 3 || m.dist <= 4096;
+                greedy(
+                    &seg,
+                    &mut self.mf,
+                    SearchLimits {
+                        depth: 6,
+                        nice_len: 48,
+                    },
+                    64,
+                    accept,
+                    &mut self.seqs,
+                );
+            }
+            Level::Maximum => {
+                let limits = SearchLimits {
+                    depth: 64,
+                    nice_len: 273,
+                };
+                let mut freqs = [0u32; NUM_SYMBOLS];
+                let mut start = 0;
+                loop {
+                    let end = input.len().min(start + BLOCK_SIZE);
+                    let seg = Segment {
+                        data: input,
+                        start,
+                        end,
+                        low: 0,
+                        max_dist: MAX_DISTANCE,
+                        max_len: no_cap,
+                    };
+                    self.optimal.collect(&seg, &mut self.mf, limits);
+                    // Parse, learn the code the parse implies, parse again.
+                    let mut costs = HuffCosts::initial();
+                    for _ in 0..2 {
+                        self.scratch.clear();
+                        self.optimal.solve(input, &costs, &mut self.scratch);
+                        count_freqs(&self.scratch, &input[start..], &mut freqs);
+                        costs = HuffCosts::from_freqs(&freqs);
+                    }
+                    self.scratch.clear();
+                    self.optimal.solve(input, &costs, &mut self.scratch);
+                    self.seqs.extend_from_slice(&self.scratch);
+                    if end == input.len() {
+                        break;
+                    }
+                    start = end;
+                }
+            }
+        }
+        write_blocks(input, &self.seqs, out)
+    }
+}
+
+fn write_blocks(input: &[u8], seqs: &[Sequence], out: &mut [u8]) -> Result<usize> {
+    let mut op = 0usize;
+    let mut cursor = Cursor::default();
+    let mut freqs = [0u32; NUM_SYMBOLS];
+    let mut lengths = [0u8; NUM_SYMBOLS];
+    let mut codes = [0u16; NUM_SYMBOLS];
+    loop {
+        let limit = (cursor.pos + BLOCK_SIZE).min(input.len());
+        freqs.fill(0);
+        let (mut offset_bits, mut raw_bytes) = (0u64, 0u64);
+        let after = walk(seqs, input, cursor, limit, |item| match item {
+            Item::Literal(b) => freqs[usize::from(b)] += 1,
+            Item::Match { len, dist } => {
+                freqs[match_symbol(len, dist)] += 1;
+                offset_bits += u64::from(distance_class(dist));
+                raw_bytes += u64::from(extra_length_bytes(len));
+            }
+        });
+        let last = after.seq == seqs.len();
+        if last {
+            freqs[END_OF_DATA] += 1;
+        }
+        build_lengths(&freqs, &mut lengths);
+        let mut code_bits: u64 = freqs
+            .iter()
+            .zip(&lengths)
+            .map(|(&f, &l)| u64::from(f) * u64::from(l))
+            .sum();
+        // The length limit can make the code worse than a flat one; never
+        // let it, which is what bounds the output size.
+        let flat_bits = 9 * freqs.iter().map(|&f| u64::from(f)).sum::<u64>();
+        if flat_bits < code_bits {
+            lengths.fill(9);
+            code_bits = flat_bits;
+        }
+        canonical_codes(&lengths, &mut codes);
+        let size = TABLE_BYTES as u64 + bitstream_size(code_bits + offset_bits, raw_bytes);
+        if (op as u64) + size > out.len() as u64 {
+            return Err(Error::OutputTooSmall {
+                format: Format::XpressHuff,
+                capacity: out.len(),
+                needed: op as u64 + size,
+            });
+        }
+        let block = &mut out[op..op + size as usize];
+        for (byte, pair) in block[..TABLE_BYTES].iter_mut().zip(lengths.chunks_exact(2)) {
+            *byte = pair[0] | pair[1] << 4;
+        }
+        let mut w = BitWriter::new(block, TABLE_BYTES);
+        walk(seqs, input, cursor, limit, |item| match item {
+            Item::Literal(b) => w.write_bits(
+                u32::from(codes[usize::from(b)]),
+                u32::from(lengths[usize::from(b)]),
+            ),
+            Item::Match { len, dist } => {
+                let sym = match_symbol(len, dist);
+                w.write_bits(u32::from(codes[sym]), u32::from(lengths[sym]));
+                let v = len - 3;
+                if v >= 15 {
+                    if v - 15 < 255 {
+                        w.write_raw(&[(v - 15) as u8]);
+                    } else if v <= 0xFFFF {
+                        w.write_raw(&[255]);
+                        w.write_raw(&(v as u16).to_le_bytes());
+                    } else {
+                        w.write_raw(&[255, 0, 0]);
+                        w.write_raw(&v.to_le_bytes());
+                    }
+                }
+                let class = distance_class(dist);
+                w.write_bits(dist - (1 << class), class);
+            }
+        });
+        if last {
+            w.write_bits(
+                u32::from(codes[END_OF_DATA]),
+                u32::from(lengths[END_OF_DATA]),
+            );
+        }
+        let end = w.finish();
+        debug_assert_eq!(end as u64, size);
+        op += size as usize;
+        cursor = after;
+        if last {
+            return Ok(op);
+        }
+    }
+}
+
+/// The largest output of [`Encoder::compress`] for `len` input bytes.
+///
+/// A block's code is never worse than the flat 9-bit code (see
+/// `write_blocks`), under which every match costs at most 9 bits per byte
+/// it covers (24 bits for 3 bytes, 80 for 18 or more), so a block of `L`
+/// bytes needs at most `9 * L + 9` bits (with the end-of-data symbol) plus
+/// its table and two flush words. Every block but the last covers at least
+/// 64 KiB.
+pub(crate) fn max_compressed_size(len: usize) -> usize {
+    let blocks = len.div_ceil(BLOCK_SIZE).max(1);
+    blocks * (TABLE_BYTES + 6) + (9 * len + 9).div_ceil(8)
+}

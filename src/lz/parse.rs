@@ -1,0 +1,273 @@
+//! Parsers: turn a stretch of input into literal runs and matches, using
+//! the match finder. Greedy parsing for the standard level; a shortest-path
+//! ("optimal") parse over a format's bit costs for the maximum level.
+
+use super::matchfinder::{Match, MatchFinder, SearchLimits};
+
+/// A run of `literals` literal bytes followed by a match of `len` bytes at
+/// `dist` back; `len == 0` for the final run of a segment, which has no match.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Sequence {
+    pub(crate) literals: u32,
+    pub(crate) len: u32,
+    pub(crate) dist: u32,
+}
+
+/// Where and how a segment may be matched.
+pub(crate) struct Segment<'a, F: Fn(usize) -> usize> {
+    /// The whole input; matches read from it.
+    pub(crate) data: &'a [u8],
+    /// The stretch to parse.
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    /// No match may reach before this position.
+    pub(crate) low: usize,
+    pub(crate) max_dist: usize,
+    /// The format's cap on a match starting at a position, before the end
+    /// of the segment is taken into account.
+    pub(crate) max_len: F,
+}
+
+impl<F: Fn(usize) -> usize> Segment<'_, F> {
+    #[inline(always)]
+    fn len_cap(&self, pos: usize) -> usize {
+        (self.max_len)(pos).min(self.end - pos)
+    }
+
+    /// Positions at or past this one are never searched: the hash reads 4 bytes.
+    #[inline(always)]
+    fn search_end(&self) -> usize {
+        (self.end.min(self.data.len().saturating_sub(3))).max(self.start)
+    }
+}
+
+/// Bit costs of a format's tokens, for the optimal parser.
+pub(crate) trait CostModel {
+    fn literal(&self, byte: u8) -> u32;
+    fn matched(&self, len: usize, dist: usize) -> u32;
+}
+
+/// Greedy parse: take the longest match found at each position. Every
+/// `skip_after` misses in a row the step grows by one, so incompressible
+/// data is crossed quickly. `accept` may veto a match (a format's cost rule).
+pub(crate) fn greedy<F: Fn(usize) -> usize>(
+    seg: &Segment<'_, F>,
+    mf: &mut MatchFinder,
+    limits: SearchLimits,
+    skip_after: u32,
+    accept: impl Fn(Match) -> bool,
+    out: &mut Vec<Sequence>,
+) {
+    let data = seg.data;
+    let search_end = seg.search_end();
+    let mut pos = seg.start;
+    let mut lit_start = seg.start;
+    let mut misses = 0u32;
+    while pos < search_end {
+        let cap = seg.len_cap(pos);
+        let m = if cap >= 3 {
+            mf.find_longest(
+                data,
+                pos,
+                seg.low,
+                seg.max_dist.min(pos - seg.low),
+                cap,
+                limits,
+            )
+        } else {
+            mf.insert(data, pos);
+            Match::default()
+        };
+        if m.len >= 3 && accept(m) {
+            out.push(Sequence {
+                literals: (pos - lit_start) as u32,
+                len: m.len,
+                dist: m.dist,
+            });
+            let match_end = pos + m.len as usize;
+            // Positions inside short matches are indexed; long ones are
+            // mostly runs, where a few entries serve as well as all.
+            let index_end = match_end.min(search_end);
+            let step = if m.len <= 32 { 1 } else { 8 };
+            let mut p = pos + 1;
+            while p < index_end {
+                mf.insert(data, p);
+                p += step;
+            }
+            pos = match_end;
+            lit_start = pos;
+            misses = 0;
+        } else {
+            misses += 1;
+            pos += 1 + (misses / skip_after) as usize;
+        }
+    }
+    out.push(Sequence {
+        literals: (seg.end - lit_start) as u32,
+        len: 0,
+        dist: 0,
+    });
+}
+
+/// The optimal parser: first [`collect`](Self::collect) the candidate
+/// matches of a segment (one search), then [`solve`](Self::solve) for the
+/// cheapest path under a cost model, as often as the model changes.
+#[derive(Default)]
+pub(crate) struct OptimalParser {
+    /// Candidates of every position, `starts[i]..starts[i + 1]` into `matches`.
+    matches: Vec<Match>,
+    starts: Vec<u32>,
+    /// Positions whose only way on is the long match recorded for them: the
+    /// parse jumps over what follows instead of searching inside it.
+    forced: Vec<bool>,
+    segment_start: usize,
+    cost: Vec<u32>,
+    /// For each position, how it was reached best: `len == 0` for a literal.
+    from: Vec<Match>,
+    found: Vec<Match>,
+}
+
+impl OptimalParser {
+    /// Searches every position of the segment and records, for each, the
+    /// matches longer than all nearer ones.
+    pub(crate) fn collect<F: Fn(usize) -> usize>(
+        &mut self,
+        seg: &Segment<'_, F>,
+        mf: &mut MatchFinder,
+        limits: SearchLimits,
+    ) {
+        let data = seg.data;
+        let n = seg.end - seg.start;
+        self.segment_start = seg.start;
+        self.matches.clear();
+        self.starts.clear();
+        self.starts.reserve(n + 1);
+        self.forced.clear();
+        self.forced.resize(n, false);
+        let search_end = seg.search_end();
+        let mut i = 0usize;
+        while i < n {
+            let pos = seg.start + i;
+            self.starts.push(self.matches.len() as u32);
+            let cap = if pos < search_end {
+                seg.len_cap(pos)
+            } else {
+                0
+            };
+            if cap < 3 {
+                if pos < search_end {
+                    mf.insert(data, pos);
+                }
+                i += 1;
+                continue;
+            }
+            mf.find_all(
+                data,
+                pos,
+                seg.low,
+                seg.max_dist.min(pos - seg.low),
+                cap,
+                limits,
+                &mut self.found,
+            );
+            self.matches.extend_from_slice(&self.found);
+            match self.found.last() {
+                // A very long match is taken as it is: searching inside it
+                // costs time for nothing on runs and repeats.
+                Some(&longest) if longest.len as usize >= limits.nice_len => {
+                    self.forced[i] = true;
+                    let end = i + longest.len as usize;
+                    let index_end = (seg.start + end).min(search_end);
+                    let mut p = pos + 1;
+                    while p < index_end {
+                        mf.insert(data, p);
+                        p += 4;
+                    }
+                    for _ in i + 1..end {
+                        self.starts.push(self.matches.len() as u32);
+                    }
+                    i = end;
+                }
+                _ => i += 1,
+            }
+        }
+        self.starts.push(self.matches.len() as u32);
+    }
+
+    /// Finds the cheapest parse of the collected segment under `costs` (a
+    /// shortest path over positions, each literal or match an edge) and
+    /// appends it to `out`.
+    pub(crate) fn solve(&mut self, data: &[u8], costs: &impl CostModel, out: &mut Vec<Sequence>) {
+        let n = self.starts.len() - 1;
+        let base = self.segment_start;
+        self.cost.clear();
+        self.cost.resize(n + 1, u32::MAX);
+        self.from.clear();
+        self.from.resize(n + 1, Match::default());
+        self.cost[0] = 0;
+        let mut i = 0usize;
+        while i < n {
+            let here = self.cost[i];
+            let lit = here + costs.literal(data[base + i]);
+            if lit < self.cost[i + 1] {
+                self.cost[i + 1] = lit;
+                self.from[i + 1] = Match::default();
+            }
+            let found = &self.matches[self.starts[i] as usize..self.starts[i + 1] as usize];
+            let mut next_len = 3usize;
+            for &m in found {
+                for len in next_len..=m.len as usize {
+                    let c = here + costs.matched(len, m.dist as usize);
+                    if c < self.cost[i + len] {
+                        self.cost[i + len] = c;
+                        self.from[i + len] = Match {
+                            len: len as u32,
+                            dist: m.dist,
+                        };
+                    }
+                }
+                next_len = m.len as usize + 1;
+            }
+            if self.forced[i] {
+                let longest = found[found.len() - 1];
+                // Relaxed above already; nothing inside the match is visited.
+                i += longest.len as usize;
+            } else {
+                i += 1;
+            }
+        }
+
+        // Walk back from the end: trailing literals first, then each match
+        // with the literal run that precedes it.
+        let first = out.len();
+        let mut i = n;
+        let mut literals = 0u32;
+        let mut pending: Option<Match> = None;
+        while i > 0 {
+            let step = self.from[i];
+            if step.len == 0 {
+                literals += 1;
+                i -= 1;
+            } else {
+                let (len, dist) = pending.map_or((0, 0), |m| (m.len, m.dist));
+                out.push(Sequence {
+                    literals,
+                    len,
+                    dist,
+                });
+                literals = 0;
+                pending = Some(step);
+                i -= step.len as usize;
+            }
+        }
+        let (len, dist) = pending.map_or((0, 0), |m| (m.len, m.dist));
+        out.push(Sequence {
+            literals,
+            len,
+            dist,
+        });
+        // Reversed, each entry is (literals, the match after them), ending
+        // with the match-less trailing run.
+        out[first..].reverse();
+    }
+}
