@@ -5,58 +5,32 @@ use msxca::{Compressor, Format, Level};
 use std::path::PathBuf;
 
 fn corpus() -> PathBuf {
-    std::env::var_os("XPRESS_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("../shared/corpus"))
+    std::env::var_os("XPRESS_CORPUS").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("../shared/corpus"))
 }
 
 fn main() {
     let windows = corpus().join("windows");
     if !windows.is_dir() {
-        eprintln!(
-            "quality: no corpus at {} (set XPRESS_CORPUS)",
-            windows.display()
-        );
+        eprintln!("quality: no corpus at {} (set XPRESS_CORPUS)", windows.display());
         return;
     }
-    println!(
-        "{:<12} {:<9} {:>10} {:>10} {:>8}",
-        "format", "level", "windows", "msxca", "ratio"
-    );
+    println!("{:<12} {:<9} {:>10} {:>10} {:>8}", "format", "level", "windows", "msxca", "ratio");
     for (format, ext, folders) in [
-        (
-            Format::Xpress,
-            "lzplain",
-            ["compressed-plain", "compressed-more-plain"],
-        ),
-        (
-            Format::XpressHuff,
-            "lzhuff",
-            ["compressed-huffman", "compressed-more-huffman"],
-        ),
+        (Format::Xpress, "lzplain", ["compressed-plain", "compressed-more-plain"]),
+        (Format::XpressHuff, "lzhuff", ["compressed-huffman", "compressed-more-huffman"]),
     ] {
         for (level, folder) in Level::ALL.into_iter().zip(folders) {
             let mut c = Compressor::new(format, level);
             let (mut theirs, mut ours) = (0usize, 0usize);
-            let mut entries: Vec<_> = std::fs::read_dir(windows.join(folder))
-                .unwrap()
-                .map(|e| e.unwrap().path())
-                .collect();
+            let mut entries: Vec<_> =
+                std::fs::read_dir(windows.join(folder)).unwrap().map(|e| e.unwrap().path()).collect();
             entries.sort();
-            for path in entries
-                .iter()
-                .filter(|p| p.extension().is_some_and(|x| x == ext))
-            {
+            for path in entries.iter().filter(|p| p.extension().is_some_and(|x| x == ext)) {
                 let name = path.file_stem().unwrap().to_string_lossy();
-                let original =
-                    std::fs::read(windows.join("decompressed").join(format!("{name}.decomp")))
-                        .unwrap();
+                let original = std::fs::read(windows.join("decompressed").join(format!("{name}.decomp"))).unwrap();
                 let win = std::fs::metadata(path).unwrap().len() as usize;
                 let mut out = vec![0u8; msxca::max_compressed_size(format, original.len())];
-                let n = c
-                    .compress_into(&original, &mut out)
-                    .unwrap()
-                    .min(original.len());
+                let n = c.compress_into(&original, &mut out).unwrap().min(original.len());
                 if std::env::var_os("VERBOSE").is_some() {
                     println!("  {name:<40} {win:>8} {n:>8} {:+}", n as i64 - win as i64);
                 }

@@ -31,12 +31,7 @@ impl<'a> BitReader<'a> {
     pub(crate) fn new(input: &'a [u8], at: usize) -> Self {
         let w0 = u64::from(u16::from_le_bytes([input[at], input[at + 1]]));
         let w1 = u64::from(u16::from_le_bytes([input[at + 2], input[at + 3]]));
-        BitReader {
-            input,
-            pos: at + 4,
-            reg: w0 << 48 | w1 << 32,
-            valid: 32,
-        }
+        BitReader { input, pos: at + 4, reg: w0 << 48 | w1 << 32, valid: 32 }
     }
 
     /// The next 15 bits, MSB first, without consuming them.
@@ -67,12 +62,7 @@ impl<'a> BitReader<'a> {
     #[inline(always)]
     fn refill(&mut self) -> Result<()> {
         let Some(word) = self.input.get(self.pos..self.pos + 2) else {
-            return Err(truncated(
-                FORMAT,
-                self.pos,
-                self.pos + 2 - self.input.len(),
-                self.input.len(),
-            ));
+            return Err(truncated(FORMAT, self.pos, self.pos + 2 - self.input.len(), self.input.len()));
         };
         let word = u64::from(u16::from_le_bytes([word[0], word[1]]));
         self.reg |= word << (48 - self.valid);
@@ -95,12 +85,7 @@ impl<'a> BitReader<'a> {
     #[inline]
     pub(crate) fn read_u16(&mut self) -> Result<u16> {
         let Some(b) = self.input.get(self.pos..self.pos + 2) else {
-            return Err(truncated(
-                FORMAT,
-                self.pos,
-                self.pos + 2 - self.input.len(),
-                self.input.len(),
-            ));
+            return Err(truncated(FORMAT, self.pos, self.pos + 2 - self.input.len(), self.input.len()));
         };
         self.pos += 2;
         Ok(u16::from_le_bytes([b[0], b[1]]))
@@ -110,12 +95,7 @@ impl<'a> BitReader<'a> {
     #[inline]
     pub(crate) fn read_u32(&mut self) -> Result<u32> {
         let Some(b) = self.input.get(self.pos..self.pos + 4) else {
-            return Err(truncated(
-                FORMAT,
-                self.pos,
-                self.pos + 4 - self.input.len(),
-                self.input.len(),
-            ));
+            return Err(truncated(FORMAT, self.pos, self.pos + 4 - self.input.len(), self.input.len()));
         };
         self.pos += 4;
         Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
@@ -148,14 +128,7 @@ pub(crate) struct BitWriter<'a> {
 impl<'a> BitWriter<'a> {
     /// Starts a bitstream at `at` (just after the block's table).
     pub(crate) fn new(out: &'a mut [u8], at: usize) -> Self {
-        BitWriter {
-            out,
-            w1: at,
-            w2: at + 2,
-            raw: at + 4,
-            acc: 0,
-            filled: 0,
-        }
+        BitWriter { out, w1: at, w2: at + 2, raw: at + 4, acc: 0, filled: 0 }
     }
 
     /// Appends the low `n <= 16` bits of `value`, MSB first.

@@ -42,7 +42,9 @@ impl core::fmt::Display for TableProblem {
 #[non_exhaustive]
 pub enum Error {
     /// The input ends where the stream needs `needed` more bytes.
-    #[error("{format}: truncated input (needs {needed} more byte(s) at offset {offset:#x}, input is {input_len} bytes)")]
+    #[error(
+        "{format}: truncated input (needs {needed} more byte(s) at offset {offset:#x}, input is {input_len} bytes)"
+    )]
     Truncated {
         /// The stream format.
         format: Format,
@@ -80,9 +82,7 @@ pub enum Error {
         minimum: u64,
     },
     /// An LZ77+Huffman block's code-length table is not a valid prefix code.
-    #[error(
-        "xpress-huff: corrupt input at offset {offset:#x} (invalid code-length table: {problem})"
-    )]
+    #[error("xpress-huff: corrupt input at offset {offset:#x} (invalid code-length table: {problem})")]
     InvalidHuffmanTable {
         /// Offset of the 256-byte table.
         offset: usize,
@@ -121,9 +121,7 @@ pub enum Error {
         problem: &'static str,
     },
     /// A container's checksum does not match its contents.
-    #[error(
-        "{container}: checksum mismatch (header says {expected:#010x}, data gives {actual:#010x})"
-    )]
+    #[error("{container}: checksum mismatch (header says {expected:#010x}, data gives {actual:#010x})")]
     ChecksumMismatch {
         /// The container's name.
         container: &'static str,
@@ -166,10 +164,5 @@ pub type Result<T, E = Error> = core::result::Result<T, E>;
 /// Shorthand for the truncation error the decoders raise.
 #[cold]
 pub(crate) fn truncated(format: Format, offset: usize, needed: usize, input_len: usize) -> Error {
-    Error::Truncated {
-        format,
-        offset,
-        needed,
-        input_len,
-    }
+    Error::Truncated { format, offset, needed, input_len }
 }

@@ -24,9 +24,7 @@ pub struct Decompressor {
 
 impl core::fmt::Debug for Decompressor {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Decompressor")
-            .field("format", &self.format)
-            .finish_non_exhaustive()
+        f.debug_struct("Decompressor").field("format", &self.format).finish_non_exhaustive()
     }
 }
 
@@ -59,9 +57,7 @@ impl Decompressor {
             Format::Lznt1 => lznt1::decode::decompress(input, output),
             Format::Xpress => xpress::decode::decompress(input, output),
             Format::XpressHuff => {
-                let decoder = self
-                    .huff
-                    .get_or_insert_with(xpress_huff::decode::Decoder::new);
+                let decoder = self.huff.get_or_insert_with(xpress_huff::decode::Decoder::new);
                 decoder.decompress(input, output)?;
                 Ok(output.len())
             }
@@ -111,10 +107,7 @@ enum Engine {
 
 impl core::fmt::Debug for Compressor {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Compressor")
-            .field("format", &self.format)
-            .field("level", &self.level)
-            .finish_non_exhaustive()
+        f.debug_struct("Compressor").field("format", &self.format).field("level", &self.level).finish_non_exhaustive()
     }
 }
 
@@ -126,11 +119,7 @@ impl Compressor {
             Format::Xpress => Engine::Xpress(xpress::encode::Encoder::new()),
             Format::XpressHuff => Engine::XpressHuff(xpress_huff::encode::Encoder::new()),
         };
-        Compressor {
-            format,
-            level,
-            engine,
-        }
+        Compressor { format, level, engine }
     }
 
     /// The format this compressor writes.
@@ -196,9 +185,8 @@ pub fn max_compressed_size(format: Format, len: usize) -> usize {
 /// Only for inputs of 4 GiB or more, which the encoders do not take.
 pub fn compress(format: Format, level: Level, input: &[u8]) -> Vec<u8> {
     let mut output = vec![0u8; max_compressed_size(format, input.len())];
-    let n = Compressor::new(format, level)
-        .compress_into(input, &mut output)
-        .expect("max_compressed_size always suffices");
+    let n =
+        Compressor::new(format, level).compress_into(input, &mut output).expect("max_compressed_size always suffices");
     output.truncate(n);
     output
 }

@@ -12,11 +12,7 @@ fn windows_vectors_decompress_to_their_originals() {
         return;
     };
     let vectors = common::windows_vectors(&windows);
-    assert!(
-        vectors.len() >= 100,
-        "expected the full Windows corpus, found {} files",
-        vectors.len()
-    );
+    assert!(vectors.len() >= 100, "expected the full Windows corpus, found {} files", vectors.len());
     let mut passed: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     let mut failures = Vec::new();
     for v in &vectors {
@@ -37,12 +33,7 @@ fn windows_vectors_decompress_to_their_originals() {
     for (folder, (decoded, stored)) in &passed {
         eprintln!("{folder}: {decoded} decoded, {stored} stored verbatim");
     }
-    assert!(
-        failures.is_empty(),
-        "{} failures:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
 }
 
 #[test]
@@ -51,14 +42,9 @@ fn plain_vectors_also_decode_into_larger_buffers() {
     let Some(windows) = common::windows_dir("plain_vectors_also_decode_into_larger_buffers") else {
         return;
     };
-    for v in common::windows_vectors(&windows)
-        .iter()
-        .filter(|v| v.format == Format::Xpress && !v.is_stored())
-    {
+    for v in common::windows_vectors(&windows).iter().filter(|v| v.format == Format::Xpress && !v.is_stored()) {
         let mut out = vec![0u8; v.original.len() + 1000];
-        let n = Decompressor::new(Format::Xpress)
-            .decompress_into(&v.compressed, &mut out)
-            .unwrap();
+        let n = Decompressor::new(Format::Xpress).decompress_into(&v.compressed, &mut out).unwrap();
         assert_eq!(&out[..n], &v.original[..], "{}/{}", v.folder, v.name);
     }
 }
@@ -70,11 +56,7 @@ fn spec_examples_give_their_expected_results() {
         return;
     };
     let examples = common::examples(&dir);
-    assert!(
-        examples.len() >= 50,
-        "manifest lists {} examples",
-        examples.len()
-    );
+    assert!(examples.len() >= 50, "manifest lists {} examples", examples.len());
     let mut counts: BTreeMap<Format, usize> = BTreeMap::new();
     for ex in &examples {
         match &ex.expected {
@@ -91,12 +73,7 @@ fn spec_examples_give_their_expected_results() {
             None => {
                 let mut out = vec![0u8; 4096];
                 let result = Decompressor::new(ex.format).decompress_into(&ex.compressed, &mut out);
-                assert!(
-                    result.is_err(),
-                    "{}: expected {}, got {result:?}",
-                    ex.name,
-                    ex.expected_status
-                );
+                assert!(result.is_err(), "{}: expected {}, got {result:?}", ex.name, ex.expected_status);
             }
         }
         *counts.entry(ex.format).or_default() += 1;

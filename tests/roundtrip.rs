@@ -10,20 +10,14 @@ fn roundtrip(format: Format, level: Level, input: &[u8]) {
     let mut c = Compressor::new(format, level);
     let bound = max_compressed_size(format, input.len());
     let mut out = vec![0u8; bound];
-    let n = c
-        .compress_into(input, &mut out)
-        .unwrap_or_else(|e| panic!("{format} {level}: {e}"));
+    let n = c.compress_into(input, &mut out).unwrap_or_else(|e| panic!("{format} {level}: {e}"));
     assert!(n <= bound, "{format} {level}: {n} > bound {bound}");
     let mut back = vec![0xEEu8; input.len()];
     let m = Decompressor::new(format)
         .decompress_into(&out[..n], &mut back)
         .unwrap_or_else(|e| panic!("{format} {level}: {} bytes: {e}", input.len()));
     assert_eq!(m, input.len(), "{format} {level}");
-    assert!(
-        back == input,
-        "{format} {level}: round trip differs ({} bytes)",
-        input.len()
-    );
+    assert!(back == input, "{format} {level}: round trip differs ({} bytes)", input.len());
 }
 
 fn all_roundtrips(input: &[u8]) {
@@ -37,11 +31,8 @@ fn all_roundtrips(input: &[u8]) {
 /// Inputs built from a few repeated fragments, so that they compress.
 fn compressible() -> impl Strategy<Value = Vec<u8>> {
     let fragment = prop::collection::vec(any::<u8>(), 1..40);
-    (
-        prop::collection::vec(fragment, 1..6),
-        prop::collection::vec((0usize..6, 0usize..300), 0..200),
-    )
-        .prop_map(|(fragments, picks)| {
+    (prop::collection::vec(fragment, 1..6), prop::collection::vec((0usize..6, 0usize..300), 0..200)).prop_map(
+        |(fragments, picks)| {
             let mut out = Vec::new();
             for (which, repeat) in picks {
                 let f = &fragments[which % fragments.len()];
@@ -53,7 +44,8 @@ fn compressible() -> impl Strategy<Value = Vec<u8>> {
                 }
             }
             out
-        })
+        },
+    )
 }
 
 proptest! {
@@ -101,9 +93,7 @@ fn degenerate_inputs_round_trip() {
     // lengths in plain LZ77), and a run after random data.
     let zeros = vec![0u8; 300_000];
     all_roundtrips(&zeros);
-    let mut mixed: Vec<u8> = (0..70_000u32)
-        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
-        .collect();
+    let mut mixed: Vec<u8> = (0..70_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
     mixed.extend(std::iter::repeat(7u8).take(70_000));
     all_roundtrips(&mixed);
 }
@@ -123,10 +113,8 @@ fn windows_originals_round_trip() {
     let Some(windows) = common::windows_dir("windows_originals_round_trip") else {
         return;
     };
-    let mut names: Vec<_> = std::fs::read_dir(windows.join("decompressed"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
+    let mut names: Vec<_> =
+        std::fs::read_dir(windows.join("decompressed")).unwrap().map(|e| e.unwrap().path()).collect();
     names.sort();
     for path in names {
         let data = std::fs::read(&path).unwrap();
@@ -136,13 +124,8 @@ fn windows_originals_round_trip() {
 
 #[test]
 fn compressor_reuse_gives_identical_output() {
-    let a: Vec<u8> = b"abcabcabdabcabd"
-        .iter()
-        .cycle()
-        .take(20_000)
-        .copied()
-        .collect();
-    let b: Vec<u8> = (0..9000u32).map(|i| (i * i >> 5) as u8).collect();
+    let a: Vec<u8> = b"abcabcabdabcabd".iter().cycle().take(20_000).copied().collect();
+    let b: Vec<u8> = (0..9000u32).map(|i| ((i * i) >> 5) as u8).collect();
     for format in Format::ALL {
         for level in Level::ALL {
             let mut c = Compressor::new(format, level);
@@ -159,15 +142,11 @@ fn compressor_reuse_gives_identical_output() {
 
 #[test]
 fn too_small_output_is_an_error_not_a_truncated_stream() {
-    let input: Vec<u8> = (0..10_000u32)
-        .map(|i| (i % 251) as u8 ^ (i / 1000) as u8)
-        .collect();
+    let input: Vec<u8> = (0..10_000u32).map(|i| (i % 251) as u8 ^ (i / 1000) as u8).collect();
     for format in Format::ALL {
         let full = compress(format, Level::Standard, &input);
         let mut out = vec![0u8; full.len() - 1];
-        let err = Compressor::new(format, Level::Standard)
-            .compress_into(&input, &mut out)
-            .unwrap_err();
+        let err = Compressor::new(format, Level::Standard).compress_into(&input, &mut out).unwrap_err();
         assert_eq!(err.kind(), msxca::ErrorKind::OutputTooSmall, "{format}");
     }
 }

@@ -26,9 +26,7 @@ pub(crate) struct DecodeTable {
 
 impl DecodeTable {
     pub(crate) fn new() -> Self {
-        DecodeTable {
-            entries: Box::new([0; TABLE_SIZE]),
-        }
+        DecodeTable { entries: Box::new([0; TABLE_SIZE]) }
     }
 
     /// Rebuilds the table for `lengths` (one per symbol, 0 = unused).
@@ -50,9 +48,7 @@ impl DecodeTable {
             self.entries[..ROOT_SIZE].fill(symbol << 4 | 1);
             return Ok(());
         }
-        let kraft: u32 = (1..=MAX_CODE_LEN)
-            .map(|l| count[l as usize] << (MAX_CODE_LEN - l))
-            .sum();
+        let kraft: u32 = (1..=MAX_CODE_LEN).map(|l| count[l as usize] << (MAX_CODE_LEN - l)).sum();
         if kraft > 1 << MAX_CODE_LEN {
             return Err(TableProblem::Oversubscribed);
         }
@@ -112,8 +108,7 @@ impl DecodeTable {
     pub(crate) fn decode(&self, bits: u32) -> (usize, u32) {
         let mut entry = self.entries[(bits >> SUB_BITS) as usize & (ROOT_SIZE - 1)];
         if entry & SUBTABLE_FLAG != 0 {
-            let index =
-                ROOT_SIZE + usize::from(entry & !SUBTABLE_FLAG) + (bits as usize & (SUB_SIZE - 1));
+            let index = ROOT_SIZE + usize::from(entry & !SUBTABLE_FLAG) + (bits as usize & (SUB_SIZE - 1));
             entry = self.entries[index.min(TABLE_SIZE - 1)];
         }
         (usize::from(entry >> 4), u32::from(entry & 15))
@@ -136,14 +131,8 @@ mod tests {
     fn spec_example_abc300_codes_decode() {
         // [MS-XCA] §3.2: c=2, 256=2, 287=2, a=3, b=3 -> c=00, 256=01, 287=10, a=110, b=111.
         let mut t = DecodeTable::new();
-        t.build(&lengths_of(&[
-            (b'c' as usize, 2),
-            (256, 2),
-            (287, 2),
-            (b'a' as usize, 3),
-            (b'b' as usize, 3),
-        ]))
-        .unwrap();
+        t.build(&lengths_of(&[(b'c' as usize, 2), (256, 2), (287, 2), (b'a' as usize, 3), (b'b' as usize, 3)]))
+            .unwrap();
         let at = |code: u32, len: u32| t.decode(code << (15 - len));
         assert_eq!(at(0b00, 2), (b'c' as usize, 2));
         assert_eq!(at(0b01, 2), (256, 2));
@@ -172,18 +161,9 @@ mod tests {
     fn invalid_tables_are_rejected() {
         let mut t = DecodeTable::new();
         assert_eq!(t.build(&[0; NUM_SYMBOLS]), Err(TableProblem::Empty));
-        assert_eq!(
-            t.build(&lengths_of(&[(1, 1), (2, 1), (3, 1)])),
-            Err(TableProblem::Oversubscribed)
-        );
-        assert_eq!(
-            t.build(&lengths_of(&[(1, 1), (2, 2)])),
-            Err(TableProblem::Incomplete)
-        );
-        assert_eq!(
-            t.build(&lengths_of(&[(7, 2)])),
-            Err(TableProblem::Incomplete)
-        );
+        assert_eq!(t.build(&lengths_of(&[(1, 1), (2, 1), (3, 1)])), Err(TableProblem::Oversubscribed));
+        assert_eq!(t.build(&lengths_of(&[(1, 1), (2, 2)])), Err(TableProblem::Incomplete));
+        assert_eq!(t.build(&lengths_of(&[(7, 2)])), Err(TableProblem::Incomplete));
     }
 
     #[test]

@@ -10,9 +10,7 @@ use super::{MAX_CODE_LEN, NUM_SYMBOLS};
 /// does. A single used symbol gets length 1; unused symbols length 0.
 pub(crate) fn build_lengths(freqs: &[u32; NUM_SYMBOLS], lengths: &mut [u8; NUM_SYMBOLS]) {
     lengths.fill(0);
-    let mut symbols: Vec<u16> = (0..NUM_SYMBOLS as u16)
-        .filter(|&s| freqs[usize::from(s)] > 0)
-        .collect();
+    let mut symbols: Vec<u16> = (0..NUM_SYMBOLS as u16).filter(|&s| freqs[usize::from(s)] > 0).collect();
     match symbols.len() {
         0 => return,
         1 => {
@@ -22,10 +20,7 @@ pub(crate) fn build_lengths(freqs: &[u32; NUM_SYMBOLS], lengths: &mut [u8; NUM_S
         _ => {}
     }
     symbols.sort_by_key(|&s| (freqs[usize::from(s)], s));
-    let mut weights: Vec<u64> = symbols
-        .iter()
-        .map(|&s| u64::from(freqs[usize::from(s)]))
-        .collect();
+    let mut weights: Vec<u64> = symbols.iter().map(|&s| u64::from(freqs[usize::from(s)])).collect();
     let n = symbols.len();
     // Nodes 0..n are leaves, n.. internal nodes in creation order.
     let mut parent = vec![0u32; 2 * n - 1];
@@ -34,8 +29,7 @@ pub(crate) fn build_lengths(freqs: &[u32; NUM_SYMBOLS], lengths: &mut [u8; NUM_S
         node_weight[..n].copy_from_slice(&weights);
         let (mut leaf, mut internal, mut next) = (0usize, n, n);
         let mut take = |node_weight: &[u64], next: usize| -> usize {
-            let use_leaf =
-                leaf < n && (internal >= next || node_weight[leaf] <= node_weight[internal]);
+            let use_leaf = leaf < n && (internal >= next || node_weight[leaf] <= node_weight[internal]);
             if use_leaf {
                 leaf += 1;
                 leaf - 1
@@ -64,7 +58,7 @@ pub(crate) fn build_lengths(freqs: &[u32; NUM_SYMBOLS], lengths: &mut [u8; NUM_S
             return;
         }
         for w in &mut weights {
-            *w = (*w + 1) / 2;
+            *w = w.div_ceil(2);
         }
     }
 }
@@ -115,25 +109,13 @@ mod tests {
     #[test]
     fn canonical_codes_match_the_spec_example() {
         let mut lengths = [0u8; NUM_SYMBOLS];
-        for (s, l) in [
-            (b'c' as usize, 2),
-            (256, 2),
-            (287, 2),
-            (b'a' as usize, 3),
-            (b'b' as usize, 3),
-        ] {
+        for (s, l) in [(b'c' as usize, 2), (256, 2), (287, 2), (b'a' as usize, 3), (b'b' as usize, 3)] {
             lengths[s] = l;
         }
         let mut codes = [0u16; NUM_SYMBOLS];
         canonical_codes(&lengths, &mut codes);
         assert_eq!(
-            [
-                codes[b'c' as usize],
-                codes[256],
-                codes[287],
-                codes[b'a' as usize],
-                codes[b'b' as usize]
-            ],
+            [codes[b'c' as usize], codes[256], codes[287], codes[b'a' as usize], codes[b'b' as usize]],
             [0, 1, 2, 6, 7]
         );
     }

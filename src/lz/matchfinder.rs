@@ -56,12 +56,7 @@ pub(crate) fn match_len(data: &[u8], a: usize, b: usize, limit: usize) -> usize 
 
 impl MatchFinder {
     pub(crate) fn new() -> Self {
-        MatchFinder {
-            head: Vec::new(),
-            hash_shift: 32,
-            chain: Vec::new(),
-            chain_mask: 0,
-        }
+        MatchFinder { head: Vec::new(), hash_shift: 32, chain: Vec::new(), chain_mask: 0 }
     }
 
     /// Prepares for an input of `len` bytes searched up to `max_dist` back.
@@ -70,9 +65,7 @@ impl MatchFinder {
         self.hash_shift = 32 - hash_bits;
         self.head.clear();
         self.head.resize(1 << hash_bits, EMPTY);
-        let chain_len = (max_dist + 1)
-            .next_power_of_two()
-            .min(len.max(1).next_power_of_two());
+        let chain_len = (max_dist + 1).next_power_of_two().min(len.max(1).next_power_of_two());
         if self.chain.len() < chain_len {
             self.chain.resize(chain_len, EMPTY);
         }
@@ -99,26 +92,24 @@ impl MatchFinder {
         self.head[h] = pos as u32;
     }
 
-    /// Finds the longest match for `pos` starting no earlier than `low`,
-    /// at most `max_dist` back and `max_len` long, then inserts `pos`.
-    /// Returns a match of length 0 if none of at least 3 bytes exists.
-    #[inline]
-    pub(crate) fn find_longest(
+    /// Searches the candidates for `pos` no earlier than `lowest` and at
+    /// most `max_len` long, calling `on_longer` for every match longer than
+    /// all nearer ones (so in increasing length), then inserts `pos`.
+    #[inline(always)]
+    fn search(
         &mut self,
         data: &[u8],
         pos: usize,
-        low: usize,
-        max_dist: usize,
+        lowest: usize,
         max_len: usize,
         limits: SearchLimits,
-    ) -> Match {
+        mut on_longer: impl FnMut(Match),
+    ) {
         let h = self.hash(data, pos);
         let mut cand = self.head[h];
         self.chain[pos & self.chain_mask] = cand;
         self.head[h] = pos as u32;
 
-        let lowest = low.max(pos.saturating_sub(max_dist));
-        let mut best = Match::default();
         let mut best_len = 2usize;
         let mut depth = limits.depth;
         while (cand as usize) < pos && cand as usize >= lowest && depth > 0 {
@@ -128,10 +119,7 @@ impl MatchFinder {
                 let len = match_len(data, c, pos, max_len);
                 if len > best_len {
                     best_len = len;
-                    best = Match {
-                        len: len as u32,
-                        dist: (pos - c) as u32,
-                    };
+                    on_longer(Match { len: len as u32, dist: (pos - c) as u32 });
                     if len >= limits.nice_len || len == max_len {
                         break;
                     }
@@ -144,53 +132,39 @@ impl MatchFinder {
             cand = next;
             depth -= 1;
         }
+    }
+
+    /// The longest match for `pos` reaching no earlier than `lowest`, at
+    /// most `max_len` long (length 0 if there is none of 3 bytes or more);
+    /// inserts `pos`.
+    #[inline]
+    pub(crate) fn find_longest(
+        &mut self,
+        data: &[u8],
+        pos: usize,
+        lowest: usize,
+        max_len: usize,
+        limits: SearchLimits,
+    ) -> Match {
+        let mut best = Match::default();
+        self.search(data, pos, lowest, max_len, limits, |m| best = m);
         best
     }
 
-    /// Like [`find_longest`](Self::find_longest), but reports every match
-    /// that is longer than all the nearer ones, in increasing length.
+    /// Every match for `pos` longer than all nearer ones, in increasing
+    /// length, into `found`; inserts `pos`.
     #[inline]
     pub(crate) fn find_all(
         &mut self,
         data: &[u8],
         pos: usize,
-        low: usize,
-        max_dist: usize,
+        lowest: usize,
         max_len: usize,
         limits: SearchLimits,
         found: &mut Vec<Match>,
     ) {
         found.clear();
-        let h = self.hash(data, pos);
-        let mut cand = self.head[h];
-        self.chain[pos & self.chain_mask] = cand;
-        self.head[h] = pos as u32;
-
-        let lowest = low.max(pos.saturating_sub(max_dist));
-        let mut best_len = 2usize;
-        let mut depth = limits.depth;
-        while (cand as usize) < pos && cand as usize >= lowest && depth > 0 {
-            let c = cand as usize;
-            if best_len < max_len && data[c + best_len] == data[pos + best_len] {
-                let len = match_len(data, c, pos, max_len);
-                if len > best_len {
-                    best_len = len;
-                    found.push(Match {
-                        len: len as u32,
-                        dist: (pos - c) as u32,
-                    });
-                    if len >= limits.nice_len || len == max_len {
-                        break;
-                    }
-                }
-            }
-            let next = self.chain[c & self.chain_mask];
-            if next >= cand {
-                break;
-            }
-            cand = next;
-            depth -= 1;
-        }
+        self.search(data, pos, lowest, max_len, limits, |m| found.push(m));
     }
 }
 
@@ -203,13 +177,10 @@ mod tests {
         let data = b"abcdefXabcdeYabcdefZ____";
         let mut mf = MatchFinder::new();
         mf.reset(data.len(), 100);
-        let limits = SearchLimits {
-            depth: 16,
-            nice_len: 100,
-        };
+        let limits = SearchLimits { depth: 16, nice_len: 100 };
         let mut best = Match::default();
         for pos in 0..=13 {
-            best = mf.find_longest(data, pos, 0, 100, data.len() - 4 - pos, limits);
+            best = mf.find_longest(data, pos, 0, data.len() - 4 - pos, limits);
         }
         assert_eq!(best, Match { len: 6, dist: 13 });
     }
@@ -219,17 +190,11 @@ mod tests {
         let data = b"abcabcabcabc____";
         let mut mf = MatchFinder::new();
         mf.reset(data.len(), 3);
-        let limits = SearchLimits {
-            depth: 16,
-            nice_len: 100,
-        };
+        let limits = SearchLimits { depth: 16, nice_len: 100 };
         for pos in 0..6 {
             mf.insert(data, pos);
         }
-        assert_eq!(mf.find_longest(data, 6, 6, 3, 6, limits).len, 0);
-        assert_eq!(
-            mf.find_longest(data, 9, 0, 3, 3, limits),
-            Match { len: 3, dist: 3 }
-        );
+        assert_eq!(mf.find_longest(data, 6, 6, 6, limits).len, 0);
+        assert_eq!(mf.find_longest(data, 9, 6, 3, limits), Match { len: 3, dist: 3 });
     }
 }

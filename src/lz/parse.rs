@@ -34,6 +34,12 @@ impl<F: Fn(usize) -> usize> Segment<'_, F> {
         (self.max_len)(pos).min(self.end - pos)
     }
 
+    /// The earliest position a match at `pos` may copy from.
+    #[inline(always)]
+    fn lowest(&self, pos: usize) -> usize {
+        self.low.max(pos.saturating_sub(self.max_dist))
+    }
+
     /// Positions at or past this one are never searched: the hash reads 4 bytes.
     #[inline(always)]
     fn search_end(&self) -> usize {
@@ -66,24 +72,13 @@ pub(crate) fn greedy<F: Fn(usize) -> usize>(
     while pos < search_end {
         let cap = seg.len_cap(pos);
         let m = if cap >= 3 {
-            mf.find_longest(
-                data,
-                pos,
-                seg.low,
-                seg.max_dist.min(pos - seg.low),
-                cap,
-                limits,
-            )
+            mf.find_longest(data, pos, seg.lowest(pos), cap, limits)
         } else {
             mf.insert(data, pos);
             Match::default()
         };
         if m.len >= 3 && accept(m) {
-            out.push(Sequence {
-                literals: (pos - lit_start) as u32,
-                len: m.len,
-                dist: m.dist,
-            });
+            out.push(Sequence { literals: (pos - lit_start) as u32, len: m.len, dist: m.dist });
             let match_end = pos + m.len as usize;
             // Positions inside short matches are indexed; long ones are
             // mostly runs, where a few entries serve as well as all.
@@ -102,11 +97,7 @@ pub(crate) fn greedy<F: Fn(usize) -> usize>(
             pos += 1 + (misses / skip_after) as usize;
         }
     }
-    out.push(Sequence {
-        literals: (seg.end - lit_start) as u32,
-        len: 0,
-        dist: 0,
-    });
+    out.push(Sequence { literals: (seg.end - lit_start) as u32, len: 0, dist: 0 });
 }
 
 /// The optimal parser: first [`collect`](Self::collect) the candidate
@@ -149,11 +140,7 @@ impl OptimalParser {
         while i < n {
             let pos = seg.start + i;
             self.starts.push(self.matches.len() as u32);
-            let cap = if pos < search_end {
-                seg.len_cap(pos)
-            } else {
-                0
-            };
+            let cap = if pos < search_end { seg.len_cap(pos) } else { 0 };
             if cap < 3 {
                 if pos < search_end {
                     mf.insert(data, pos);
@@ -161,15 +148,7 @@ impl OptimalParser {
                 i += 1;
                 continue;
             }
-            mf.find_all(
-                data,
-                pos,
-                seg.low,
-                seg.max_dist.min(pos - seg.low),
-                cap,
-                limits,
-                &mut self.found,
-            );
+            mf.find_all(data, pos, seg.lowest(pos), cap, limits, &mut self.found);
             self.matches.extend_from_slice(&self.found);
             match self.found.last() {
                 // A very long match is taken as it is: searching inside it
@@ -220,10 +199,7 @@ impl OptimalParser {
                     let c = here + costs.matched(len, m.dist as usize);
                     if c < self.cost[i + len] {
                         self.cost[i + len] = c;
-                        self.from[i + len] = Match {
-                            len: len as u32,
-                            dist: m.dist,
-                        };
+                        self.from[i + len] = Match { len: len as u32, dist: m.dist };
                     }
                 }
                 next_len = m.len as usize + 1;
@@ -250,22 +226,14 @@ impl OptimalParser {
                 i -= 1;
             } else {
                 let (len, dist) = pending.map_or((0, 0), |m| (m.len, m.dist));
-                out.push(Sequence {
-                    literals,
-                    len,
-                    dist,
-                });
+                out.push(Sequence { literals, len, dist });
                 literals = 0;
                 pending = Some(step);
                 i -= step.len as usize;
             }
         }
         let (len, dist) = pending.map_or((0, 0), |m| (m.len, m.dist));
-        out.push(Sequence {
-            literals,
-            len,
-            dist,
-        });
+        out.push(Sequence { literals, len, dist });
         // Reversed, each entry is (literals, the match after them), ending
         // with the match-less trailing run.
         out[first..].reverse();

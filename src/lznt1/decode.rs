@@ -34,12 +34,7 @@ pub(crate) fn decompress(input: &[u8], out: &mut [u8]) -> Result<usize> {
         let data_len = usize::from(header & HEADER_LENGTH_MASK) + 1;
         let data_at = ip + 2;
         if input.len() - data_at < data_len {
-            return Err(truncated(
-                FORMAT,
-                input.len(),
-                data_at + data_len - input.len(),
-                input.len(),
-            ));
+            return Err(truncated(FORMAT, input.len(), data_at + data_len - input.len(), input.len()));
         }
         if !first {
             // Every chunk but the last stands for exactly 4096 bytes; a short
@@ -62,14 +57,7 @@ pub(crate) fn decompress(input: &[u8], out: &mut [u8]) -> Result<usize> {
         } else {
             let n = data.len().min(out.len() - op);
             out[op..op + n].copy_from_slice(&data[..n]);
-            (
-                op + n,
-                if n < data.len() {
-                    ChunkEnd::OutputFull
-                } else {
-                    ChunkEnd::Complete
-                },
-            )
+            (op + n, if n < data.len() { ChunkEnd::OutputFull } else { ChunkEnd::Complete })
         };
         op = end.0;
         if let ChunkEnd::OutputFull = end.1 {
@@ -83,12 +71,7 @@ pub(crate) fn decompress(input: &[u8], out: &mut [u8]) -> Result<usize> {
 /// Decodes the data of one compressed chunk into `out`, starting at
 /// `chunk_start`. `base` is the data's offset in the whole input, for error
 /// messages. Returns the output position reached and how the chunk ended.
-fn decode_chunk(
-    data: &[u8],
-    base: usize,
-    out: &mut [u8],
-    chunk_start: usize,
-) -> Result<(usize, ChunkEnd)> {
+fn decode_chunk(data: &[u8], base: usize, out: &mut [u8], chunk_start: usize) -> Result<(usize, ChunkEnd)> {
     let mut ip = 0usize;
     let mut op = chunk_start;
     while ip < data.len() {

@@ -30,11 +30,7 @@ pub(crate) struct Encoder {
 
 impl Encoder {
     pub(crate) fn new() -> Self {
-        Encoder {
-            mf: MatchFinder::new(),
-            optimal: OptimalParser::default(),
-            seqs: Vec::new(),
-        }
+        Encoder { mf: MatchFinder::new(), optimal: OptimalParser::default(), seqs: Vec::new() }
     }
 
     pub(crate) fn heap_bytes(&self) -> usize {
@@ -45,11 +41,8 @@ impl Encoder {
     /// count the end marker written after it when `out` has room.
     pub(crate) fn compress(&mut self, input: &[u8], out: &mut [u8], level: Level) -> Result<usize> {
         let capacity = out.len();
-        let too_small = |needed: usize| Error::OutputTooSmall {
-            format: Format::Lznt1,
-            capacity,
-            needed: needed as u64,
-        };
+        let too_small =
+            |needed: usize| Error::OutputTooSmall { format: Format::Lznt1, capacity, needed: needed as u64 };
         if input.is_empty() {
             // A buffer needs at least a header to decode: the end marker
             // alone stands for empty data and is counted here.
@@ -70,37 +63,19 @@ impl Encoder {
                 max_len: |pos: usize| max_copy_len(pos - chunk_start),
             };
             match level {
-                Level::Standard => greedy(
-                    &seg,
-                    &mut self.mf,
-                    SearchLimits {
-                        depth: 8,
-                        nice_len: 64,
-                    },
-                    32,
-                    |_| true,
-                    &mut self.seqs,
-                ),
+                Level::Standard => {
+                    greedy(&seg, &mut self.mf, SearchLimits { depth: 8, nice_len: 64 }, 32, |_| true, &mut self.seqs)
+                }
                 Level::Maximum => {
-                    self.optimal.collect(
-                        &seg,
-                        &mut self.mf,
-                        SearchLimits {
-                            depth: 256,
-                            nice_len: 4098,
-                        },
-                    );
+                    self.optimal.collect(&seg, &mut self.mf, SearchLimits { depth: 256, nice_len: 4098 });
                     self.optimal.solve(input, &Lznt1Costs, &mut self.seqs);
                 }
             }
             let chunk = &input[chunk_start..chunk_end];
             let data_len = compressed_data_len(&self.seqs);
-            let store =
-                data_len > CHUNK_SIZE || (chunk.len() == CHUNK_SIZE && data_len >= CHUNK_SIZE);
+            let store = data_len > CHUNK_SIZE || (chunk.len() == CHUNK_SIZE && data_len >= CHUNK_SIZE);
             let total = 2 + if store { chunk.len() } else { data_len };
-            let dst = out
-                .get_mut(op..op + total)
-                .ok_or_else(|| too_small(op + total))?;
+            let dst = out.get_mut(op..op + total).ok_or_else(|| too_small(op + total))?;
             if store {
                 let header = HEADER_SIGNATURE | (chunk.len() as u16 - 1);
                 dst[..2].copy_from_slice(&header.to_le_bytes());
@@ -137,16 +112,15 @@ fn write_chunk(chunk: &[u8], seqs: &[Sequence], dst: &mut [u8]) {
     let mut flags = 0u8;
     let mut items = 0u32;
     let mut ip = 0usize;
-    let next_item =
-        |flags: &mut u8, items: &mut u32, flag_at: &mut usize, pos: &mut usize, dst: &mut [u8]| {
-            if *items == 8 {
-                dst[*flag_at] = *flags;
-                *flag_at = *pos;
-                *pos += 1;
-                *flags = 0;
-                *items = 0;
-            }
-        };
+    let next_item = |flags: &mut u8, items: &mut u32, flag_at: &mut usize, pos: &mut usize, dst: &mut [u8]| {
+        if *items == 8 {
+            dst[*flag_at] = *flags;
+            *flag_at = *pos;
+            *pos += 1;
+            *flags = 0;
+            *items = 0;
+        }
+    };
     for s in seqs {
         for _ in 0..s.literals {
             next_item(&mut flags, &mut items, &mut flag_at, &mut pos, dst);
@@ -178,10 +152,5 @@ pub(crate) fn max_compressed_size(len: usize) -> usize {
     }
     let full = len / CHUNK_SIZE;
     let rest = len % CHUNK_SIZE;
-    full * (CHUNK_SIZE + 2)
-        + if rest > 0 {
-            2 + (rest + rest.div_ceil(8)).min(CHUNK_SIZE)
-        } else {
-            0
-        }
+    full * (CHUNK_SIZE + 2) + if rest > 0 { 2 + (rest + rest.div_ceil(8)).min(CHUNK_SIZE) } else { 0 }
 }

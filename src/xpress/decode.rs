@@ -42,11 +42,7 @@ pub(crate) fn decompress(input: &[u8], out: &mut [u8]) -> Result<usize> {
                 if ip == input.len() {
                     return Err(truncated(FORMAT, ip, 1, input.len()));
                 }
-                return Err(Error::OutputTooSmall {
-                    format: FORMAT,
-                    capacity: out.len(),
-                    needed: op as u64 + 1,
-                });
+                return Err(Error::OutputTooSmall { format: FORMAT, capacity: out.len(), needed: op as u64 + 1 });
             }
             flags = flags.checked_shl(run as u32).unwrap_or(0);
             items_left -= run as u32;
@@ -94,19 +90,10 @@ pub(crate) fn decompress(input: &[u8], out: &mut [u8]) -> Result<usize> {
         let len = len + 3;
 
         if dist > op {
-            return Err(Error::InvalidDistance {
-                format: FORMAT,
-                offset: token_at,
-                distance: dist,
-                available: op,
-            });
+            return Err(Error::InvalidDistance { format: FORMAT, offset: token_at, distance: dist, available: op });
         }
         if len > (out.len() - op) as u64 {
-            return Err(Error::OutputTooSmall {
-                format: FORMAT,
-                capacity: out.len(),
-                needed: op as u64 + len,
-            });
+            return Err(Error::OutputTooSmall { format: FORMAT, capacity: out.len(), needed: op as u64 + len });
         }
         copy_match(out, op, dist, len as usize);
         op += len as usize;
@@ -133,12 +120,7 @@ fn read_long_length(input: &[u8], ip: &mut usize) -> Result<u64> {
     }
     // Values below 22 have shorter encodings; [MS-XCA] requires rejecting them.
     if value < 22 {
-        return Err(Error::InvalidLength {
-            format: FORMAT,
-            offset: value_at,
-            value,
-            minimum: 22,
-        });
+        return Err(Error::InvalidLength { format: FORMAT, offset: value_at, value, minimum: 22 });
     }
     Ok(value)
 }

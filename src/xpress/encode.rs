@@ -42,11 +42,7 @@ pub(crate) struct Encoder {
 
 impl Encoder {
     pub(crate) fn new() -> Self {
-        Encoder {
-            mf: MatchFinder::new(),
-            optimal: OptimalParser::default(),
-            seqs: Vec::new(),
-        }
+        Encoder { mf: MatchFinder::new(), optimal: OptimalParser::default(), seqs: Vec::new() }
     }
 
     pub(crate) fn heap_bytes(&self) -> usize {
@@ -67,34 +63,14 @@ impl Encoder {
                     max_dist: MAX_DISTANCE,
                     max_len: no_cap,
                 };
-                greedy(
-                    &seg,
-                    &mut self.mf,
-                    SearchLimits {
-                        depth: 4,
-                        nice_len: 32,
-                    },
-                    64,
-                    |_| true,
-                    &mut self.seqs,
-                );
+                greedy(&seg, &mut self.mf, SearchLimits { depth: 4, nice_len: 32 }, 64, |_| true, &mut self.seqs);
             }
             Level::Maximum => {
-                let limits = SearchLimits {
-                    depth: 64,
-                    nice_len: 280,
-                };
+                let limits = SearchLimits { depth: 64, nice_len: 280 };
                 let mut start = 0;
                 loop {
                     let end = input.len().min(start + SEGMENT);
-                    let seg = Segment {
-                        data: input,
-                        start,
-                        end,
-                        low: 0,
-                        max_dist: MAX_DISTANCE,
-                        max_len: no_cap,
-                    };
+                    let seg = Segment { data: input, start, end, low: 0, max_dist: MAX_DISTANCE, max_len: no_cap };
                     self.optimal.collect(&seg, &mut self.mf, limits);
                     self.optimal.solve(input, &PlainCosts, &mut self.seqs);
                     if end == input.len() {
@@ -136,19 +112,9 @@ fn stream_size(seqs: &[Sequence]) -> u64 {
 fn write_stream(input: &[u8], seqs: &[Sequence], out: &mut [u8]) -> Result<usize> {
     let size = stream_size(seqs);
     if size > out.len() as u64 {
-        return Err(Error::OutputTooSmall {
-            format: Format::Xpress,
-            capacity: out.len(),
-            needed: size,
-        });
+        return Err(Error::OutputTooSmall { format: Format::Xpress, capacity: out.len(), needed: size });
     }
-    let mut w = FlagWriter {
-        out,
-        flag_at: 0,
-        pos: 4,
-        flags: 0,
-        items: 0,
-    };
+    let mut w = FlagWriter { out, flag_at: 0, pos: 4, flags: 0, items: 0 };
     let mut ip = 0usize;
     let mut nibble_at: Option<usize> = None;
     for s in seqs {

@@ -19,9 +19,7 @@ pub(crate) struct Decoder {
 
 impl Decoder {
     pub(crate) fn new() -> Self {
-        Decoder {
-            table: DecodeTable::new(),
-        }
+        Decoder { table: DecodeTable::new() }
     }
 
     /// Decodes exactly `out.len()` bytes. Returns the input position where
@@ -37,12 +35,7 @@ impl Decoder {
                 if op == out.len() {
                     return Ok(ip);
                 }
-                return Err(truncated(
-                    FORMAT,
-                    ip,
-                    ip + MIN_BLOCK_BYTES - input.len(),
-                    input.len(),
-                ));
+                return Err(truncated(FORMAT, ip, ip + MIN_BLOCK_BYTES - input.len(), input.len()));
             }
             self.read_table(input, ip)?;
             let block_end = out.len().min(op + BLOCK_SIZE);
@@ -54,30 +47,16 @@ impl Decoder {
 
     fn read_table(&mut self, input: &[u8], at: usize) -> Result<()> {
         let mut lengths = [0u8; NUM_SYMBOLS];
-        for (pair, &byte) in lengths
-            .chunks_exact_mut(2)
-            .zip(&input[at..at + TABLE_BYTES])
-        {
+        for (pair, &byte) in lengths.chunks_exact_mut(2).zip(&input[at..at + TABLE_BYTES]) {
             pair[0] = byte & 15;
             pair[1] = byte >> 4;
         }
-        self.table
-            .build(&lengths)
-            .map_err(|problem| Error::InvalidHuffmanTable {
-                offset: at,
-                problem,
-            })
+        self.table.build(&lengths).map_err(|problem| Error::InvalidHuffmanTable { offset: at, problem })
     }
 
     /// Decodes symbols until the output reaches `block_end`; returns the
     /// output position (past `block_end` if the last match ran over).
-    fn decode_block(
-        &self,
-        bits: &mut BitReader<'_>,
-        out: &mut [u8],
-        mut op: usize,
-        block_end: usize,
-    ) -> Result<usize> {
+    fn decode_block(&self, bits: &mut BitReader<'_>, out: &mut [u8], mut op: usize, block_end: usize) -> Result<usize> {
         while op < block_end {
             let (symbol, len) = self.table.decode(bits.peek15());
             bits.consume(len)?;
@@ -99,12 +78,7 @@ impl Decoder {
                     }
                     // Short values have shorter encodings; Windows rejects them.
                     if value < 15 {
-                        return Err(Error::InvalidLength {
-                            format: FORMAT,
-                            offset: at,
-                            value,
-                            minimum: 15,
-                        });
+                        return Err(Error::InvalidLength { format: FORMAT, offset: at, value, minimum: 15 });
                     }
                     length = value;
                 }
@@ -113,19 +87,10 @@ impl Decoder {
             let distance_bits = (header >> 4) as u32;
             let distance = (1usize << distance_bits) + bits.read_bits(distance_bits)? as usize;
             if distance > op {
-                return Err(Error::InvalidDistance {
-                    format: FORMAT,
-                    offset: token_at,
-                    distance,
-                    available: op,
-                });
+                return Err(Error::InvalidDistance { format: FORMAT, offset: token_at, distance, available: op });
             }
             if length > (out.len() - op) as u64 {
-                return Err(Error::OutputTooSmall {
-                    format: FORMAT,
-                    capacity: out.len(),
-                    needed: op as u64 + length,
-                });
+                return Err(Error::OutputTooSmall { format: FORMAT, capacity: out.len(), needed: op as u64 + length });
             }
             copy_match(out, op, distance, length as usize);
             op += length as usize;

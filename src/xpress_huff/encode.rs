@@ -32,13 +32,7 @@ struct Cursor {
 
 /// Calls `f` for each item from `cursor` while the output position is below
 /// `limit`; returns the cursor after them.
-fn walk(
-    seqs: &[Sequence],
-    input: &[u8],
-    mut c: Cursor,
-    limit: usize,
-    mut f: impl FnMut(Item),
-) -> Cursor {
+fn walk(seqs: &[Sequence], input: &[u8], mut c: Cursor, limit: usize, mut f: impl FnMut(Item)) -> Cursor {
     while c.pos < limit && c.seq < seqs.len() {
         let s = seqs[c.seq];
         if c.lit_done < s.literals {
@@ -51,10 +45,7 @@ fn walk(
             continue;
         }
         if s.len != 0 {
-            f(Item::Match {
-                len: s.len,
-                dist: s.dist,
-            });
+            f(Item::Match { len: s.len, dist: s.dist });
             c.pos += s.len as usize;
         }
         c.seq += 1;
@@ -128,9 +119,7 @@ impl CostModel for HuffCosts {
     #[inline(always)]
     fn matched(&self, len: usize, dist: usize) -> u32 {
         let (len, dist) = (len as u32, dist as u32);
-        self.symbol_bits[match_symbol(len, dist)]
-            + distance_class(dist)
-            + 8 * extra_length_bytes(len)
+        self.symbol_bits[match_symbol(len, dist)] + distance_class(dist) + 8 * extra_length_bytes(len)
     }
 }
 
@@ -159,17 +148,11 @@ pub(crate) struct Encoder {
 
 impl Encoder {
     pub(crate) fn new() -> Self {
-        Encoder {
-            mf: MatchFinder::new(),
-            optimal: OptimalParser::default(),
-            seqs: Vec::new(),
-            scratch: Vec::new(),
-        }
+        Encoder { mf: MatchFinder::new(), optimal: OptimalParser::default(), seqs: Vec::new(), scratch: Vec::new() }
     }
 
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.mf.heap_bytes()
-            + (self.seqs.capacity() + self.scratch.capacity()) * core::mem::size_of::<Sequence>()
+        self.mf.heap_bytes() + (self.seqs.capacity() + self.scratch.capacity()) * core::mem::size_of::<Sequence>()
     }
 
     pub(crate) fn compress(&mut self, input: &[u8], out: &mut [u8], level: Level) -> Result<usize> {
@@ -189,35 +172,15 @@ impl Encoder {
                 // Like Windows, skip 3-byte matches far away: their distance
                 // bits cost more than the literals they replace.
                 let accept = |m: crate::lz::matchfinder::Match| m.len > 3 || m.dist <= 4096;
-                greedy(
-                    &seg,
-                    &mut self.mf,
-                    SearchLimits {
-                        depth: 6,
-                        nice_len: 48,
-                    },
-                    64,
-                    accept,
-                    &mut self.seqs,
-                );
+                greedy(&seg, &mut self.mf, SearchLimits { depth: 6, nice_len: 48 }, 64, accept, &mut self.seqs);
             }
             Level::Maximum => {
-                let limits = SearchLimits {
-                    depth: 64,
-                    nice_len: 273,
-                };
+                let limits = SearchLimits { depth: 64, nice_len: 273 };
                 let mut freqs = [0u32; NUM_SYMBOLS];
                 let mut start = 0;
                 loop {
                     let end = input.len().min(start + BLOCK_SIZE);
-                    let seg = Segment {
-                        data: input,
-                        start,
-                        end,
-                        low: 0,
-                        max_dist: MAX_DISTANCE,
-                        max_len: no_cap,
-                    };
+                    let seg = Segment { data: input, start, end, low: 0, max_dist: MAX_DISTANCE, max_len: no_cap };
                     self.optimal.collect(&seg, &mut self.mf, limits);
                     // Parse, learn the code the parse implies, parse again.
                     let mut costs = HuffCosts::initial();
@@ -264,11 +227,7 @@ fn write_blocks(input: &[u8], seqs: &[Sequence], out: &mut [u8]) -> Result<usize
             freqs[END_OF_DATA] += 1;
         }
         build_lengths(&freqs, &mut lengths);
-        let mut code_bits: u64 = freqs
-            .iter()
-            .zip(&lengths)
-            .map(|(&f, &l)| u64::from(f) * u64::from(l))
-            .sum();
+        let mut code_bits: u64 = freqs.iter().zip(&lengths).map(|(&f, &l)| u64::from(f) * u64::from(l)).sum();
         // The length limit can make the code worse than a flat one; never
         // let it, which is what bounds the output size.
         let flat_bits = 9 * freqs.iter().map(|&f| u64::from(f)).sum::<u64>();
@@ -291,10 +250,7 @@ fn write_blocks(input: &[u8], seqs: &[Sequence], out: &mut [u8]) -> Result<usize
         }
         let mut w = BitWriter::new(block, TABLE_BYTES);
         walk(seqs, input, cursor, limit, |item| match item {
-            Item::Literal(b) => w.write_bits(
-                u32::from(codes[usize::from(b)]),
-                u32::from(lengths[usize::from(b)]),
-            ),
+            Item::Literal(b) => w.write_bits(u32::from(codes[usize::from(b)]), u32::from(lengths[usize::from(b)])),
             Item::Match { len, dist } => {
                 let sym = match_symbol(len, dist);
                 w.write_bits(u32::from(codes[sym]), u32::from(lengths[sym]));
@@ -315,10 +271,7 @@ fn write_blocks(input: &[u8], seqs: &[Sequence], out: &mut [u8]) -> Result<usize
             }
         });
         if last {
-            w.write_bits(
-                u32::from(codes[END_OF_DATA]),
-                u32::from(lengths[END_OF_DATA]),
-            );
+            w.write_bits(u32::from(codes[END_OF_DATA]), u32::from(lengths[END_OF_DATA]));
         }
         let end = w.finish();
         debug_assert_eq!(end as u64, size);

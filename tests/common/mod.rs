@@ -23,10 +23,7 @@ pub fn examples_dir() -> Option<PathBuf> {
 
 /// The Windows-made vectors, or `None` after saying (once per test) why they are skipped.
 pub fn windows_dir(test: &str) -> Option<PathBuf> {
-    match corpus_dir()
-        .map(|d| d.join("windows"))
-        .filter(|d| d.is_dir())
-    {
+    match corpus_dir().map(|d| d.join("windows")).filter(|d| d.is_dir()) {
         Some(dir) => Some(dir),
         None => {
             eprintln!("{test}: skipped, no corpus (set XPRESS_CORPUS or provide ../shared/corpus)");
@@ -56,11 +53,7 @@ pub const WINDOWS_FOLDERS: [(&str, &str, msxca::Format); 4] = [
     ("compressed-plain", "lzplain", msxca::Format::Xpress),
     ("compressed-more-plain", "lzplain", msxca::Format::Xpress),
     ("compressed-huffman", "lzhuff", msxca::Format::XpressHuff),
-    (
-        "compressed-more-huffman",
-        "lzhuff",
-        msxca::Format::XpressHuff,
-    ),
+    ("compressed-more-huffman", "lzhuff", msxca::Format::XpressHuff),
 ];
 
 /// Every vector of `windows/`, sorted by folder and name.
@@ -80,8 +73,7 @@ pub fn windows_vectors(windows: &Path) -> Vec<WindowsVector> {
                 folder,
                 format,
                 compressed: std::fs::read(&path).unwrap(),
-                original: std::fs::read(&original_path)
-                    .unwrap_or_else(|e| panic!("{}: {e}", original_path.display())),
+                original: std::fs::read(&original_path).unwrap_or_else(|e| panic!("{}: {e}", original_path.display())),
                 name,
             });
         }
@@ -118,15 +110,8 @@ pub fn examples(dir: &Path) -> Vec<Example> {
         let name = cells[1].trim_matches('`').to_string();
         let compressed = std::fs::read(dir.join(format!("{name}.{}", cells[2]))).unwrap();
         let expected_status = cells[5].to_string();
-        let expected = (expected_status == "SUCCESS")
-            .then(|| std::fs::read(dir.join(format!("{name}.in"))).unwrap());
-        out.push(Example {
-            name,
-            format,
-            compressed,
-            expected,
-            expected_status,
-        });
+        let expected = (expected_status == "SUCCESS").then(|| std::fs::read(dir.join(format!("{name}.in"))).unwrap());
+        out.push(Example { name, format, compressed, expected, expected_status });
     }
     out
 }

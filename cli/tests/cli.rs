@@ -1,0 +1,187 @@
+//! End-to-end tests of the command-line contract: spawn the binary.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn msxca(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_msxca"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn msxca");
+    let mut pipe = child.stdin.take().unwrap();
+    if let Some(data) = stdin {
+        pipe.write_all(data).unwrap();
+    }
+    drop(pipe);
+    child.wait_with_output().unwrap()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+fn sample() -> Vec<u8> {
+    b"msxca command line test, compress me please. ".iter().cycle().take(100_000).copied().collect()
+}
+
+fn assert_one_clean_line(out: &Output) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("msxca: "), "stderr: {stderr:?}");
+    assert_eq!(stderr.lines().count(), 1, "stderr: {stderr:?}");
+    assert!(!stderr.contains("panicked"), "stderr: {stderr:?}");
+}
+
+#[test]
+fn files_round_trip_for_every_format_alias_and_level() {
+    let data = sample();
+    let input = scratch("sample.bin");
+    std::fs::write(&input, &data).unwrap();
+    for format in ["lznt1", "xpress", "plain", "xpress-huff", "huffman"] {
+        for level in ["standard", "maximum"] {
+            let packed = scratch(&format!("sample.{format}.{level}"));
+            let unpacked = scratch(&format!("sample.{format}.{level}.out"));
+            let out = msxca(
+                &["compress", "-f", format, "-l", level, input.to_str().unwrap(), packed.to_str().unwrap()],
+                None,
+            );
+            assert!(out.status.success(), "{format} {level}: {}", String::from_utf8_lossy(&out.stderr));
+            assert!(std::fs::metadata(&packed).unwrap().len() < data.len() as u64 / 4);
+            let size = data.len().to_string();
+            let out = msxca(
+                &["decompress", "-f", format, "-s", &size, packed.to_str().unwrap(), unpacked.to_str().unwrap()],
+                None,
+            );
+            assert!(out.status.success(), "{format} {level}: {}", String::from_utf8_lossy(&out.stderr));
+            assert_eq!(std::fs::read(&unpacked).unwrap(), data, "{format} {level}");
+        }
+    }
+}
+
+#[test]
+fn stdin_and_stdout_work_and_size_is_optional_for_self_terminating_formats() {
+    let data = sample();
+    for format in ["lznt1", "xpress"] {
+        let packed = msxca(&["compress", "-f", format, "-", "-"], Some(&data));
+        assert!(packed.status.success());
+        let unpacked = msxca(&["decompress", "-f", format, "-", "-"], Some(&packed.stdout));
+        assert!(unpacked.status.success(), "{}", String::from_utf8_lossy(&unpacked.stderr));
+        assert_eq!(unpacked.stdout, data, "{format}");
+    }
+}
+
+#[test]
+fn default_level_is_standard() {
+    let data = sample();
+    let a = msxca(&["compress", "-f", "huffman", "-", "-"], Some(&data));
+    let b = msxca(&["compress", "-f", "huffman", "-l", "standard", "-", "-"], Some(&data));
+    assert!(a.status.success() && b.status.success());
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn corrupt_input_exits_1_with_one_clean_line() {
+    let data = sample();
+    for format in ["lznt1", "xpress", "xpress-huff"] {
+        let packed = msxca(&["compress", "-f", format, "-", "-"], Some(&data)).stdout;
+        let mut bad = packed.clone();
+        bad.truncate(bad.len() / 2);
+        let size = data.len().to_string();
+        let out = msxca(&["decompress", "-f", format, "-s", &size, "-", "-"], Some(&bad));
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        assert_one_clean_line(&out);
+        assert!(out.stdout.is_empty(), "{format}: no partial output");
+    }
+    let out = msxca(&["decompress", "-f", "lznt1", "-", "-"], Some(&[0x05]));
+    assert_eq!(out.status.code(), Some(1));
+    assert_one_clean_line(&out);
+}
+
+#[test]
+fn failed_decompression_leaves_no_output_file() {
+    let input = scratch("garbage.bin");
+    std::fs::write(&input, [0xFFu8; 300]).unwrap();
+    let output = scratch("garbage.out");
+    let _ = std::fs::remove_file(&output);
+    let out = msxca(
+        &["decompress", "-f", "xpress-huff", "-s", "1000", input.to_str().unwrap(), output.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_one_clean_line(&out);
+    assert!(!output.exists());
+}
+
+#[test]
+fn missing_input_file_exits_1() {
+    let out = msxca(&["compress", "-f", "xpress", "/nonexistent/msxca-input", "-"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert_one_clean_line(&out);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for args in [
+        &["decompress", "-f", "xpress-huff", "-", "-"][..],
+        &["decompress", "-f", "zip", "-", "-"],
+        &["compress", "-f", "xpress", "-l", "ultra", "-", "-"],
+        &["compress", "-", "-"],
+        &["frobnicate"],
+        &[],
+    ] {
+        let out = msxca(args, Some(b""));
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+#[test]
+fn bench_runs_on_the_built_in_sample() {
+    let out = msxca(&["bench"], None);
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for format in ["lznt1", "xpress", "xpress-huff"] {
+        assert!(stdout.contains(format), "{stdout}");
+    }
+}
+
+#[test]
+fn every_windows_vector_decompresses_through_the_cli() {
+    let corpus = std::env::var_os("XPRESS_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"));
+    let windows = corpus.join("windows");
+    if !windows.is_dir() {
+        eprintln!("every_windows_vector_decompresses_through_the_cli: skipped, no corpus at {}", windows.display());
+        return;
+    }
+    let mut checked = 0;
+    for (folder, ext, format) in [
+        ("compressed-plain", "lzplain", "xpress"),
+        ("compressed-more-plain", "lzplain", "plain"),
+        ("compressed-huffman", "lzhuff", "xpress-huff"),
+        ("compressed-more-huffman", "lzhuff", "huffman"),
+    ] {
+        for entry in std::fs::read_dir(windows.join(folder)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|x| x != ext) {
+                continue;
+            }
+            let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+            let original = std::fs::read(windows.join("decompressed").join(format!("{name}.decomp"))).unwrap();
+            if std::fs::metadata(&path).unwrap().len() == original.len() as u64 {
+                continue; // stored verbatim by Windows, not a stream
+            }
+            let size = original.len().to_string();
+            let out = msxca(&["decompress", "-f", format, "-s", &size, path.to_str().unwrap(), "-"], None);
+            assert!(out.status.success(), "{folder}/{name}: {}", String::from_utf8_lossy(&out.stderr));
+            assert!(out.stdout == original, "{folder}/{name}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 100, "only {checked} vectors");
+}
