@@ -53,12 +53,20 @@ impl Decompressor {
     /// [`Error::OutputTooSmall`] when the data does not fit. The bytes decoded
     /// before the error stay in `output`.
     pub fn decompress_into(&mut self, input: &[u8], output: &mut [u8]) -> Result<usize> {
+        self.decompress_counting(input, output, &mut 0)
+    }
+
+    /// [`decompress_into`](Self::decompress_into), also counting the
+    /// decoders' loop iterations into `steps`: tests use it to check that
+    /// work stays linear in input plus output on hostile data.
+    #[doc(hidden)]
+    pub fn decompress_counting(&mut self, input: &[u8], output: &mut [u8], steps: &mut u64) -> Result<usize> {
         match self.format {
-            Format::Lznt1 => lznt1::decode::decompress(input, output),
-            Format::Xpress => xpress::decode::decompress(input, output),
+            Format::Lznt1 => lznt1::decode::decompress(input, output, steps),
+            Format::Xpress => xpress::decode::decompress(input, output, steps),
             Format::XpressHuff => {
                 let decoder = self.huff.get_or_insert_with(xpress_huff::decode::Decoder::new);
-                decoder.decompress(input, output)?;
+                decoder.decompress(input, output, steps)?;
                 Ok(output.len())
             }
         }

@@ -18,8 +18,9 @@ enum ChunkEnd {
 }
 
 /// Decodes an LZNT1 buffer into `out` (its length is the capacity) and
-/// returns the number of bytes produced.
-pub(crate) fn decompress(input: &[u8], out: &mut [u8]) -> Result<usize> {
+/// returns the number of bytes produced. `steps` counts chunks, flag
+/// groups and zero-filled bytes, for tests that bound the work done.
+pub(crate) fn decompress(input: &[u8], out: &mut [u8], steps: &mut u64) -> Result<usize> {
     if input.len() < 2 {
         return Err(truncated(FORMAT, input.len(), 2 - input.len(), input.len()));
     }
@@ -27,6 +28,7 @@ pub(crate) fn decompress(input: &[u8], out: &mut [u8]) -> Result<usize> {
     let mut op = 0usize;
     let mut first = true;
     while input.len() - ip >= 2 {
+        *steps += 1;
         let header = u16::from_le_bytes([input[ip], input[ip + 1]]);
         if header == 0 {
             break;
@@ -45,6 +47,7 @@ pub(crate) fn decompress(input: &[u8], out: &mut [u8]) -> Result<usize> {
                 break;
             }
             out[op..op + gap].fill(0);
+            *steps += gap as u64;
             op += gap;
         }
         first = false;
@@ -53,7 +56,7 @@ pub(crate) fn decompress(input: &[u8], out: &mut [u8]) -> Result<usize> {
         }
         let data = &input[data_at..data_at + data_len];
         let end = if header & HEADER_COMPRESSED != 0 {
-            decode_chunk(data, data_at, out, op)?
+            decode_chunk(data, data_at, out, op, steps)?
         } else {
             let n = data.len().min(out.len() - op);
             out[op..op + n].copy_from_slice(&data[..n]);
@@ -71,10 +74,17 @@ pub(crate) fn decompress(input: &[u8], out: &mut [u8]) -> Result<usize> {
 /// Decodes the data of one compressed chunk into `out`, starting at
 /// `chunk_start`. `base` is the data's offset in the whole input, for error
 /// messages. Returns the output position reached and how the chunk ended.
-fn decode_chunk(data: &[u8], base: usize, out: &mut [u8], chunk_start: usize) -> Result<(usize, ChunkEnd)> {
+fn decode_chunk(
+    data: &[u8],
+    base: usize,
+    out: &mut [u8],
+    chunk_start: usize,
+    steps: &mut u64,
+) -> Result<(usize, ChunkEnd)> {
     let mut ip = 0usize;
     let mut op = chunk_start;
     while ip < data.len() {
+        *steps += 1;
         let flags = data[ip];
         ip += 1;
         for bit in 0..8 {

@@ -9,8 +9,9 @@ const FORMAT: Format = Format::Xpress;
 /// Decodes a whole Plain LZ77 stream into `out` and returns the number of
 /// bytes produced. `out.len()` is the capacity: the stream decides the size.
 ///
-/// On error the bytes decoded so far are left in `out`.
-pub(crate) fn decompress(input: &[u8], out: &mut [u8]) -> Result<usize> {
+/// On error the bytes decoded so far are left in `out`. `steps` counts
+/// loop iterations, for tests that bound the work done.
+pub(crate) fn decompress(input: &[u8], out: &mut [u8], steps: &mut u64) -> Result<usize> {
     let mut ip = 0usize;
     let mut op = 0usize;
     // The current flag word, shifted so that the next item's bit is bit 31,
@@ -21,6 +22,7 @@ pub(crate) fn decompress(input: &[u8], out: &mut [u8]) -> Result<usize> {
     let mut pending_nibble: Option<usize> = None;
 
     loop {
+        *steps += 1;
         if items_left == 0 {
             let Some(word) = input.get(ip..ip + 4) else {
                 return Err(truncated(FORMAT, ip, ip + 4 - input.len(), input.len()));

@@ -24,8 +24,9 @@ impl Decoder {
 
     /// Decodes exactly `out.len()` bytes. Returns the input position where
     /// decoding stopped (all input for a well-formed stream, or fewer than
-    /// 260 bytes before its end).
-    pub(crate) fn decompress(&mut self, input: &[u8], out: &mut [u8]) -> Result<usize> {
+    /// 260 bytes before its end). `steps` counts symbols and table entries,
+    /// for tests that bound the work done.
+    pub(crate) fn decompress(&mut self, input: &[u8], out: &mut [u8], steps: &mut u64) -> Result<usize> {
         let mut ip = 0usize;
         let mut op = 0usize;
         loop {
@@ -37,10 +38,11 @@ impl Decoder {
                 }
                 return Err(truncated(FORMAT, ip, ip + MIN_BLOCK_BYTES - input.len(), input.len()));
             }
+            *steps += NUM_SYMBOLS as u64;
             self.read_table(input, ip)?;
             let block_end = out.len().min(op + BLOCK_SIZE);
             let mut bits = BitReader::new(input, ip + TABLE_BYTES);
-            op = self.decode_block(&mut bits, out, op, block_end)?;
+            op = self.decode_block(&mut bits, out, op, block_end, steps)?;
             ip = bits.position();
         }
     }
@@ -56,8 +58,16 @@ impl Decoder {
 
     /// Decodes symbols until the output reaches `block_end`; returns the
     /// output position (past `block_end` if the last match ran over).
-    fn decode_block(&self, bits: &mut BitReader<'_>, out: &mut [u8], mut op: usize, block_end: usize) -> Result<usize> {
+    fn decode_block(
+        &self,
+        bits: &mut BitReader<'_>,
+        out: &mut [u8],
+        mut op: usize,
+        block_end: usize,
+        steps: &mut u64,
+    ) -> Result<usize> {
         while op < block_end {
+            *steps += 1;
             let (symbol, len) = self.table.decode(bits.peek15());
             bits.consume(len)?;
             if symbol < 256 {
