@@ -28,6 +28,9 @@ pub(crate) struct SearchLimits {
 }
 
 pub(crate) struct MatchFinder {
+    /// Bytes hashed: 0x00FF_FFFF for 3, 0xFFFF_FFFF for 4. Hashing four
+    /// bytes finds fewer but longer candidates, for the fast level.
+    hash_mask: u32,
     head: Vec<u32>,
     hash_shift: u32,
     chain: Vec<u32>,
@@ -56,12 +59,17 @@ pub(crate) fn match_len(data: &[u8], a: usize, b: usize, limit: usize) -> usize 
 
 impl MatchFinder {
     pub(crate) fn new() -> Self {
-        MatchFinder { head: Vec::new(), hash_shift: 32, chain: Vec::new(), chain_mask: 0 }
+        MatchFinder { hash_mask: 0x00FF_FFFF, head: Vec::new(), hash_shift: 32, chain: Vec::new(), chain_mask: 0 }
     }
 
-    /// Prepares for an input of `len` bytes searched up to `max_dist` back.
-    pub(crate) fn reset(&mut self, len: usize, max_dist: usize) {
-        let hash_bits = (usize::BITS - len.max(1).leading_zeros()).clamp(10, 16);
+    /// Prepares for an input of `len` bytes searched up to `max_dist` back,
+    /// hashing `hash_bytes` (3 or 4) bytes per position.
+    pub(crate) fn reset(&mut self, len: usize, max_dist: usize, hash_bytes: u32) {
+        self.hash_mask = if hash_bytes >= 4 { u32::MAX } else { 0x00FF_FFFF };
+        // Enough slots for the window and no more: the head table is read at
+        // random for every position, and it must stay in a near cache.
+        let span = len.min(max_dist).max(1);
+        let hash_bits = (usize::BITS - span.leading_zeros() + 1).clamp(10, 15);
         self.hash_shift = 32 - hash_bits;
         self.head.clear();
         self.head.resize(1 << hash_bits, EMPTY);
@@ -79,8 +87,8 @@ impl MatchFinder {
 
     #[inline(always)]
     fn hash(&self, data: &[u8], pos: usize) -> usize {
-        // The caller ensures pos + 4 <= data.len(); only 3 bytes are hashed.
-        let v = u32::from_le_bytes(data[pos..pos + 4].try_into().unwrap()) & 0x00FF_FFFF;
+        // The caller ensures pos + 4 <= data.len().
+        let v = u32::from_le_bytes(data[pos..pos + 4].try_into().unwrap()) & self.hash_mask;
         (v.wrapping_mul(0x9E37_79B1) >> self.hash_shift) as usize
     }
 
@@ -176,7 +184,7 @@ mod tests {
     fn finds_the_longest_nearby_match() {
         let data = b"abcdefXabcdeYabcdefZ____";
         let mut mf = MatchFinder::new();
-        mf.reset(data.len(), 100);
+        mf.reset(data.len(), 100, 3);
         let limits = SearchLimits { depth: 16, nice_len: 100 };
         let mut best = Match::default();
         for pos in 0..=13 {
@@ -189,7 +197,7 @@ mod tests {
     fn respects_the_lower_bound_and_distance() {
         let data = b"abcabcabcabc____";
         let mut mf = MatchFinder::new();
-        mf.reset(data.len(), 3);
+        mf.reset(data.len(), 3, 3);
         let limits = SearchLimits { depth: 16, nice_len: 100 };
         for pos in 0..6 {
             mf.insert(data, pos);

@@ -54,13 +54,13 @@ pub(crate) trait CostModel {
 }
 
 /// Greedy parse: take the longest match found at each position. Every
-/// `skip_after` misses in a row the step grows by one, so incompressible
+/// `2^skip_shift` misses in a row the step grows by one, so incompressible
 /// data is crossed quickly. `accept` may veto a match (a format's cost rule).
 pub(crate) fn greedy<F: Fn(usize) -> usize>(
     seg: &Segment<'_, F>,
     mf: &mut MatchFinder,
     limits: SearchLimits,
-    skip_after: u32,
+    skip_shift: u32,
     accept: impl Fn(Match) -> bool,
     out: &mut Vec<Sequence>,
 ) {
@@ -94,7 +94,7 @@ pub(crate) fn greedy<F: Fn(usize) -> usize>(
             misses = 0;
         } else {
             misses += 1;
-            pos += 1 + (misses / skip_after) as usize;
+            pos += 1 + (misses >> skip_shift) as usize;
         }
     }
     out.push(Sequence { literals: (seg.end - lit_start) as u32, len: 0, dist: 0 });

@@ -49,7 +49,7 @@ impl Encoder {
             out.get_mut(..2).ok_or_else(|| too_small(2))?.fill(0);
             return Ok(2);
         }
-        self.mf.reset(input.len(), CHUNK_SIZE);
+        self.mf.reset(input.len(), CHUNK_SIZE, if level == Level::Standard { 4 } else { 3 });
         let mut op = 0usize;
         for chunk_start in (0..input.len()).step_by(CHUNK_SIZE) {
             let chunk_end = input.len().min(chunk_start + CHUNK_SIZE);
@@ -64,7 +64,7 @@ impl Encoder {
             };
             match level {
                 Level::Standard => {
-                    greedy(&seg, &mut self.mf, SearchLimits { depth: 8, nice_len: 64 }, 32, |_| true, &mut self.seqs)
+                    greedy(&seg, &mut self.mf, SearchLimits { depth: 8, nice_len: 64 }, 5, |_| true, &mut self.seqs)
                 }
                 Level::Maximum => {
                     self.optimal.collect(&seg, &mut self.mf, SearchLimits { depth: 256, nice_len: 4098 });

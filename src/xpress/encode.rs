@@ -51,10 +51,10 @@ impl Encoder {
 
     pub(crate) fn compress(&mut self, input: &[u8], out: &mut [u8], level: Level) -> Result<usize> {
         self.seqs.clear();
-        self.mf.reset(input.len(), MAX_DISTANCE);
         let no_cap = |_| usize::MAX;
         match level {
             Level::Standard => {
+                self.mf.reset(input.len(), MAX_DISTANCE, 4);
                 let seg = Segment {
                     data: input,
                     start: 0,
@@ -63,9 +63,10 @@ impl Encoder {
                     max_dist: MAX_DISTANCE,
                     max_len: no_cap,
                 };
-                greedy(&seg, &mut self.mf, SearchLimits { depth: 4, nice_len: 32 }, 64, |_| true, &mut self.seqs);
+                greedy(&seg, &mut self.mf, SearchLimits { depth: 2, nice_len: 32 }, 6, |_| true, &mut self.seqs);
             }
             Level::Maximum => {
+                self.mf.reset(input.len(), MAX_DISTANCE, 3);
                 let limits = SearchLimits { depth: 64, nice_len: 280 };
                 let mut start = 0;
                 loop {

@@ -157,10 +157,10 @@ impl Encoder {
 
     pub(crate) fn compress(&mut self, input: &[u8], out: &mut [u8], level: Level) -> Result<usize> {
         self.seqs.clear();
-        self.mf.reset(input.len(), MAX_DISTANCE);
         let no_cap = |_| usize::MAX;
         match level {
             Level::Standard => {
+                self.mf.reset(input.len(), MAX_DISTANCE, 4);
                 let seg = Segment {
                     data: input,
                     start: 0,
@@ -172,9 +172,10 @@ impl Encoder {
                 // Like Windows, skip 3-byte matches far away: their distance
                 // bits cost more than the literals they replace.
                 let accept = |m: crate::lz::matchfinder::Match| m.len > 3 || m.dist <= 4096;
-                greedy(&seg, &mut self.mf, SearchLimits { depth: 6, nice_len: 48 }, 64, accept, &mut self.seqs);
+                greedy(&seg, &mut self.mf, SearchLimits { depth: 6, nice_len: 48 }, 6, accept, &mut self.seqs);
             }
             Level::Maximum => {
+                self.mf.reset(input.len(), MAX_DISTANCE, 3);
                 let limits = SearchLimits { depth: 64, nice_len: 273 };
                 let mut freqs = [0u32; NUM_SYMBOLS];
                 let mut start = 0;
