@@ -176,6 +176,99 @@ impl MatchFinder {
     }
 }
 
+/// What the greedy parser needs of a match finder.
+pub(crate) trait FindLongest {
+    /// Records `pos` (where `pos + 4 <= data.len()`) as a match source.
+    fn insert(&mut self, data: &[u8], pos: usize);
+    /// The longest match for `pos` reaching no earlier than `lowest`, at
+    /// most `max_len` long (length 0 if none); inserts `pos`.
+    fn find_longest(&mut self, data: &[u8], pos: usize, lowest: usize, max_len: usize, limits: SearchLimits) -> Match;
+}
+
+impl FindLongest for MatchFinder {
+    #[inline(always)]
+    fn insert(&mut self, data: &[u8], pos: usize) {
+        MatchFinder::insert(self, data, pos)
+    }
+    #[inline(always)]
+    fn find_longest(&mut self, data: &[u8], pos: usize, lowest: usize, max_len: usize, limits: SearchLimits) -> Match {
+        MatchFinder::find_longest(self, data, pos, lowest, max_len, limits)
+    }
+}
+
+/// Candidates kept per hash bucket by [`BucketFinder`].
+const WAYS: usize = 4;
+
+/// The fast level's match finder: each hash bucket keeps its few most
+/// recent positions side by side, so a search reads one cache line and
+/// its candidate checks do not wait on one another, unlike a chain walk.
+pub(crate) struct BucketFinder {
+    buckets: Vec<[u32; WAYS]>,
+    hash_shift: u32,
+}
+
+impl BucketFinder {
+    pub(crate) fn new() -> Self {
+        BucketFinder { buckets: Vec::new(), hash_shift: 32 }
+    }
+
+    /// Prepares for an input of `len` bytes searched up to `max_dist` back.
+    pub(crate) fn reset(&mut self, len: usize, max_dist: usize) {
+        let span = len.min(max_dist).max(1);
+        let hash_bits = (usize::BITS - span.leading_zeros()).clamp(8, 14);
+        self.hash_shift = 32 - hash_bits;
+        self.buckets.clear();
+        self.buckets.resize(1 << hash_bits, [EMPTY; WAYS]);
+    }
+
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.buckets.capacity() * WAYS * 4
+    }
+
+    #[inline(always)]
+    fn hash(&self, data: &[u8], pos: usize) -> usize {
+        let v = u32::from_le_bytes(data[pos..pos + 4].try_into().unwrap());
+        (v.wrapping_mul(0x9E37_79B1) >> self.hash_shift) as usize
+    }
+}
+
+impl FindLongest for BucketFinder {
+    #[inline(always)]
+    fn insert(&mut self, data: &[u8], pos: usize) {
+        let h = self.hash(data, pos);
+        let b = &mut self.buckets[h];
+        *b = [pos as u32, b[0], b[1], b[2]];
+    }
+
+    #[inline(always)]
+    fn find_longest(&mut self, data: &[u8], pos: usize, lowest: usize, max_len: usize, limits: SearchLimits) -> Match {
+        let h = self.hash(data, pos);
+        let b = &mut self.buckets[h];
+        let candidates = *b;
+        *b = [pos as u32, b[0], b[1], b[2]];
+
+        let mut best = Match::default();
+        let mut best_len = 2usize;
+        for &cand in &candidates[..(limits.depth as usize).clamp(1, WAYS)] {
+            let c = cand as usize;
+            if c >= pos || c < lowest {
+                break;
+            }
+            if best_len < max_len && data[c + best_len] == data[pos + best_len] {
+                let len = match_len(data, c, pos, max_len);
+                if len > best_len {
+                    best_len = len;
+                    best = Match { len: len as u32, dist: (pos - c) as u32 };
+                    if len >= limits.nice_len || len == max_len {
+                        break;
+                    }
+                }
+            }
+        }
+        best
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,7 @@
 //! the match finder. Greedy parsing for the standard level; a shortest-path
 //! ("optimal") parse over a format's bit costs for the maximum level.
 
-use super::matchfinder::{Match, MatchFinder, SearchLimits};
+use super::matchfinder::{FindLongest, Match, MatchFinder, SearchLimits};
 
 /// A run of `literals` literal bytes followed by a match of `len` bytes at
 /// `dist` back; `len == 0` for the final run of a segment, which has no match.
@@ -58,9 +58,10 @@ pub(crate) trait CostModel {
 /// data is crossed quickly. `accept` may veto a match (a format's cost rule).
 pub(crate) fn greedy<F: Fn(usize) -> usize>(
     seg: &Segment<'_, F>,
-    mf: &mut MatchFinder,
+    mf: &mut impl FindLongest,
     limits: SearchLimits,
     skip_shift: u32,
+    sparse: bool,
     accept: impl Fn(Match) -> bool,
     out: &mut Vec<Sequence>,
 ) {
@@ -84,7 +85,7 @@ pub(crate) fn greedy<F: Fn(usize) -> usize>(
             // mostly runs, where a few entries serve as well as all.
             let index_end = match_end.min(search_end);
             let step = if m.len <= 32 { 1 } else { 8 };
-            let mut p = pos + 1;
+            let mut p = if sparse { index_end.saturating_sub(2).max(pos + 1) } else { pos + 1 };
             while p < index_end {
                 mf.insert(data, p);
                 p += step;

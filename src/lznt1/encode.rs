@@ -4,7 +4,7 @@
 
 use super::{displacement_bits, max_copy_len, CHUNK_SIZE, HEADER_COMPRESSED, HEADER_SIGNATURE};
 use crate::error::{Error, Result};
-use crate::lz::matchfinder::{MatchFinder, SearchLimits};
+use crate::lz::matchfinder::{BucketFinder, MatchFinder, SearchLimits};
 use crate::lz::parse::{greedy, CostModel, OptimalParser, Segment, Sequence};
 use crate::{Format, Level};
 
@@ -24,17 +24,23 @@ impl CostModel for Lznt1Costs {
 /// Reusable encoder state.
 pub(crate) struct Encoder {
     mf: MatchFinder,
+    fast: BucketFinder,
     optimal: OptimalParser,
     seqs: Vec<Sequence>,
 }
 
 impl Encoder {
     pub(crate) fn new() -> Self {
-        Encoder { mf: MatchFinder::new(), optimal: OptimalParser::default(), seqs: Vec::new() }
+        Encoder {
+            mf: MatchFinder::new(),
+            fast: BucketFinder::new(),
+            optimal: OptimalParser::default(),
+            seqs: Vec::new(),
+        }
     }
 
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.mf.heap_bytes() + self.seqs.capacity() * core::mem::size_of::<Sequence>()
+        self.mf.heap_bytes() + self.fast.heap_bytes() + self.seqs.capacity() * core::mem::size_of::<Sequence>()
     }
 
     /// Compresses `input` and returns the compressed size, which does not
@@ -49,7 +55,10 @@ impl Encoder {
             out.get_mut(..2).ok_or_else(|| too_small(2))?.fill(0);
             return Ok(2);
         }
-        self.mf.reset(input.len(), CHUNK_SIZE, if level == Level::Standard { 4 } else { 3 });
+        match level {
+            Level::Standard => self.fast.reset(input.len(), CHUNK_SIZE),
+            Level::Maximum => self.mf.reset(input.len(), CHUNK_SIZE, 3),
+        }
         let mut op = 0usize;
         for chunk_start in (0..input.len()).step_by(CHUNK_SIZE) {
             let chunk_end = input.len().min(chunk_start + CHUNK_SIZE);
@@ -63,9 +72,15 @@ impl Encoder {
                 max_len: |pos: usize| max_copy_len(pos - chunk_start),
             };
             match level {
-                Level::Standard => {
-                    greedy(&seg, &mut self.mf, SearchLimits { depth: 8, nice_len: 64 }, 5, |_| true, &mut self.seqs)
-                }
+                Level::Standard => greedy(
+                    &seg,
+                    &mut self.fast,
+                    SearchLimits { depth: 8, nice_len: 64 },
+                    5,
+                    false,
+                    |_| true,
+                    &mut self.seqs,
+                ),
                 Level::Maximum => {
                     self.optimal.collect(&seg, &mut self.mf, SearchLimits { depth: 256, nice_len: 4098 });
                     self.optimal.solve(input, &Lznt1Costs, &mut self.seqs);

@@ -2,7 +2,7 @@
 
 use super::{FLAG_BITS, MAX_DISTANCE};
 use crate::error::{Error, Result};
-use crate::lz::matchfinder::{MatchFinder, SearchLimits};
+use crate::lz::matchfinder::{BucketFinder, MatchFinder, SearchLimits};
 use crate::lz::parse::{greedy, CostModel, OptimalParser, Segment, Sequence};
 use crate::{Format, Level};
 
@@ -36,17 +36,23 @@ impl CostModel for PlainCosts {
 /// Reusable encoder state.
 pub(crate) struct Encoder {
     mf: MatchFinder,
+    fast: BucketFinder,
     optimal: OptimalParser,
     seqs: Vec<crate::lz::parse::Sequence>,
 }
 
 impl Encoder {
     pub(crate) fn new() -> Self {
-        Encoder { mf: MatchFinder::new(), optimal: OptimalParser::default(), seqs: Vec::new() }
+        Encoder {
+            mf: MatchFinder::new(),
+            fast: BucketFinder::new(),
+            optimal: OptimalParser::default(),
+            seqs: Vec::new(),
+        }
     }
 
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.mf.heap_bytes() + self.seqs.capacity() * core::mem::size_of::<Sequence>()
+        self.mf.heap_bytes() + self.fast.heap_bytes() + self.seqs.capacity() * core::mem::size_of::<Sequence>()
     }
 
     pub(crate) fn compress(&mut self, input: &[u8], out: &mut [u8], level: Level) -> Result<usize> {
@@ -54,7 +60,7 @@ impl Encoder {
         let no_cap = |_| usize::MAX;
         match level {
             Level::Standard => {
-                self.mf.reset(input.len(), MAX_DISTANCE, 4);
+                self.fast.reset(input.len(), MAX_DISTANCE);
                 let seg = Segment {
                     data: input,
                     start: 0,
@@ -63,11 +69,19 @@ impl Encoder {
                     max_dist: MAX_DISTANCE,
                     max_len: no_cap,
                 };
-                greedy(&seg, &mut self.mf, SearchLimits { depth: 2, nice_len: 32 }, 6, |_| true, &mut self.seqs);
+                greedy(
+                    &seg,
+                    &mut self.fast,
+                    SearchLimits { depth: 2, nice_len: 32 },
+                    6,
+                    false,
+                    |_| true,
+                    &mut self.seqs,
+                );
             }
             Level::Maximum => {
                 self.mf.reset(input.len(), MAX_DISTANCE, 3);
-                let limits = SearchLimits { depth: 64, nice_len: 280 };
+                let limits = SearchLimits { depth: 256, nice_len: 300 };
                 let mut start = 0;
                 loop {
                     let end = input.len().min(start + SEGMENT);

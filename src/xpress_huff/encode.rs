@@ -10,7 +10,7 @@ use crate::bits::{bitstream_size, BitWriter};
 use crate::error::{Error, Result};
 use crate::huffman::encode::{build_lengths, canonical_codes};
 use crate::huffman::NUM_SYMBOLS;
-use crate::lz::matchfinder::{MatchFinder, SearchLimits};
+use crate::lz::matchfinder::{BucketFinder, MatchFinder, SearchLimits};
 use crate::lz::parse::{greedy, CostModel, OptimalParser, Segment, Sequence};
 use crate::{Format, Level};
 
@@ -141,6 +141,7 @@ fn count_freqs(seqs: &[Sequence], input: &[u8], freqs: &mut [u32; NUM_SYMBOLS]) 
 /// Reusable encoder state.
 pub(crate) struct Encoder {
     mf: MatchFinder,
+    fast: BucketFinder,
     optimal: OptimalParser,
     seqs: Vec<Sequence>,
     scratch: Vec<Sequence>,
@@ -148,11 +149,19 @@ pub(crate) struct Encoder {
 
 impl Encoder {
     pub(crate) fn new() -> Self {
-        Encoder { mf: MatchFinder::new(), optimal: OptimalParser::default(), seqs: Vec::new(), scratch: Vec::new() }
+        Encoder {
+            mf: MatchFinder::new(),
+            fast: BucketFinder::new(),
+            optimal: OptimalParser::default(),
+            seqs: Vec::new(),
+            scratch: Vec::new(),
+        }
     }
 
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.mf.heap_bytes() + (self.seqs.capacity() + self.scratch.capacity()) * core::mem::size_of::<Sequence>()
+        self.mf.heap_bytes()
+            + self.fast.heap_bytes()
+            + (self.seqs.capacity() + self.scratch.capacity()) * core::mem::size_of::<Sequence>()
     }
 
     pub(crate) fn compress(&mut self, input: &[u8], out: &mut [u8], level: Level) -> Result<usize> {
@@ -160,7 +169,7 @@ impl Encoder {
         let no_cap = |_| usize::MAX;
         match level {
             Level::Standard => {
-                self.mf.reset(input.len(), MAX_DISTANCE, 4);
+                self.fast.reset(input.len(), MAX_DISTANCE);
                 let seg = Segment {
                     data: input,
                     start: 0,
@@ -172,7 +181,7 @@ impl Encoder {
                 // Like Windows, skip 3-byte matches far away: their distance
                 // bits cost more than the literals they replace.
                 let accept = |m: crate::lz::matchfinder::Match| m.len > 3 || m.dist <= 4096;
-                greedy(&seg, &mut self.mf, SearchLimits { depth: 6, nice_len: 48 }, 6, accept, &mut self.seqs);
+                greedy(&seg, &mut self.fast, SearchLimits { depth: 6, nice_len: 48 }, 6, false, accept, &mut self.seqs);
             }
             Level::Maximum => {
                 self.mf.reset(input.len(), MAX_DISTANCE, 3);
