@@ -28,9 +28,6 @@ pub(crate) struct SearchLimits {
 }
 
 pub(crate) struct MatchFinder {
-    /// Bytes hashed: 0x00FF_FFFF for 3, 0xFFFF_FFFF for 4. Hashing four
-    /// bytes finds fewer but longer candidates, for the fast level.
-    hash_mask: u32,
     head: Vec<u32>,
     hash_shift: u32,
     chain: Vec<u32>,
@@ -59,13 +56,11 @@ pub(crate) fn match_len(data: &[u8], a: usize, b: usize, limit: usize) -> usize 
 
 impl MatchFinder {
     pub(crate) fn new() -> Self {
-        MatchFinder { hash_mask: 0x00FF_FFFF, head: Vec::new(), hash_shift: 32, chain: Vec::new(), chain_mask: 0 }
+        MatchFinder { head: Vec::new(), hash_shift: 32, chain: Vec::new(), chain_mask: 0 }
     }
 
-    /// Prepares for an input of `len` bytes searched up to `max_dist` back,
-    /// hashing `hash_bytes` (3 or 4) bytes per position.
-    pub(crate) fn reset(&mut self, len: usize, max_dist: usize, hash_bytes: u32) {
-        self.hash_mask = if hash_bytes >= 4 { u32::MAX } else { 0x00FF_FFFF };
+    /// Prepares for an input of `len` bytes searched up to `max_dist` back.
+    pub(crate) fn reset(&mut self, len: usize, max_dist: usize) {
         // Enough slots for the window and no more: the head table is read at
         // random for every position, and it must stay in a near cache.
         let span = len.min(max_dist).max(1);
@@ -87,8 +82,9 @@ impl MatchFinder {
 
     #[inline(always)]
     fn hash(&self, data: &[u8], pos: usize) -> usize {
-        // The caller ensures pos + 4 <= data.len().
-        let v = u32::from_le_bytes(data[pos..pos + 4].try_into().unwrap()) & self.hash_mask;
+        // The caller ensures pos + 4 <= data.len(); three bytes are hashed,
+        // so that every 3-byte match can be found.
+        let v = u32::from_le_bytes(data[pos..pos + 4].try_into().unwrap()) & 0x00FF_FFFF;
         (v.wrapping_mul(0x9E37_79B1) >> self.hash_shift) as usize
     }
 
@@ -205,15 +201,21 @@ const WAYS: usize = 4;
 pub(crate) struct BucketFinder {
     buckets: Vec<[u32; WAYS]>,
     hash_shift: u32,
+    /// Bytes hashed: 0x00FF_FFFF for 3, 0xFFFF_FFFF for 4. Four bytes give
+    /// fewer, better candidates; three find the short matches that small
+    /// LZNT1 chunks live on.
+    hash_mask: u32,
 }
 
 impl BucketFinder {
     pub(crate) fn new() -> Self {
-        BucketFinder { buckets: Vec::new(), hash_shift: 32 }
+        BucketFinder { buckets: Vec::new(), hash_shift: 32, hash_mask: u32::MAX }
     }
 
-    /// Prepares for an input of `len` bytes searched up to `max_dist` back.
-    pub(crate) fn reset(&mut self, len: usize, max_dist: usize) {
+    /// Prepares for an input of `len` bytes searched up to `max_dist` back,
+    /// hashing `hash_bytes` (3 or 4) bytes per position.
+    pub(crate) fn reset(&mut self, len: usize, max_dist: usize, hash_bytes: u32) {
+        self.hash_mask = if hash_bytes >= 4 { u32::MAX } else { 0x00FF_FFFF };
         let span = len.min(max_dist).max(1);
         let hash_bits = (usize::BITS - span.leading_zeros()).clamp(8, 14);
         self.hash_shift = 32 - hash_bits;
@@ -227,7 +229,7 @@ impl BucketFinder {
 
     #[inline(always)]
     fn hash(&self, data: &[u8], pos: usize) -> usize {
-        let v = u32::from_le_bytes(data[pos..pos + 4].try_into().unwrap());
+        let v = u32::from_le_bytes(data[pos..pos + 4].try_into().unwrap()) & self.hash_mask;
         (v.wrapping_mul(0x9E37_79B1) >> self.hash_shift) as usize
     }
 }
@@ -277,7 +279,7 @@ mod tests {
     fn finds_the_longest_nearby_match() {
         let data = b"abcdefXabcdeYabcdefZ____";
         let mut mf = MatchFinder::new();
-        mf.reset(data.len(), 100, 3);
+        mf.reset(data.len(), 100);
         let limits = SearchLimits { depth: 16, nice_len: 100 };
         let mut best = Match::default();
         for pos in 0..=13 {
@@ -290,7 +292,7 @@ mod tests {
     fn respects_the_lower_bound_and_distance() {
         let data = b"abcabcabcabc____";
         let mut mf = MatchFinder::new();
-        mf.reset(data.len(), 3, 3);
+        mf.reset(data.len(), 3);
         let limits = SearchLimits { depth: 16, nice_len: 100 };
         for pos in 0..6 {
             mf.insert(data, pos);

@@ -61,7 +61,6 @@ pub(crate) fn greedy<F: Fn(usize) -> usize>(
     mf: &mut impl FindLongest,
     limits: SearchLimits,
     skip_shift: u32,
-    sparse: bool,
     accept: impl Fn(Match) -> bool,
     out: &mut Vec<Sequence>,
 ) {
@@ -85,7 +84,7 @@ pub(crate) fn greedy<F: Fn(usize) -> usize>(
             // mostly runs, where a few entries serve as well as all.
             let index_end = match_end.min(search_end);
             let step = if m.len <= 32 { 1 } else { 8 };
-            let mut p = if sparse { index_end.saturating_sub(2).max(pos + 1) } else { pos + 1 };
+            let mut p = pos + 1;
             while p < index_end {
                 mf.insert(data, p);
                 p += step;

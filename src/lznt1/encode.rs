@@ -56,8 +56,8 @@ impl Encoder {
             return Ok(2);
         }
         match level {
-            Level::Standard => self.fast.reset(input.len(), CHUNK_SIZE),
-            Level::Maximum => self.mf.reset(input.len(), CHUNK_SIZE, 3),
+            Level::Standard => self.fast.reset(input.len(), CHUNK_SIZE, 3),
+            Level::Maximum => self.mf.reset(input.len(), CHUNK_SIZE),
         }
         let mut op = 0usize;
         for chunk_start in (0..input.len()).step_by(CHUNK_SIZE) {
@@ -72,15 +72,9 @@ impl Encoder {
                 max_len: |pos: usize| max_copy_len(pos - chunk_start),
             };
             match level {
-                Level::Standard => greedy(
-                    &seg,
-                    &mut self.fast,
-                    SearchLimits { depth: 8, nice_len: 64 },
-                    5,
-                    false,
-                    |_| true,
-                    &mut self.seqs,
-                ),
+                Level::Standard => {
+                    greedy(&seg, &mut self.fast, SearchLimits { depth: 8, nice_len: 64 }, 5, |_| true, &mut self.seqs)
+                }
                 Level::Maximum => {
                     self.optimal.collect(&seg, &mut self.mf, SearchLimits { depth: 256, nice_len: 4098 });
                     self.optimal.solve(input, &Lznt1Costs, &mut self.seqs);

@@ -60,7 +60,7 @@ impl Encoder {
         let no_cap = |_| usize::MAX;
         match level {
             Level::Standard => {
-                self.fast.reset(input.len(), MAX_DISTANCE);
+                self.fast.reset(input.len(), MAX_DISTANCE, 4);
                 let seg = Segment {
                     data: input,
                     start: 0,
@@ -69,18 +69,10 @@ impl Encoder {
                     max_dist: MAX_DISTANCE,
                     max_len: no_cap,
                 };
-                greedy(
-                    &seg,
-                    &mut self.fast,
-                    SearchLimits { depth: 2, nice_len: 32 },
-                    6,
-                    false,
-                    |_| true,
-                    &mut self.seqs,
-                );
+                greedy(&seg, &mut self.fast, SearchLimits { depth: 2, nice_len: 32 }, 6, |_| true, &mut self.seqs);
             }
             Level::Maximum => {
-                self.mf.reset(input.len(), MAX_DISTANCE, 3);
+                self.mf.reset(input.len(), MAX_DISTANCE);
                 let limits = SearchLimits { depth: 256, nice_len: 300 };
                 let mut start = 0;
                 loop {

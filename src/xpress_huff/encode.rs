@@ -169,7 +169,7 @@ impl Encoder {
         let no_cap = |_| usize::MAX;
         match level {
             Level::Standard => {
-                self.fast.reset(input.len(), MAX_DISTANCE);
+                self.fast.reset(input.len(), MAX_DISTANCE, 4);
                 let seg = Segment {
                     data: input,
                     start: 0,
@@ -181,10 +181,10 @@ impl Encoder {
                 // Like Windows, skip 3-byte matches far away: their distance
                 // bits cost more than the literals they replace.
                 let accept = |m: crate::lz::matchfinder::Match| m.len > 3 || m.dist <= 4096;
-                greedy(&seg, &mut self.fast, SearchLimits { depth: 6, nice_len: 48 }, 6, false, accept, &mut self.seqs);
+                greedy(&seg, &mut self.fast, SearchLimits { depth: 6, nice_len: 48 }, 6, accept, &mut self.seqs);
             }
             Level::Maximum => {
-                self.mf.reset(input.len(), MAX_DISTANCE, 3);
+                self.mf.reset(input.len(), MAX_DISTANCE);
                 let limits = SearchLimits { depth: 64, nice_len: 273 };
                 let mut freqs = [0u32; NUM_SYMBOLS];
                 let mut start = 0;
