@@ -81,6 +81,15 @@ pub enum Error {
         /// The smallest value allowed in that field.
         minimum: u64,
     },
+    /// A stored LZNT1 chunk shorter than 4096 bytes where a whole chunk is
+    /// required (`RtlDecompressFragment` rejects them on every Windows).
+    #[error("lznt1: corrupt input at offset {offset:#x} (stored chunk of {len} bytes, fragments need 4096)")]
+    ShortStoredChunk {
+        /// Offset of the chunk header.
+        offset: usize,
+        /// Its data length.
+        len: usize,
+    },
     /// An LZ77+Huffman block's code-length table is not a valid prefix code.
     #[error("xpress-huff: corrupt input at offset {offset:#x} (invalid code-length table: {problem})")]
     InvalidHuffmanTable {
@@ -142,6 +151,7 @@ impl Error {
             Error::InvalidDistance { .. }
             | Error::InvalidLength { .. }
             | Error::InvalidHuffmanTable { .. }
+            | Error::ShortStoredChunk { .. }
             | Error::BadHeader { .. }
             | Error::ChecksumMismatch { .. } => ErrorKind::BadData,
         }
@@ -155,6 +165,26 @@ impl From<Error> for std::io::Error {
             ErrorKind::OutputTooSmall | ErrorKind::LimitExceeded => std::io::ErrorKind::Other,
         };
         std::io::Error::new(kind, err)
+    }
+}
+
+impl Error {
+    /// The same error with its input offsets moved by `by` bytes, for an
+    /// error found in a slice that starts `by` bytes into the input.
+    pub(crate) fn shifted(mut self, by: usize) -> Self {
+        match &mut self {
+            Error::Truncated { offset, input_len, .. } => {
+                *offset += by;
+                *input_len += by;
+            }
+            Error::InvalidDistance { offset, .. }
+            | Error::InvalidLength { offset, .. }
+            | Error::InvalidHuffmanTable { offset, .. }
+            | Error::ShortStoredChunk { offset, .. }
+            | Error::BadHeader { offset, .. } => *offset += by,
+            Error::OutputTooSmall { .. } | Error::LimitExceeded { .. } | Error::ChecksumMismatch { .. } => {}
+        }
+        self
     }
 }
 

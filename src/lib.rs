@@ -8,6 +8,7 @@ mod format;
 mod huffman;
 mod lz;
 pub mod lznt1;
+pub mod rtl;
 pub mod xpress;
 pub mod xpress_huff;
 
@@ -172,7 +173,16 @@ impl Compressor {
         match &mut self.engine {
             Engine::Lznt1(e) => e.compress(input, output, self.level),
             Engine::Xpress(e) => e.compress(input, output, self.level),
-            Engine::XpressHuff(e) => e.compress(input, output, self.level),
+            Engine::XpressHuff(e) => e.compress(input, output, self.level, false),
+        }
+    }
+
+    /// [`compress_into`](Self::compress_into) with Windows' own rule for
+    /// when LZ77+Huffman output does not fit, for [`rtl`].
+    pub(crate) fn compress_into_windows_rules(&mut self, input: &[u8], output: &mut [u8]) -> Result<usize> {
+        match &mut self.engine {
+            Engine::XpressHuff(e) => e.compress(input, output, self.level, true),
+            _ => self.compress_into(input, output),
         }
     }
 }

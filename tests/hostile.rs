@@ -162,3 +162,33 @@ fn huge_declared_lengths_fail_fast() {
     let (result, _) = decode_checked(Format::Xpress, &stream, 1 << 16, 0);
     assert_eq!(result.unwrap_err().kind(), msxca::ErrorKind::OutputTooSmall);
 }
+
+#[test]
+fn lznt1_fragments_of_damaged_streams_never_panic() {
+    use msxca::rtl::{decompress_fragment, COMPRESSION_FORMAT_LZNT1};
+    let original = text(10_000);
+    let stream = compress(Format::Lznt1, Level::Standard, &original);
+    let mut corrupted = stream.clone();
+    let mut workspace = vec![0u8; 4096];
+    for at in (0..stream.len()).step_by(7) {
+        corrupted[at] ^= 0xA5;
+        for cut in [stream.len(), at + 1, at / 2] {
+            for (offset, cap) in [(0u32, 10_000usize), (1, 100), (4095, 5000), (5000, 3000), (9999, 1), (20_000, 10)] {
+                let mut out = vec![0u8; cap];
+                let mut size = 0;
+                let status = decompress_fragment(
+                    COMPRESSION_FORMAT_LZNT1,
+                    &mut out,
+                    &corrupted[..cut],
+                    offset,
+                    &mut size,
+                    &mut workspace,
+                );
+                if status.is_success() {
+                    assert!(size as usize <= cap);
+                }
+            }
+        }
+        corrupted[at] = stream[at];
+    }
+}

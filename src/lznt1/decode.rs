@@ -21,6 +21,62 @@ enum ChunkEnd {
 /// returns the number of bytes produced. `steps` counts chunks, flag
 /// groups and zero-filled bytes, for tests that bound the work done.
 pub(crate) fn decompress(input: &[u8], out: &mut [u8], steps: &mut u64) -> Result<usize> {
+    decode_buffer(input, out, steps, false).map(|decoded| decoded.len)
+}
+
+/// What [`decode_buffer`] produced.
+struct Decoded {
+    /// Bytes written to the output.
+    len: usize,
+    /// Bytes the first chunk decoded to (before any zero fill).
+    first_chunk_len: usize,
+}
+
+/// `RtlDecompressFragment` (`WINDOWS-SEMANTICS.md` §7): the bytes of the
+/// original data from `offset` on, as many as fit in `out`.
+///
+/// Whole chunks before the offset are skipped by their headers (whose
+/// lengths are still checked). Stored chunks shorter than 4096 bytes are
+/// rejected, as on every Windows version. An offset past the data of its
+/// chunk yields the rest of the chunk's 4096-byte span as zeros (Windows
+/// returns stale workspace bytes there).
+pub(crate) fn decompress_fragment(input: &[u8], offset: usize, out: &mut [u8]) -> Result<usize> {
+    let mut ip = 0usize;
+    for _ in 0..offset / CHUNK_SIZE {
+        let Some(header) = input.get(ip..ip + 2).map(|h| u16::from_le_bytes([h[0], h[1]])) else { return Ok(0) };
+        if header == 0 {
+            return Ok(0);
+        }
+        let data_len = usize::from(header & HEADER_LENGTH_MASK) + 1;
+        if input.len() - ip - 2 < data_len {
+            return Err(truncated(FORMAT, input.len(), ip + 2 + data_len - input.len(), input.len()));
+        }
+        ip += 2 + data_len;
+    }
+    let rest = &input[ip..];
+    if rest.len() < 2 || rest[..2] == [0, 0] {
+        return Ok(0);
+    }
+    let skip = offset % CHUNK_SIZE;
+    // Windows decodes whole chunks into its workspace and copies the part
+    // asked for, so the fragment's end never cuts a copy.
+    let mut window = vec![0u8; (skip + out.len()).next_multiple_of(CHUNK_SIZE)];
+    let decoded = decode_buffer(rest, &mut window, &mut 0, true).map_err(|e| e.shifted(ip))?;
+    if skip < decoded.first_chunk_len {
+        let n = (decoded.len - skip).min(out.len());
+        out[..n].copy_from_slice(&window[skip..skip + n]);
+        Ok(n)
+    } else {
+        let n = (CHUNK_SIZE - skip).min(out.len());
+        out[..n].fill(0);
+        Ok(n)
+    }
+}
+
+/// The chunk walk shared by whole-buffer and fragment decoding.
+/// `reject_short_stored` refuses stored chunks of fewer than 4096 bytes.
+fn decode_buffer(input: &[u8], out: &mut [u8], steps: &mut u64, reject_short_stored: bool) -> Result<Decoded> {
+    let mut first_chunk_len = None;
     if input.len() < 2 {
         return Err(truncated(FORMAT, input.len(), 2 - input.len(), input.len()));
     }
@@ -55,6 +111,10 @@ pub(crate) fn decompress(input: &[u8], out: &mut [u8], steps: &mut u64) -> Resul
             break;
         }
         let data = &input[data_at..data_at + data_len];
+        if reject_short_stored && header & HEADER_COMPRESSED == 0 && data_len < CHUNK_SIZE {
+            return Err(Error::ShortStoredChunk { offset: ip, len: data_len });
+        }
+        let chunk_start = op;
         let end = if header & HEADER_COMPRESSED != 0 {
             decode_chunk(data, data_at, out, op, steps)?
         } else {
@@ -63,12 +123,13 @@ pub(crate) fn decompress(input: &[u8], out: &mut [u8], steps: &mut u64) -> Resul
             (op + n, if n < data.len() { ChunkEnd::OutputFull } else { ChunkEnd::Complete })
         };
         op = end.0;
+        first_chunk_len.get_or_insert(op - chunk_start);
         if let ChunkEnd::OutputFull = end.1 {
             break;
         }
         ip = data_at + data_len;
     }
-    Ok(op)
+    Ok(Decoded { len: op, first_chunk_len: first_chunk_len.unwrap_or(0) })
 }
 
 /// Decodes the data of one compressed chunk into `out`, starting at

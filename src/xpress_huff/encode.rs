@@ -164,7 +164,15 @@ impl Encoder {
             + (self.seqs.capacity() + self.scratch.capacity()) * core::mem::size_of::<Sequence>()
     }
 
-    pub(crate) fn compress(&mut self, input: &[u8], out: &mut [u8], level: Level) -> Result<usize> {
+    /// Compresses `input`; with `windows_space_rule` a block is refused the
+    /// way `RtlCompressBuffer` refuses it (see [`write_blocks`]).
+    pub(crate) fn compress(
+        &mut self,
+        input: &[u8],
+        out: &mut [u8],
+        level: Level,
+        windows_space_rule: bool,
+    ) -> Result<usize> {
         self.seqs.clear();
         let no_cap = |_| usize::MAX;
         match level {
@@ -210,11 +218,18 @@ impl Encoder {
                 }
             }
         }
-        write_blocks(input, &self.seqs, out)
+        write_blocks(input, &self.seqs, out, windows_space_rule)
     }
 }
 
-fn write_blocks(input: &[u8], seqs: &[Sequence], out: &mut [u8]) -> Result<usize> {
+/// Cuts the items into blocks and writes them. Each block's exact size is
+/// known before it is written; it must fit in `out`. With
+/// `windows_space_rule` the check is Windows' instead
+/// (`WINDOWS-SEMANTICS.md` §4.3): the block is refused unless the bytes
+/// written so far plus the estimate `⌈bits/32⌉·4 + raw bytes + 258` stay
+/// *below* the capacity, so callers see the same `STATUS_BUFFER_TOO_SMALL`
+/// boundaries as on Windows.
+fn write_blocks(input: &[u8], seqs: &[Sequence], out: &mut [u8], windows_space_rule: bool) -> Result<usize> {
     let mut op = 0usize;
     let mut cursor = Cursor::default();
     let mut freqs = [0u32; NUM_SYMBOLS];
@@ -247,7 +262,13 @@ fn write_blocks(input: &[u8], seqs: &[Sequence], out: &mut [u8]) -> Result<usize
         }
         canonical_codes(&lengths, &mut codes);
         let size = TABLE_BYTES as u64 + bitstream_size(code_bits + offset_bits, raw_bytes);
-        if (op as u64) + size > out.len() as u64 {
+        let windows_estimate = (code_bits + offset_bits).div_ceil(32) * 4 + raw_bytes + 2 + TABLE_BYTES as u64;
+        let refused = if windows_space_rule {
+            op as u64 + windows_estimate.max(size) >= out.len() as u64
+        } else {
+            op as u64 + size > out.len() as u64
+        };
+        if refused {
             return Err(Error::OutputTooSmall {
                 format: Format::XpressHuff,
                 capacity: out.len(),

@@ -1,0 +1,286 @@
+//! A mirror of the Windows `Rtl*` compression API: the same arguments, the
+//! same `NTSTATUS` answers, the same partial outputs (`WINDOWS-SEMANTICS.md`).
+//!
+//! This is the only module that speaks NTSTATUS; it maps the core codecs'
+//! [`Error`](crate::Error)s to what Windows returns. Argument checks run in
+//! Windows' order (§2), and every `final_…_size` output is left untouched
+//! when a call fails, as Windows' callers observe.
+//!
+//! Deviations from Windows, each forced by memory safety or chosen where
+//! Windows' behaviour is unknown, are documented at the function.
+
+use crate::{Compressor, Decompressor, ErrorKind, Format, Level};
+
+/// An `NTSTATUS` value.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct NtStatus(pub u32);
+
+impl NtStatus {
+    /// `STATUS_SUCCESS`.
+    pub const SUCCESS: NtStatus = NtStatus(0x0000_0000);
+    /// `STATUS_BUFFER_ALL_ZEROS`: a success status, for all-zero LZNT1 input.
+    pub const BUFFER_ALL_ZEROS: NtStatus = NtStatus(0x0000_0117);
+    /// `STATUS_INVALID_PARAMETER`.
+    pub const INVALID_PARAMETER: NtStatus = NtStatus(0xC000_000D);
+    /// `STATUS_BUFFER_TOO_SMALL`.
+    pub const BUFFER_TOO_SMALL: NtStatus = NtStatus(0xC000_0023);
+    /// `STATUS_NOT_SUPPORTED`.
+    pub const NOT_SUPPORTED: NtStatus = NtStatus(0xC000_00BB);
+    /// `STATUS_INVALID_USER_BUFFER`.
+    pub const INVALID_USER_BUFFER: NtStatus = NtStatus(0xC000_00E8);
+    /// `STATUS_BAD_COMPRESSION_BUFFER`.
+    pub const BAD_COMPRESSION_BUFFER: NtStatus = NtStatus(0xC000_0242);
+    /// `STATUS_UNSUPPORTED_COMPRESSION`.
+    pub const UNSUPPORTED_COMPRESSION: NtStatus = NtStatus(0xC000_025F);
+
+    /// `NT_SUCCESS()`: true for success and informational statuses.
+    pub fn is_success(self) -> bool {
+        (self.0 as i32) >= 0
+    }
+
+    /// The `STATUS_` name, if this is one of the statuses above.
+    pub fn name(self) -> Option<&'static str> {
+        Some(match self {
+            NtStatus::SUCCESS => "STATUS_SUCCESS",
+            NtStatus::BUFFER_ALL_ZEROS => "STATUS_BUFFER_ALL_ZEROS",
+            NtStatus::INVALID_PARAMETER => "STATUS_INVALID_PARAMETER",
+            NtStatus::BUFFER_TOO_SMALL => "STATUS_BUFFER_TOO_SMALL",
+            NtStatus::NOT_SUPPORTED => "STATUS_NOT_SUPPORTED",
+            NtStatus::INVALID_USER_BUFFER => "STATUS_INVALID_USER_BUFFER",
+            NtStatus::BAD_COMPRESSION_BUFFER => "STATUS_BAD_COMPRESSION_BUFFER",
+            NtStatus::UNSUPPORTED_COMPRESSION => "STATUS_UNSUPPORTED_COMPRESSION",
+            _ => return None,
+        })
+    }
+}
+
+impl core::fmt::Display for NtStatus {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.name() {
+            Some(name) => f.write_str(name),
+            None => write!(f, "NTSTATUS {:#010X}", self.0),
+        }
+    }
+}
+
+/// `COMPRESSION_FORMAT_NONE`.
+pub const COMPRESSION_FORMAT_NONE: u16 = 0;
+/// `COMPRESSION_FORMAT_DEFAULT`.
+pub const COMPRESSION_FORMAT_DEFAULT: u16 = 1;
+/// `COMPRESSION_FORMAT_LZNT1`.
+pub const COMPRESSION_FORMAT_LZNT1: u16 = 2;
+/// `COMPRESSION_FORMAT_XPRESS` (Plain LZ77).
+pub const COMPRESSION_FORMAT_XPRESS: u16 = 3;
+/// `COMPRESSION_FORMAT_XPRESS_HUFF` (LZ77+Huffman).
+pub const COMPRESSION_FORMAT_XPRESS_HUFF: u16 = 4;
+/// `COMPRESSION_ENGINE_STANDARD`.
+pub const COMPRESSION_ENGINE_STANDARD: u16 = 0;
+/// `COMPRESSION_ENGINE_MAXIMUM`.
+pub const COMPRESSION_ENGINE_MAXIMUM: u16 = 0x100;
+/// `COMPRESSION_ENGINE_HIBER`: not supported by these functions.
+pub const COMPRESSION_ENGINE_HIBER: u16 = 0x200;
+
+const FORMAT_MASK: u16 = 0x00FF;
+const ENGINE_MASK: u16 = 0xFF00;
+
+/// Checks 1 and 2 of §2: the format byte.
+fn parse_format(format_and_engine: u16) -> Result<Format, NtStatus> {
+    let format = format_and_engine & FORMAT_MASK;
+    if format < COMPRESSION_FORMAT_LZNT1 {
+        return Err(NtStatus::INVALID_PARAMETER);
+    }
+    Format::from_windows_id(format).ok_or(NtStatus::UNSUPPORTED_COMPRESSION)
+}
+
+/// Check 3 of §2 (compression side only): the engine byte.
+fn parse_engine(format_and_engine: u16) -> Result<Level, NtStatus> {
+    match format_and_engine & ENGINE_MASK {
+        COMPRESSION_ENGINE_STANDARD => Ok(Level::Standard),
+        COMPRESSION_ENGINE_MAXIMUM => Ok(Level::Maximum),
+        _ => Err(NtStatus::NOT_SUPPORTED),
+    }
+}
+
+/// Workspace sizes Windows reports (§3): `(compress, fragment)`, the x64
+/// values on 64-bit targets and the x86 ones elsewhere.
+fn workspace_sizes(format: Format, level: Level) -> (u32, u32) {
+    let wide = cfg!(target_pointer_width = "64");
+    match (format, level, wide) {
+        (Format::Lznt1, Level::Standard, true) => (65568, 4096),
+        (Format::Lznt1, Level::Standard, false) => (32784, 4096),
+        (Format::Lznt1, Level::Maximum, true) => (32, 4096),
+        (Format::Lznt1, Level::Maximum, false) => (16, 4096),
+        (Format::Xpress, Level::Standard, true) => (61223, 0),
+        (Format::Xpress, Level::Standard, false) => (30611, 0),
+        (Format::Xpress, Level::Maximum, true) => (393223, 0),
+        (Format::Xpress, Level::Maximum, false) => (196611, 0),
+        (Format::XpressHuff, Level::Standard, true) => (166495, 5161),
+        (Format::XpressHuff, Level::Standard, false) => (123575, 5157),
+        (Format::XpressHuff, Level::Maximum, true) => (1415999, 5161),
+        (Format::XpressHuff, Level::Maximum, false) => (748327, 5157),
+    }
+}
+
+/// `RtlGetCompressionWorkSpaceSize`: the workspace sizes `RtlCompressBuffer`
+/// and `RtlDecompressFragment`/`RtlDecompressBufferEx` need.
+pub fn get_compression_workspace_size(
+    format_and_engine: u16,
+    compress_workspace_size: &mut u32,
+    fragment_workspace_size: &mut u32,
+) -> NtStatus {
+    let result = parse_format(format_and_engine).and_then(|f| Ok((f, parse_engine(format_and_engine)?)));
+    match result {
+        Ok((format, level)) => {
+            (*compress_workspace_size, *fragment_workspace_size) = workspace_sizes(format, level);
+            NtStatus::SUCCESS
+        }
+        Err(status) => status,
+    }
+}
+
+/// `RtlCompressBuffer`: compresses `uncompressed` into `compressed` with the
+/// same encoders as [`Compressor`], the engine bits choosing the level.
+///
+/// - LZNT1 writes 4096-byte chunks whatever `uncompressed_chunk_size` says
+///   (as Windows does), appends the `00 00` end marker when it fits without
+///   counting it, and answers `STATUS_BUFFER_ALL_ZEROS` (a success) for
+///   all-zero input, empty input included.
+/// - XPRESS_HUFF refuses output buffers under 300 bytes and applies
+///   Windows' per-block `>=` space estimate, so `STATUS_BUFFER_TOO_SMALL`
+///   comes at the same buffer sizes as on Windows.
+/// - `STATUS_BUFFER_TOO_SMALL` whenever the output does not fit.
+///
+/// Deviations: a workspace smaller than
+/// [`get_compression_workspace_size`] reports is refused with
+/// `STATUS_INVALID_PARAMETER` (Windows would overrun it). The match finder
+/// does not yet live in the workspace; it is allocated by the encoder.
+/// Windows 8 was reported to refuse XPRESS inputs of 7 bytes or fewer; this
+/// mirror compresses them, as current documentation describes no such limit.
+pub fn compress_buffer(
+    format_and_engine: u16,
+    uncompressed: &[u8],
+    compressed: &mut [u8],
+    uncompressed_chunk_size: u32,
+    final_compressed_size: &mut u32,
+    workspace: &mut [u8],
+) -> NtStatus {
+    let _ = uncompressed_chunk_size;
+    let (format, level) = match parse_format(format_and_engine).and_then(|f| Ok((f, parse_engine(format_and_engine)?)))
+    {
+        Ok(parsed) => parsed,
+        Err(status) => return status,
+    };
+    if workspace.len() < workspace_sizes(format, level).0 as usize {
+        return NtStatus::INVALID_PARAMETER;
+    }
+    if format == Format::XpressHuff && compressed.len() < 300 {
+        return NtStatus::BUFFER_TOO_SMALL;
+    }
+    if format == Format::Lznt1 && uncompressed.is_empty() {
+        if let Some(marker) = compressed.get_mut(..2) {
+            marker.fill(0);
+        }
+        *final_compressed_size = 0;
+        return NtStatus::BUFFER_ALL_ZEROS;
+    }
+    match Compressor::new(format, level).compress_into_windows_rules(uncompressed, compressed) {
+        Ok(n) => {
+            *final_compressed_size = n as u32;
+            if format == Format::Lznt1 && uncompressed.iter().all(|&b| b == 0) {
+                NtStatus::BUFFER_ALL_ZEROS
+            } else {
+                NtStatus::SUCCESS
+            }
+        }
+        Err(e) if e.kind() == ErrorKind::OutputTooSmall => NtStatus::BUFFER_TOO_SMALL,
+        Err(_) => NtStatus::INVALID_PARAMETER,
+    }
+}
+
+/// Maps a decoder result to Windows' answer: every failure to decode, an
+/// output that is too small included, is `STATUS_BAD_COMPRESSION_BUFFER`.
+fn decode_status(result: crate::Result<usize>, final_size: &mut u32) -> NtStatus {
+    match result {
+        Ok(n) => {
+            *final_size = n as u32;
+            NtStatus::SUCCESS
+        }
+        Err(_) => NtStatus::BAD_COMPRESSION_BUFFER,
+    }
+}
+
+/// `RtlDecompressBuffer`: decompresses `compressed` into `uncompressed`
+/// (whose length is `UncompressedSize`).
+///
+/// The engine byte is ignored. XPRESS_HUFF always answers
+/// `STATUS_INVALID_USER_BUFFER`: its decoder needs a workspace and this
+/// function has none (use [`decompress_buffer_ex`]). LZNT1 follows every row
+/// of §5.1 (a cut at a literal succeeds with the truncated output, a cut
+/// inside a copy fails; short non-final chunks are zero-filled); XPRESS
+/// decodes to the end flag and fails when the output is too small.
+pub fn decompress_buffer(
+    format: u16,
+    uncompressed: &mut [u8],
+    compressed: &[u8],
+    final_uncompressed_size: &mut u32,
+) -> NtStatus {
+    match parse_format(format) {
+        Ok(Format::XpressHuff) => NtStatus::INVALID_USER_BUFFER,
+        Ok(f) => decode_status(Decompressor::new(f).decompress_into(compressed, uncompressed), final_uncompressed_size),
+        Err(status) => status,
+    }
+}
+
+/// `RtlDecompressBufferEx`: [`decompress_buffer`] with a workspace, which
+/// XPRESS_HUFF requires (`None` gives `STATUS_INVALID_USER_BUFFER`).
+///
+/// For XPRESS_HUFF `uncompressed.len()` must be the exact original size:
+/// larger fails; smaller succeeds when fewer than 260 input bytes remain
+/// once the buffer is full and no match crosses its end; trailing input of
+/// 260 bytes or more must parse as code-length tables (§6). On success the
+/// final size is `uncompressed.len()`.
+///
+/// Deviation: the workspace's contents are not used (the decoder keeps its
+/// own table) and its size is not checked.
+pub fn decompress_buffer_ex(
+    format: u16,
+    uncompressed: &mut [u8],
+    compressed: &[u8],
+    final_uncompressed_size: &mut u32,
+    workspace: Option<&mut [u8]>,
+) -> NtStatus {
+    match parse_format(format) {
+        Ok(Format::XpressHuff) if workspace.is_none() => NtStatus::INVALID_USER_BUFFER,
+        Ok(f) => decode_status(Decompressor::new(f).decompress_into(compressed, uncompressed), final_uncompressed_size),
+        Err(status) => status,
+    }
+}
+
+/// `RtlDecompressFragment`: the bytes of the original data from
+/// `fragment_offset` on, as many as fit in `uncompressed_fragment`.
+///
+/// LZNT1 only; XPRESS and XPRESS_HUFF pass the format checks and then get
+/// `STATUS_UNSUPPORTED_COMPRESSION` (what Windows does is unknown). Chunks
+/// before the offset are skipped by their headers, whose lengths are still
+/// checked; stored chunks shorter than 4096 bytes are rejected with
+/// `STATUS_BAD_COMPRESSION_BUFFER` as on every Windows. An offset inside a
+/// chunk's 4096-byte span but past its data gives `4096 − offset` bytes:
+/// Windows returns stale workspace bytes there, this mirror zeros.
+pub fn decompress_fragment(
+    format: u16,
+    uncompressed_fragment: &mut [u8],
+    compressed: &[u8],
+    fragment_offset: u32,
+    final_uncompressed_size: &mut u32,
+    workspace: &mut [u8],
+) -> NtStatus {
+    let _ = workspace;
+    match parse_format(format) {
+        Ok(Format::Lznt1) => decode_status(
+            crate::lznt1::decode::decompress_fragment(compressed, fragment_offset as usize, uncompressed_fragment),
+            final_uncompressed_size,
+        ),
+        Ok(_) => NtStatus::UNSUPPORTED_COMPRESSION,
+        Err(status) => status,
+    }
+}
