@@ -2,8 +2,9 @@
 
 use crate::Format;
 
-/// What went wrong, coarsely: the four outcomes a caller usually branches on.
+/// What went wrong, coarsely: the outcomes a caller usually branches on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ErrorKind {
     /// The compressed data is invalid.
     BadData,
@@ -13,6 +14,9 @@ pub enum ErrorKind {
     OutputTooSmall,
     /// A size is beyond what the format, container or a configured limit allows.
     LimitExceeded,
+    /// The request is valid but not something this library does (an
+    /// algorithm it does not implement, empty input where Windows refuses it).
+    Unsupported,
 }
 
 /// Why a Huffman code-length table of an LZ77+Huffman block was rejected.
@@ -129,6 +133,12 @@ pub enum Error {
         /// What is wrong.
         problem: &'static str,
     },
+    /// Valid but not supported here.
+    #[error("{what} is not supported")]
+    Unsupported {
+        /// What was asked for.
+        what: &'static str,
+    },
     /// A container's checksum does not match its contents.
     #[error("{container}: checksum mismatch (header says {expected:#010x}, data gives {actual:#010x})")]
     ChecksumMismatch {
@@ -148,6 +158,7 @@ impl Error {
             Error::Truncated { .. } => ErrorKind::Truncated,
             Error::OutputTooSmall { .. } => ErrorKind::OutputTooSmall,
             Error::LimitExceeded { .. } => ErrorKind::LimitExceeded,
+            Error::Unsupported { .. } => ErrorKind::Unsupported,
             Error::InvalidDistance { .. }
             | Error::InvalidLength { .. }
             | Error::InvalidHuffmanTable { .. }
@@ -162,7 +173,8 @@ impl From<Error> for std::io::Error {
     fn from(err: Error) -> Self {
         let kind = match err.kind() {
             ErrorKind::BadData | ErrorKind::Truncated => std::io::ErrorKind::InvalidData,
-            ErrorKind::OutputTooSmall | ErrorKind::LimitExceeded => std::io::ErrorKind::Other,
+            ErrorKind::Unsupported => std::io::ErrorKind::Unsupported,
+            _ => std::io::ErrorKind::Other,
         };
         std::io::Error::new(kind, err)
     }
@@ -182,7 +194,10 @@ impl Error {
             | Error::InvalidHuffmanTable { offset, .. }
             | Error::ShortStoredChunk { offset, .. }
             | Error::BadHeader { offset, .. } => *offset += by,
-            Error::OutputTooSmall { .. } | Error::LimitExceeded { .. } | Error::ChecksumMismatch { .. } => {}
+            Error::OutputTooSmall { .. }
+            | Error::LimitExceeded { .. }
+            | Error::ChecksumMismatch { .. }
+            | Error::Unsupported { .. } => {}
         }
         self
     }

@@ -2,7 +2,9 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod api;
 mod bits;
+mod crc32;
 mod error;
 mod format;
 mod huffman;

@@ -1,0 +1,301 @@
+//! The Windows Compression API (cabinet.dll `Compress`/`Decompress`) for
+//! XPRESS and XPRESS_HUFF: buffer mode, with its 24-byte header and 64 MiB
+//! blocks (FORMATS.md Appendix A), and raw mode (`COMPRESS_RAW`), a single
+//! stream that is the input itself when compressing does not shrink it.
+//!
+//! Levels map to the engines: API level 0 is [`Level::Standard`], level 1
+//! [`Level::Maximum`]. As on Windows, empty input cannot be compressed.
+
+use crate::crc32::crc32;
+use crate::error::{truncated, Error, Result};
+use crate::{Compressor, Decompressor, Format, Level};
+
+/// How the Compression API frames its output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Mode {
+    /// The default mode: a 24-byte header, then blocks of at most 64 MiB,
+    /// each with its compressed size.
+    Buffer,
+    /// `COMPRESS_RAW`: one raw stream, or the input verbatim when
+    /// compression does not make it smaller. The reader must know the size.
+    Raw,
+}
+
+/// The header's magic number.
+pub const MAGIC: [u8; 4] = [0x0A, 0x51, 0xE5, 0xC0];
+/// Size of the buffer-mode header.
+pub const HEADER_SIZE: usize = 24;
+/// Uncompressed size of a buffer-mode block (XPRESS, XPRESS_HUFF).
+pub const BLOCK_SIZE: usize = 1 << 26;
+/// The largest input raw mode takes.
+pub const RAW_LIMIT: usize = 1 << 30;
+
+const CONTAINER: &str = "compression api";
+
+/// A parsed buffer-mode header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Header {
+    /// The stream format of the blocks.
+    pub format: Format,
+    /// Size of the whole original data.
+    pub uncompressed_size: u64,
+    /// Uncompressed size of each block (the last may be shorter).
+    pub block_size: u64,
+}
+
+fn algorithm_id(format: Format) -> Result<u8> {
+    match format {
+        Format::Xpress => Ok(3),
+        Format::XpressHuff => Ok(4),
+        Format::Lznt1 => Err(Error::Unsupported { what: "lznt1 in the compression api" }),
+    }
+}
+
+/// Low byte of the CRC-32 of the header without its checksum byte.
+fn header_checksum(header: &[u8; HEADER_SIZE]) -> u8 {
+    crc32(crc32(0, &header[..6]), &header[7..]) as u8
+}
+
+/// Parses and checks a buffer-mode header.
+///
+/// # Errors
+/// [`Error::Truncated`] for fewer than 24 bytes, [`Error::BadHeader`] for a
+/// wrong magic, size or block size, [`Error::ChecksumMismatch`] when the
+/// checksum byte is wrong, [`Error::Unsupported`] for MSZIP and LZMS.
+pub fn read_header(input: &[u8]) -> Result<Header> {
+    let Some(bytes) = input.get(..HEADER_SIZE) else {
+        return Err(truncated(Format::XpressHuff, input.len(), HEADER_SIZE - input.len(), input.len()));
+    };
+    let header: &[u8; HEADER_SIZE] = bytes.try_into().unwrap_or(&[0; HEADER_SIZE]);
+    let bad = |offset, problem| Error::BadHeader { container: CONTAINER, offset, problem };
+    if header[..4] != MAGIC {
+        return Err(bad(0, "no compression api magic"));
+    }
+    if header[4..6] != [HEADER_SIZE as u8, 0] {
+        return Err(bad(4, "header size is not 24"));
+    }
+    let expected = header_checksum(header);
+    if header[6] != expected {
+        return Err(Error::ChecksumMismatch {
+            container: CONTAINER,
+            expected: u32::from(header[6]),
+            actual: u32::from(expected),
+        });
+    }
+    let format = match header[7] {
+        3 => Format::Xpress,
+        4 => Format::XpressHuff,
+        2 => return Err(Error::Unsupported { what: "mszip" }),
+        5 => return Err(Error::Unsupported { what: "lzms" }),
+        _ => return Err(bad(7, "unknown algorithm")),
+    };
+    let uncompressed_size = u64::from_le_bytes(header[8..16].try_into().unwrap_or_default());
+    let block_size = u64::from_le_bytes(header[16..24].try_into().unwrap_or_default());
+    if block_size == 0 && uncompressed_size != 0 {
+        return Err(bad(16, "block size is 0"));
+    }
+    Ok(Header { format, uncompressed_size, block_size })
+}
+
+/// A size that is always enough for [`compress_into`]'s output.
+pub fn compress_bound(mode: Mode, len: usize) -> usize {
+    match mode {
+        Mode::Raw => len,
+        Mode::Buffer => HEADER_SIZE + len + 4 * len.div_ceil(BLOCK_SIZE),
+    }
+}
+
+/// Compresses `input` as the Compression API does, into a new vector.
+///
+/// # Errors
+/// As [`compress_into`].
+pub fn compress(format: Format, level: Level, mode: Mode, input: &[u8]) -> Result<Vec<u8>> {
+    let mut out = vec![0u8; compress_bound(mode, input.len())];
+    let n = compress_into(format, level, mode, input, &mut out)?;
+    out.truncate(n);
+    Ok(out)
+}
+
+/// Compresses one stretch as a raw-mode stream, or stores it when the
+/// stream would not be smaller. The encoder gets one byte less than the
+/// input as room, under Windows' own space rule, which is why XPRESS_HUFF
+/// inputs of 300 bytes or fewer are always stored, as on Windows.
+fn compress_stretch(compressor: &mut Compressor, input: &[u8], out: &mut [u8]) -> usize {
+    let room = input.len().saturating_sub(1);
+    let fits = !(compressor.format() == Format::XpressHuff && room < 300);
+    if fits {
+        if let Ok(n) = compressor.compress_into_windows_rules(input, &mut out[..room]) {
+            return n;
+        }
+    }
+    out[..input.len()].copy_from_slice(input);
+    input.len()
+}
+
+/// Compresses `input` into `output` as `Compress` does and returns the
+/// size written.
+///
+/// # Errors
+/// [`Error::OutputTooSmall`] whose `needed` is a size that guarantees
+/// success (the API's size query); [`Error::Unsupported`] for empty input
+/// or LZNT1; [`Error::LimitExceeded`] for raw input over 1 GiB.
+pub fn compress_into(format: Format, level: Level, mode: Mode, input: &[u8], output: &mut [u8]) -> Result<usize> {
+    let algorithm = algorithm_id(format)?;
+    if input.is_empty() {
+        return Err(Error::Unsupported { what: "compressing empty input" });
+    }
+    if mode == Mode::Raw && input.len() > RAW_LIMIT {
+        return Err(Error::LimitExceeded { what: "raw-mode input", size: input.len() as u64, limit: RAW_LIMIT as u64 });
+    }
+    let bound = compress_bound(mode, input.len());
+    if output.len() < bound {
+        return Err(Error::OutputTooSmall { format, capacity: output.len(), needed: bound as u64 });
+    }
+    let mut compressor = Compressor::new(format, level);
+    match mode {
+        Mode::Raw => Ok(compress_stretch(&mut compressor, input, output)),
+        Mode::Buffer => {
+            let mut header = [0u8; HEADER_SIZE];
+            header[..4].copy_from_slice(&MAGIC);
+            header[4] = HEADER_SIZE as u8;
+            header[7] = algorithm;
+            header[8..16].copy_from_slice(&(input.len() as u64).to_le_bytes());
+            header[16..24].copy_from_slice(&(input.len().min(BLOCK_SIZE) as u64).to_le_bytes());
+            header[6] = header_checksum(&header);
+            output[..HEADER_SIZE].copy_from_slice(&header);
+            let mut op = HEADER_SIZE;
+            for block in input.chunks(BLOCK_SIZE) {
+                let n = compress_stretch(&mut compressor, block, &mut output[op + 4..]);
+                output[op..op + 4].copy_from_slice(&(n as u32).to_le_bytes());
+                op += 4 + n;
+            }
+            Ok(op)
+        }
+    }
+}
+
+/// The original size recorded in a buffer-mode stream (the API's
+/// `Decompress` size query).
+///
+/// # Errors
+/// As [`read_header`].
+pub fn uncompressed_size(input: &[u8]) -> Result<u64> {
+    read_header(input).map(|h| h.uncompressed_size)
+}
+
+/// Decompresses as the Compression API does. In buffer mode the size comes
+/// from the header (`uncompressed_size` is only a limit); in raw mode it
+/// must be the exact original size.
+///
+/// # Errors
+/// As [`decompress_into`], and [`Error::LimitExceeded`] when the size is
+/// over `limit`.
+pub fn decompress(format: Format, mode: Mode, input: &[u8], limit: usize) -> Result<Vec<u8>> {
+    let size = match mode {
+        Mode::Buffer => {
+            let header = read_header(input)?;
+            if header.format != format {
+                return Err(Error::BadHeader {
+                    container: CONTAINER,
+                    offset: 7,
+                    problem: "algorithm differs from the one asked for",
+                });
+            }
+            header.uncompressed_size
+        }
+        Mode::Raw => limit as u64,
+    };
+    if size > limit as u64 {
+        return Err(Error::LimitExceeded { what: "uncompressed size", size, limit: limit as u64 });
+    }
+    let mut out = vec![0u8; size as usize];
+    let n = decompress_into(format, mode, input, &mut out)?;
+    out.truncate(n);
+    Ok(out)
+}
+
+/// Decodes one stretch of known size: stored when its compressed size
+/// equals that size, else a raw stream that must produce exactly it.
+fn decompress_stretch(decompressor: &mut Decompressor, input: &[u8], out: &mut [u8]) -> Result<()> {
+    if input.len() == out.len() {
+        out.copy_from_slice(input);
+        return Ok(());
+    }
+    let n = decompressor.decompress_into(input, out)?;
+    if n != out.len() {
+        return Err(Error::OutputTooSmall { format: decompressor.format(), capacity: n, needed: out.len() as u64 });
+    }
+    Ok(())
+}
+
+/// Decompresses into `output` as `Decompress` does and returns the size
+/// written. Raw mode needs `output.len()` to be the exact original size.
+///
+/// # Errors
+/// Buffer mode: header errors as [`read_header`]; [`Error::OutputTooSmall`]
+/// (with the original size as `needed`) when `output` is shorter than it;
+/// [`Error::Truncated`] when blocks are missing. Either mode: the stream
+/// decoders' errors for corrupt blocks, with offsets into `input`.
+pub fn decompress_into(format: Format, mode: Mode, input: &[u8], output: &mut [u8]) -> Result<usize> {
+    algorithm_id(format)?;
+    let mut decompressor = Decompressor::new(format);
+    match mode {
+        Mode::Raw => {
+            decompress_stretch(&mut decompressor, input, output)?;
+            Ok(output.len())
+        }
+        Mode::Buffer => {
+            let header = read_header(input)?;
+            if header.format != format {
+                return Err(Error::BadHeader {
+                    container: CONTAINER,
+                    offset: 7,
+                    problem: "algorithm differs from the one asked for",
+                });
+            }
+            let total = header.uncompressed_size;
+            if total > output.len() as u64 {
+                return Err(Error::OutputTooSmall { format, capacity: output.len(), needed: total });
+            }
+            let total = total as usize;
+            let block_size = usize::try_from(header.block_size).unwrap_or(usize::MAX);
+            let mut ip = HEADER_SIZE;
+            let mut op = 0usize;
+            while op < total {
+                let block_len = block_size.min(total - op);
+                let Some(size) = input.get(ip..ip + 4) else {
+                    return Err(truncated(format, input.len(), ip + 4 - input.len(), input.len()));
+                };
+                let size = u32::from_le_bytes([size[0], size[1], size[2], size[3]]) as usize;
+                ip += 4;
+                let Some(block) = input.get(ip..ip + size) else {
+                    return Err(truncated(format, input.len(), ip + size - input.len(), input.len()));
+                };
+                decompress_stretch(&mut decompressor, block, &mut output[op..op + block_len])
+                    .map_err(|e| e.shifted(ip))?;
+                ip += size;
+                op += block_len;
+            }
+            Ok(total)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_checksum_matches_the_observed_header() {
+        // FORMATS.md Appendix A: `0A 51 E5 C0 18 00 A4 03`, sizes 1 MiB / 1 MiB.
+        let mut header = [0u8; HEADER_SIZE];
+        header[..8].copy_from_slice(&[0x0A, 0x51, 0xE5, 0xC0, 0x18, 0x00, 0xA4, 0x03]);
+        header[8..16].copy_from_slice(&0x10_0000u64.to_le_bytes());
+        header[16..24].copy_from_slice(&0x10_0000u64.to_le_bytes());
+        assert_eq!(header_checksum(&header), 0xA4);
+        assert_eq!(
+            read_header(&header).unwrap(),
+            Header { format: Format::Xpress, uncompressed_size: 0x10_0000, block_size: 0x10_0000 }
+        );
+    }
+}
