@@ -10,7 +10,10 @@ mod format;
 mod huffman;
 mod lz;
 pub mod lznt1;
+pub mod mam;
+pub mod read;
 pub mod rtl;
+pub mod write;
 pub mod xpress;
 pub mod xpress_huff;
 

@@ -47,6 +47,27 @@ impl Decoder {
         }
     }
 
+    /// Decodes the one block that starts at `input[0]` into `out` from
+    /// `op` until `block_end` (which the caller derives from the true
+    /// output size: `min(op + 65536, size)`); a final match may run on, up
+    /// to `out.len()`. Returns the input consumed and the output position
+    /// reached. For callers that hold only part of the stream at a time.
+    pub(crate) fn decode_one_block(
+        &mut self,
+        input: &[u8],
+        out: &mut [u8],
+        op: usize,
+        block_end: usize,
+    ) -> Result<(usize, usize)> {
+        if input.len() < MIN_BLOCK_BYTES {
+            return Err(truncated(FORMAT, 0, MIN_BLOCK_BYTES - input.len(), input.len()));
+        }
+        self.read_table(input, 0)?;
+        let mut bits = BitReader::new(input, TABLE_BYTES);
+        let op = self.decode_block(&mut bits, out, op, block_end, &mut 0)?;
+        Ok((bits.position(), op))
+    }
+
     fn read_table(&mut self, input: &[u8], at: usize) -> Result<()> {
         let mut lengths = [0u8; NUM_SYMBOLS];
         for (pair, &byte) in lengths.chunks_exact_mut(2).zip(&input[at..at + TABLE_BYTES]) {

@@ -1,0 +1,120 @@
+//! `msxca::read` / `msxca::write`: streaming through `std::io`.
+
+use msxca::read::{Decoder, XpressHuffDecoder};
+use msxca::write::Encoder;
+use msxca::{compress, Format, Level};
+use std::io::{Read, Write};
+
+/// A reader that hands out at most `step` bytes per call.
+struct Trickle<'a> {
+    data: &'a [u8],
+    step: usize,
+}
+
+impl Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = buf.len().min(self.step).min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}
+
+fn sample(len: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(len);
+    let mut i = 0u32;
+    while out.len() < len {
+        match i % 5 {
+            0 => out.extend(std::iter::repeat(0u8).take((i as usize * 37) % 3000)),
+            1 => out.extend_from_slice(
+                format!("record {i} of the sample, value {}\n", i.wrapping_mul(2_654_435_761)).as_bytes(),
+            ),
+            _ => out.extend_from_slice(&i.wrapping_mul(0x9E37_79B9).to_le_bytes()),
+        }
+        i += 1;
+    }
+    out.truncate(len);
+    out
+}
+
+#[test]
+fn multi_megabyte_frames_round_trip_through_write_and_read() {
+    let data = sample(5 << 20);
+    for format in Format::ALL {
+        let mut encoder = Encoder::new(Vec::new(), format, Level::Standard);
+        for piece in data.chunks(10_007) {
+            encoder.write_all(piece).unwrap();
+        }
+        let framed = encoder.finish().unwrap();
+        assert!(framed.len() < data.len() / 2, "{format}: {}", framed.len());
+        let mut decoder = Decoder::new(Trickle { data: &framed, step: 4093 });
+        let mut back = Vec::new();
+        let mut buf = [0u8; 777];
+        loop {
+            let n = decoder.read(&mut buf).unwrap();
+            if n == 0 {
+                break;
+            }
+            back.extend_from_slice(&buf[..n]);
+        }
+        assert_eq!(decoder.format(), Some(format));
+        assert!(back == data, "{format}");
+    }
+}
+
+#[test]
+fn io_copy_works_both_ways_and_empty_streams_are_valid() {
+    for data in [Vec::new(), b"tiny".to_vec(), sample(300_000)] {
+        let mut encoder = Encoder::new(Vec::new(), Format::XpressHuff, Level::Maximum);
+        std::io::copy(&mut &data[..], &mut encoder).unwrap();
+        let framed = encoder.finish().unwrap();
+        let mut back = Vec::new();
+        std::io::copy(&mut Decoder::new(&framed[..]), &mut back).unwrap();
+        assert_eq!(back, data);
+    }
+}
+
+#[test]
+fn damaged_frames_are_errors_not_panics() {
+    let data = sample(600_000);
+    let mut encoder = Encoder::new(Vec::new(), Format::Xpress, Level::Standard);
+    encoder.write_all(&data).unwrap();
+    let framed = encoder.finish().unwrap();
+    let mut bad = framed.clone();
+    bad[framed.len() / 2] ^= 0x40;
+    assert!(std::io::copy(&mut Decoder::new(&bad[..]), &mut std::io::sink()).is_err());
+    for cut in (0..framed.len()).step_by(framed.len() / 50) {
+        assert!(std::io::copy(&mut Decoder::new(&framed[..cut]), &mut std::io::sink()).is_err(), "cut at {cut}");
+    }
+}
+
+#[test]
+fn raw_huffman_streams_decode_incrementally() {
+    // Several 64 KiB blocks, long zero runs (matches running past a block end).
+    let mut data = sample(700_000);
+    data.extend(std::iter::repeat(0u8).take(200_000));
+    data.extend_from_slice(&sample(100_000));
+    for level in Level::ALL {
+        let stream = compress(Format::XpressHuff, level, &data);
+        for step in [1 << 20, 5000, 777] {
+            let mut back = Vec::new();
+            let mut decoder = XpressHuffDecoder::new(Trickle { data: &stream, step }, data.len() as u64);
+            std::io::copy(&mut decoder, &mut back).unwrap();
+            assert!(back == data, "{level} step {step}");
+        }
+    }
+}
+
+#[test]
+fn raw_huffman_streams_with_wrong_sizes_or_damage_fail() {
+    let data = sample(200_000);
+    let stream = compress(Format::XpressHuff, Level::Standard, &data);
+    let mut back = Vec::new();
+    assert!(std::io::copy(&mut XpressHuffDecoder::new(&stream[..], data.len() as u64 + 1), &mut back).is_err());
+    assert!(
+        std::io::copy(&mut XpressHuffDecoder::new(&stream[..stream.len() / 2], data.len() as u64), &mut back).is_err()
+    );
+    let mut bad = stream.clone();
+    bad[1000] ^= 0xFF;
+    let _ = std::io::copy(&mut XpressHuffDecoder::new(&bad[..], data.len() as u64), &mut back);
+}
