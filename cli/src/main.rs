@@ -2,7 +2,7 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use msxca::{Compressor, Decompressor, Format, Level};
-use std::io::{Read, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -15,7 +15,10 @@ use std::time::Instant;
     after_help = "Examples:\n  \
         msxca compress -f xpress-huff notes.txt notes.xph\n  \
         msxca decompress -f xpress-huff -s 12345 notes.xph notes.txt\n  \
+        msxca decompress -c mam C:/Windows/Prefetch/NOTEPAD.EXE-1234ABCD.pf notepad.trace\n  \
+        msxca compress -c frame -f lznt1 big.img - > big.img.msxf\n  \
         msxca decompress -f lznt1 chunk.bin - | less\n  \
+        msxca info NOTEPAD.EXE-1234ABCD.pf\n  \
         msxca bench"
 )]
 struct Cli {
@@ -23,34 +26,59 @@ struct Cli {
     command: Command,
 }
 
+/// Options shared by compress and decompress.
+#[derive(clap::Args)]
+struct Io {
+    /// Container around the stream: raw (as RtlCompressBuffer writes it),
+    /// mam (Windows prefetch/SysMain), api (Compression API buffer mode) or
+    /// frame (msxca's streaming frame format).
+    #[arg(short, long, value_enum, default_value = "raw")]
+    container: Container,
+    /// No progress messages.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Overwrite OUTPUT if it exists and is not empty (refused otherwise
+    /// when run from a terminal).
+    #[arg(long)]
+    force: bool,
+    /// Input file, or - for standard input.
+    input: PathBuf,
+    /// Output file, or - for standard output.
+    output: PathBuf,
+}
+
 #[derive(Subcommand)]
 enum Command {
-    /// Compress INPUT into a raw stream, as RtlCompressBuffer writes it.
+    /// Compress INPUT (a raw stream by default, as RtlCompressBuffer writes it).
     Compress {
-        /// Stream format.
+        /// Stream format (required except with -c mam, which defaults to xpress-huff).
         #[arg(short, long, value_enum)]
-        format: FormatArg,
+        format: Option<FormatArg>,
         /// Effort: Windows' standard or maximum engine.
         #[arg(short, long, value_enum, default_value = "standard")]
         level: LevelArg,
-        /// Input file, or - for standard input.
-        input: PathBuf,
-        /// Output file, or - for standard output.
-        output: PathBuf,
+        /// With -c mam: add the CRC-32 field (MAM\x84, as SysMain writes).
+        #[arg(long)]
+        crc: bool,
+        #[command(flatten)]
+        io: Io,
     },
-    /// Decompress a raw stream, as RtlCompressBuffer writes it.
+    /// Decompress INPUT (a raw stream by default, as RtlCompressBuffer writes it).
     Decompress {
-        /// Stream format.
+        /// Stream format (required for raw streams; mam, api and frame record it).
         #[arg(short, long, value_enum)]
-        format: FormatArg,
-        /// Uncompressed size: required for xpress-huff (which does not record
-        /// it); for lznt1 and xpress the largest size accepted.
+        format: Option<FormatArg>,
+        /// Uncompressed size: required for raw xpress-huff (which does not
+        /// record it); for raw lznt1 and xpress the largest size accepted.
         #[arg(short, long)]
         size: Option<usize>,
-        /// Input file, or - for standard input.
-        input: PathBuf,
-        /// Output file, or - for standard output.
-        output: PathBuf,
+        #[command(flatten)]
+        io: Io,
+    },
+    /// Describe FILE: container, format, sizes, blocks and checksum, without writing anything.
+    Info {
+        /// The file to inspect, or - for standard input.
+        file: PathBuf,
     },
     /// Compress and decompress FILEs (or a built-in sample) with every
     /// format and level, and print ratio and speed.
@@ -58,6 +86,18 @@ enum Command {
         /// Files to measure; a built-in sample when none is given.
         files: Vec<PathBuf>,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Container {
+    /// No container: the stream as RtlCompressBuffer writes it.
+    Raw,
+    /// The MAM header of Windows 8.1+ prefetch and SysMain files.
+    Mam,
+    /// Compression API buffer mode (24-byte header, 64 MiB blocks).
+    Api,
+    /// msxca's streaming frame format (see the msxca::write docs).
+    Frame,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -112,6 +152,32 @@ fn usage_error(message: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// Inputs above this size get progress messages on a terminal.
+const PROGRESS_THRESHOLD: usize = 64 << 20;
+
+/// Progress messages on stderr, only when it is a terminal and not `-q`.
+struct Progress {
+    enabled: bool,
+}
+
+impl Progress {
+    fn new(quiet: bool, size: usize) -> Self {
+        Progress { enabled: !quiet && size > PROGRESS_THRESHOLD && std::io::stderr().is_terminal() }
+    }
+
+    fn say(&self, message: &str) {
+        if self.enabled {
+            eprint!("\r\x1b[2Kmsxca: {message}");
+        }
+    }
+
+    fn done(&self) {
+        if self.enabled {
+            eprintln!();
+        }
+    }
+}
+
 fn read_input(path: &Path) -> Result<Vec<u8>, Failure> {
     let mut data = Vec::new();
     let result = if path.as_os_str() == "-" {
@@ -123,48 +189,194 @@ fn read_input(path: &Path) -> Result<Vec<u8>, Failure> {
     Ok(data)
 }
 
-/// Writes the whole result at once, so a failure never leaves part of it.
+/// Refuses to replace an existing non-empty OUTPUT without --force when a
+/// person is at the terminal. Scripts (no terminal on stderr) keep the
+/// plain replace-the-output contract that tools built on msxca rely on.
+fn check_output(path: &Path, force: bool) -> Result<(), Failure> {
+    let interactive = std::io::stderr().is_terminal();
+    if interactive && path.as_os_str() != "-" && !force && std::fs::metadata(path).is_ok_and(|m| m.len() > 0) {
+        return Err(Failure(format!("{}: already exists (use --force to overwrite)", path.display())));
+    }
+    Ok(())
+}
+
+/// Writes the whole result through a temporary file renamed into place, so
+/// that a failure never leaves a partial OUTPUT behind.
 fn write_output(path: &Path, data: &[u8]) -> Result<(), Failure> {
-    let result = if path.as_os_str() == "-" {
+    let fail = |e: std::io::Error| Failure(format!("{}: {e}", path.display()));
+    if path.as_os_str() == "-" {
         let mut out = std::io::stdout().lock();
-        out.write_all(data).and_then(|()| out.flush())
-    } else {
-        std::fs::write(path, data)
+        return out.write_all(data).and_then(|()| out.flush()).map_err(fail);
+    }
+    let mut temp = path.as_os_str().to_owned();
+    temp.push(format!(".msxca-{}.tmp", std::process::id()));
+    let temp = PathBuf::from(temp);
+    let written = std::fs::write(&temp, data).and_then(|()| std::fs::rename(&temp, path));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&temp);
+        return Err(fail(e));
+    }
+    Ok(())
+}
+
+fn compress(format: Option<Format>, level: Level, crc: bool, io: &Io) -> Result<Vec<u8>, Failure> {
+    let data = read_input(&io.input)?;
+    let name = io.input.display();
+    let format = match (io.container, format) {
+        (_, Some(format)) => format,
+        (Container::Mam, None) => Format::XpressHuff,
+        (_, None) => unreachable!("checked in main"),
     };
-    result.map_err(|e| Failure(format!("{}: {e}", path.display())))
+    let progress = Progress::new(io.quiet, data.len());
+    progress.say(&format!("compressing {name} ({} MiB) as {format}...", data.len() >> 20));
+    let fail = |e: msxca::Error| Failure(format!("{name}: {e}"));
+    let out = match io.container {
+        Container::Raw => {
+            let mut out = vec![0u8; msxca::max_compressed_size(format, data.len())];
+            let n = Compressor::new(format, level).compress_into(&data, &mut out).map_err(fail)?;
+            out.truncate(n);
+            out
+        }
+        Container::Mam => msxca::mam::compress(format, level, &data, crc).map_err(fail)?,
+        Container::Api => msxca::api::compress(format, level, msxca::api::Mode::Buffer, &data).map_err(fail)?,
+        Container::Frame => {
+            let mut encoder = msxca::write::Encoder::new(Vec::new(), format, level);
+            for (i, block) in data.chunks(msxca::write::FRAME_BLOCK_SIZE).enumerate() {
+                encoder.write_all(block).map_err(|e| Failure(format!("{name}: {e}")))?;
+                if i % 64 == 0 {
+                    let done = (i * msxca::write::FRAME_BLOCK_SIZE) as f64 / data.len().max(1) as f64;
+                    progress.say(&format!("compressing {name}: {:.0}%", done * 100.0));
+                }
+            }
+            encoder.finish().map_err(|e| Failure(format!("{name}: {e}")))?
+        }
+    };
+    progress.say(&format!("compressed {name}: {} -> {} bytes", data.len(), out.len()));
+    progress.done();
+    Ok(out)
+}
+
+fn decompress(format: Option<Format>, size: Option<usize>, io: &Io) -> Result<Vec<u8>, Failure> {
+    let data = read_input(&io.input)?;
+    let name = io.input.display();
+    let fail = |e: msxca::Error| Failure(format!("{name}: {e}"));
+    let limit = msxca::DEFAULT_OUTPUT_LIMIT;
+    let progress = Progress::new(io.quiet, data.len());
+    progress.say(&format!("decompressing {name}..."));
+    let out = match io.container {
+        Container::Raw => {
+            let format = format.expect("checked in main");
+            let capacity = size.unwrap_or(limit);
+            if capacity > limit {
+                return Err(Failure(format!("size {capacity} exceeds the limit of {limit} bytes")));
+            }
+            let mut out = vec![0u8; capacity];
+            let n = Decompressor::new(format).decompress_into(&data, &mut out).map_err(fail)?;
+            out.truncate(n);
+            out
+        }
+        Container::Mam => {
+            let header = msxca::mam::read_header(&data).map_err(fail)?;
+            if let Some(format) = format.filter(|&f| f != header.format) {
+                return Err(Failure(format!("{name}: holds {} data, not {format}", header.format)));
+            }
+            msxca::mam::decompress(&data, limit).map_err(fail)?
+        }
+        Container::Api => {
+            let header = msxca::api::read_header(&data).map_err(fail)?;
+            if let Some(format) = format.filter(|&f| f != header.format) {
+                return Err(Failure(format!("{name}: holds {} data, not {format}", header.format)));
+            }
+            msxca::api::decompress(header.format, msxca::api::Mode::Buffer, &data, limit).map_err(fail)?
+        }
+        Container::Frame => {
+            let mut out = Vec::new();
+            let mut decoder = msxca::read::Decoder::new(&data[..]);
+            decoder.read_to_end(&mut out).map_err(|e| Failure(format!("{name}: {e}")))?;
+            out
+        }
+    };
+    progress.say(&format!("decompressed {name}: {} -> {} bytes", data.len(), out.len()));
+    progress.done();
+    Ok(out)
+}
+
+fn info(path: &Path) -> Result<(), Failure> {
+    let data = read_input(path)?;
+    let name = path.display();
+    println!("{name}: {} bytes", data.len());
+    if data.starts_with(&msxca::mam::SIGNATURE) {
+        let header = msxca::mam::read_header(&data).map_err(|e| Failure(format!("{name}: {e}")))?;
+        println!("container: MAM (Windows prefetch / SysMain), header {} bytes", header.data_offset);
+        println!("format: {}", header.format);
+        println!("uncompressed size: {}", header.uncompressed_size);
+        let check = msxca::mam::decompress(&data, msxca::DEFAULT_OUTPUT_LIMIT);
+        match (header.crc, &check) {
+            (Some(crc), Ok(_)) => println!("crc-32: {crc:#010x}, matches"),
+            (Some(crc), Err(msxca::Error::ChecksumMismatch { actual, .. })) => {
+                println!("crc-32: {crc:#010x}, MISMATCH (data gives {actual:#010x})")
+            }
+            (Some(crc), Err(_)) => println!("crc-32: {crc:#010x}"),
+            (None, _) => println!("crc-32: none"),
+        }
+        println!("stream: {}", check.map_or_else(|e| format!("does not decode: {e}"), |_| "decodes".to_string()));
+    } else if data.starts_with(&msxca::api::MAGIC) {
+        let header = msxca::api::read_header(&data).map_err(|e| Failure(format!("{name}: {e}")))?;
+        println!("container: Compression API buffer mode, header 24 bytes, checksum ok");
+        println!("format: {}", header.format);
+        println!("uncompressed size: {}", header.uncompressed_size);
+        println!("block size: {}", header.block_size);
+        let (mut at, mut left, mut index) = (msxca::api::HEADER_SIZE, header.uncompressed_size, 0);
+        while left > 0 && at + 4 <= data.len() {
+            let size = u32::from_le_bytes(data[at..at + 4].try_into().unwrap_or_default()) as u64;
+            let len = left.min(header.block_size);
+            let kind = if size == len { "stored" } else { "compressed" };
+            println!("block {index}: {len} bytes, {kind} in {size} at offset {at:#x}");
+            at += 4 + size as usize;
+            left -= len;
+            index += 1;
+        }
+        let check = msxca::api::decompress(header.format, msxca::api::Mode::Buffer, &data, msxca::DEFAULT_OUTPUT_LIMIT);
+        println!("stream: {}", check.map_or_else(|e| format!("does not decode: {e}"), |_| "decodes".to_string()));
+    } else if data.starts_with(&msxca::write::FRAME_MAGIC) {
+        let mut decoder = msxca::read::Decoder::new(&data[..]);
+        let mut total = 0u64;
+        let result = std::io::copy(&mut decoder, &mut std::io::sink()).map(|n| total = n);
+        println!("container: msxca frame");
+        if let Some(format) = decoder.format() {
+            println!("format: {format}");
+        }
+        match result {
+            Ok(()) => println!("uncompressed size: {total}\nstream: decodes, all block checksums match"),
+            Err(e) => println!("stream: does not decode: {e}"),
+        }
+    } else {
+        println!("container: none (a raw stream, or not compressed data)");
+        let mut out = vec![0u8; msxca::DEFAULT_OUTPUT_LIMIT.min(data.len().saturating_mul(64).max(1 << 16))];
+        for format in [Format::Lznt1, Format::Xpress] {
+            match Decompressor::new(format).decompress_into(&data, &mut out) {
+                Ok(n) => println!("as {format}: decodes to {n} bytes"),
+                Err(e) => println!("as {format}: no ({e})"),
+            }
+        }
+        println!("as xpress-huff: needs the uncompressed size; try msxca decompress -f xpress-huff -s SIZE");
+    }
+    Ok(())
 }
 
 fn run(command: Command) -> Result<(), Failure> {
     match command {
-        Command::Compress { format, level, input, output } => {
-            let data = read_input(&input)?;
-            let format = Format::from(format);
-            let mut out = vec![0u8; msxca::max_compressed_size(format, data.len())];
-            let n = Compressor::new(format, level.into())
-                .compress_into(&data, &mut out)
-                .map_err(|e| Failure(format!("{}: {e}", input.display())))?;
-            write_output(&output, &out[..n])
+        Command::Compress { format, level, crc, io } => {
+            check_output(&io.output, io.force)?;
+            let out = compress(format.map(Format::from), level.into(), crc, &io)?;
+            write_output(&io.output, &out)
         }
-        Command::Decompress { format, size, input, output } => {
-            let format = Format::from(format);
-            let capacity = match (format, size) {
-                (_, Some(size)) => size,
-                (Format::XpressHuff, None) => unreachable!("checked in main"),
-                (_, None) => msxca::DEFAULT_OUTPUT_LIMIT,
-            };
-            if capacity > msxca::DEFAULT_OUTPUT_LIMIT {
-                return Err(Failure(format!(
-                    "size {capacity} exceeds the limit of {} bytes",
-                    msxca::DEFAULT_OUTPUT_LIMIT
-                )));
-            }
-            let data = read_input(&input)?;
-            let mut out = vec![0u8; capacity];
-            let n = Decompressor::new(format)
-                .decompress_into(&data, &mut out)
-                .map_err(|e| Failure(format!("{}: {e}", input.display())))?;
-            write_output(&output, &out[..n])
+        Command::Decompress { format, size, io } => {
+            check_output(&io.output, io.force)?;
+            let out = decompress(format.map(Format::from), size, &io)?;
+            write_output(&io.output, &out)
         }
+        Command::Info { file } => info(&file),
         Command::Bench { files } => bench(&files),
     }
 }
@@ -267,8 +479,19 @@ fn main() -> ExitCode {
     // A bug must still end in one clean line, never a panic message.
     std::panic::set_hook(Box::new(|_| {}));
     let cli = Cli::parse();
-    if let Command::Decompress { format: FormatArg::XpressHuff, size: None, .. } = cli.command {
-        return usage_error("xpress-huff does not record its size: pass the uncompressed size with -s SIZE");
+    match &cli.command {
+        Command::Decompress { format: None, io, .. } | Command::Compress { format: None, io, .. }
+            if io.container == Container::Raw
+                || (io.container != Container::Mam && matches!(cli.command, Command::Compress { .. })) =>
+        {
+            return usage_error("the stream format is needed: pass -f lznt1, -f xpress or -f xpress-huff");
+        }
+        Command::Decompress { format: Some(FormatArg::XpressHuff), size: None, io }
+            if io.container == Container::Raw =>
+        {
+            return usage_error("xpress-huff does not record its size: pass the uncompressed size with -s SIZE");
+        }
+        _ => {}
     }
     match std::panic::catch_unwind(|| run(cli.command)) {
         Ok(Ok(())) => ExitCode::SUCCESS,

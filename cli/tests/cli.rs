@@ -185,3 +185,176 @@ fn every_windows_vector_decompresses_through_the_cli() {
     }
     assert!(checked >= 100, "only {checked} vectors");
 }
+
+/// Whether util-linux `script` can give a command a pseudo-terminal here.
+fn terminal_available() -> bool {
+    Command::new("script")
+        .args(["-qec", "test -t 2", "/dev/null"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Runs msxca under a pseudo-terminal (util-linux `script`), as a person would.
+fn msxca_in_terminal(args: &[&str]) -> Option<std::process::ExitStatus> {
+    if !terminal_available() {
+        return None;
+    }
+    let command = std::iter::once(env!("CARGO_BIN_EXE_msxca").to_string())
+        .chain(args.iter().map(|a| format!("'{a}'")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .status()
+        .ok()
+}
+
+#[test]
+fn existing_output_is_kept_at_a_terminal_unless_forced() {
+    let input = scratch("force-in.txt");
+    std::fs::write(&input, sample()).unwrap();
+    let output = scratch("force-out.bin");
+    std::fs::write(&output, b"precious").unwrap();
+    let (i, o) = (input.to_str().unwrap(), output.to_str().unwrap());
+    let Some(status) = msxca_in_terminal(&["compress", "-f", "xpress", i, o]) else {
+        eprintln!("existing_output_is_kept_at_a_terminal_unless_forced: skipped, no `script` to make a terminal");
+        return;
+    };
+    assert_eq!(status.code(), Some(1));
+    assert_eq!(std::fs::read(&output).unwrap(), b"precious");
+    let status = msxca_in_terminal(&["compress", "-f", "xpress", "--force", i, o]).unwrap();
+    assert!(status.success());
+    assert_ne!(std::fs::read(&output).unwrap(), b"precious");
+}
+
+#[test]
+fn containers_round_trip_and_record_format_and_size() {
+    let data = sample();
+    let input = scratch("containers.txt");
+    std::fs::write(&input, &data).unwrap();
+    for (container, format) in [
+        ("mam", None),
+        ("mam", Some("lznt1")),
+        ("api", Some("xpress")),
+        ("api", Some("huffman")),
+        ("frame", Some("lznt1")),
+    ] {
+        let packed = scratch(&format!("containers.{container}"));
+        let back = scratch(&format!("containers.{container}.out"));
+        let mut args = vec!["compress", "-c", container];
+        if let Some(f) = format {
+            args.extend(["-f", f]);
+        }
+        args.extend([input.to_str().unwrap(), packed.to_str().unwrap()]);
+        let out = msxca(&args, None);
+        assert!(out.status.success(), "{container}: {}", String::from_utf8_lossy(&out.stderr));
+        // No -f, no -s: the container knows.
+        let out = msxca(&["decompress", "-c", container, packed.to_str().unwrap(), back.to_str().unwrap()], None);
+        assert!(out.status.success(), "{container}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(std::fs::read(&back).unwrap(), data, "{container}");
+        let out = msxca(&["info", packed.to_str().unwrap()], None);
+        assert!(out.status.success());
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("decodes"), "{container}: {text}");
+    }
+    let packed = scratch("containers.mamcrc");
+    assert!(msxca(&["compress", "-c", "mam", "--crc", input.to_str().unwrap(), packed.to_str().unwrap()], None)
+        .status
+        .success());
+    assert_eq!(&std::fs::read(&packed).unwrap()[..4], b"MAM\x84");
+    let info = String::from_utf8_lossy(&msxca(&["info", packed.to_str().unwrap()], None).stdout).into_owned();
+    assert!(info.contains("matches") && info.contains("xpress-huff"), "{info}");
+}
+
+#[test]
+fn container_errors_exit_1_and_name_the_file() {
+    let data = sample();
+    let input = scratch("crc.txt");
+    std::fs::write(&input, &data).unwrap();
+    let packed = scratch("crc.pf");
+    assert!(msxca(&["compress", "-c", "mam", "--crc", input.to_str().unwrap(), packed.to_str().unwrap()], None)
+        .status
+        .success());
+    let mut bytes = std::fs::read(&packed).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x10;
+    std::fs::write(&packed, &bytes).unwrap();
+    let out = msxca(&["decompress", "-c", "mam", packed.to_str().unwrap(), "-"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert_one_clean_line(&out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("crc.pf") && stderr.contains("checksum mismatch"), "{stderr}");
+    let info = String::from_utf8_lossy(&msxca(&["info", packed.to_str().unwrap()], None).stdout).into_owned();
+    assert!(info.contains("MISMATCH"), "{info}");
+    // Not a MAM file at all.
+    let out = msxca(&["decompress", "-c", "mam", input.to_str().unwrap(), "-"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert_one_clean_line(&out);
+    // A raw container needs -f.
+    let out = msxca(&["compress", "-c", "api", input.to_str().unwrap(), "-"], None);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn info_describes_raw_streams() {
+    let data = sample();
+    let packed = msxca(&["compress", "-f", "lznt1", "-", "-"], Some(&data)).stdout;
+    let input = scratch("info.lznt1");
+    std::fs::write(&input, &packed).unwrap();
+    let out = msxca(&["info", input.to_str().unwrap()], None);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("container: none") && text.contains(&format!("as lznt1: decodes to {} bytes", data.len())),
+        "{text}"
+    );
+    let out = msxca(&["info", "/nonexistent/msxca-info"], None);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn help_shows_examples() {
+    let out = msxca(&["--help"], None);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Examples:") && text.contains("msxca decompress -c mam"), "{text}");
+}
+
+#[test]
+fn large_inputs_show_progress_at_a_terminal_unless_quiet() {
+    let input = scratch("large.bin");
+    let mut data = vec![0u8; 70 << 20];
+    for (i, b) in data.iter_mut().enumerate().step_by(4096) {
+        *b = i as u8;
+    }
+    std::fs::write(&input, &data).unwrap();
+    drop(data);
+    let output = scratch("large.out");
+    if !terminal_available() {
+        eprintln!(
+            "large_inputs_show_progress_at_a_terminal_unless_quiet: skipped, `script` cannot make a terminal here"
+        );
+        return;
+    }
+    for (quiet, expect) in [(false, true), (true, false)] {
+        let mut command = format!(
+            "{} compress -f lznt1 --force '{}' '{}'",
+            env!("CARGO_BIN_EXE_msxca"),
+            input.display(),
+            output.display()
+        );
+        if quiet {
+            command.push_str(" -q");
+        }
+        let out = Command::new("script").args(["-qec", &command, "/dev/null"]).stdin(Stdio::null()).output().unwrap();
+        assert!(out.status.success());
+        let shown = String::from_utf8_lossy(&out.stdout).contains("msxca: compress");
+        assert_eq!(shown, expect, "quiet {quiet}");
+    }
+    let _ = std::fs::remove_file(&input);
+    let _ = std::fs::remove_file(&output);
+}
