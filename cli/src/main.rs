@@ -146,6 +146,14 @@ impl From<msxca::Error> for Failure {
     }
 }
 
+/// Appends one line to a report (formatting into a String cannot fail).
+macro_rules! say {
+    ($report:expr, $($arg:tt)*) => {{
+        use std::fmt::Write as _;
+        let _ = writeln!($report, $($arg)*);
+    }};
+}
+
 /// A usage error found after parsing: exit status 2, like clap's own.
 fn usage_error(message: &str) -> ExitCode {
     eprintln!("msxca: {message}");
@@ -206,7 +214,11 @@ fn write_output(path: &Path, data: &[u8]) -> Result<(), Failure> {
     let fail = |e: std::io::Error| Failure(format!("{}: {e}", path.display()));
     if path.as_os_str() == "-" {
         let mut out = std::io::stdout().lock();
-        return out.write_all(data).and_then(|()| out.flush()).map_err(fail);
+        return match out.write_all(data).and_then(|()| out.flush()) {
+            // The reader went away (`msxca … - | head`): not an error.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            result => result.map_err(fail),
+        };
     }
     let mut temp = path.as_os_str().to_owned();
     temp.push(format!(".msxca-{}.tmp", std::process::id()));
@@ -303,65 +315,67 @@ fn decompress(format: Option<Format>, size: Option<usize>, io: &Io) -> Result<Ve
 
 fn info(path: &Path) -> Result<(), Failure> {
     let data = read_input(path)?;
+    let mut report = String::new();
     let name = path.display();
-    println!("{name}: {} bytes", data.len());
+    say!(report, "{name}: {} bytes", data.len());
     if data.starts_with(&msxca::mam::SIGNATURE) {
         let header = msxca::mam::read_header(&data).map_err(|e| Failure(format!("{name}: {e}")))?;
-        println!("container: MAM (Windows prefetch / SysMain), header {} bytes", header.data_offset);
-        println!("format: {}", header.format);
-        println!("uncompressed size: {}", header.uncompressed_size);
+        say!(report, "container: MAM (Windows prefetch / SysMain), header {} bytes", header.data_offset);
+        say!(report, "format: {}", header.format);
+        say!(report, "uncompressed size: {}", header.uncompressed_size);
         let check = msxca::mam::decompress(&data, msxca::DEFAULT_OUTPUT_LIMIT);
         match (header.crc, &check) {
-            (Some(crc), Ok(_)) => println!("crc-32: {crc:#010x}, matches"),
+            (Some(crc), Ok(_)) => say!(report, "crc-32: {crc:#010x}, matches"),
             (Some(crc), Err(msxca::Error::ChecksumMismatch { actual, .. })) => {
-                println!("crc-32: {crc:#010x}, MISMATCH (data gives {actual:#010x})")
+                say!(report, "crc-32: {crc:#010x}, MISMATCH (data gives {actual:#010x})")
             }
-            (Some(crc), Err(_)) => println!("crc-32: {crc:#010x}"),
-            (None, _) => println!("crc-32: none"),
+            (Some(crc), Err(_)) => say!(report, "crc-32: {crc:#010x}"),
+            (None, _) => say!(report, "crc-32: none"),
         }
-        println!("stream: {}", check.map_or_else(|e| format!("does not decode: {e}"), |_| "decodes".to_string()));
+        say!(report, "stream: {}", check.map_or_else(|e| format!("does not decode: {e}"), |_| "decodes".to_string()));
     } else if data.starts_with(&msxca::api::MAGIC) {
         let header = msxca::api::read_header(&data).map_err(|e| Failure(format!("{name}: {e}")))?;
-        println!("container: Compression API buffer mode, header 24 bytes, checksum ok");
-        println!("format: {}", header.format);
-        println!("uncompressed size: {}", header.uncompressed_size);
-        println!("block size: {}", header.block_size);
+        say!(report, "container: Compression API buffer mode, header 24 bytes, checksum ok");
+        say!(report, "format: {}", header.format);
+        say!(report, "uncompressed size: {}", header.uncompressed_size);
+        say!(report, "block size: {}", header.block_size);
         let (mut at, mut left, mut index) = (msxca::api::HEADER_SIZE, header.uncompressed_size, 0);
         while left > 0 && at + 4 <= data.len() {
             let size = u32::from_le_bytes(data[at..at + 4].try_into().unwrap_or_default()) as u64;
             let len = left.min(header.block_size);
             let kind = if size == len { "stored" } else { "compressed" };
-            println!("block {index}: {len} bytes, {kind} in {size} at offset {at:#x}");
+            say!(report, "block {index}: {len} bytes, {kind} in {size} at offset {at:#x}");
             at += 4 + size as usize;
             left -= len;
             index += 1;
         }
         let check = msxca::api::decompress(header.format, msxca::api::Mode::Buffer, &data, msxca::DEFAULT_OUTPUT_LIMIT);
-        println!("stream: {}", check.map_or_else(|e| format!("does not decode: {e}"), |_| "decodes".to_string()));
+        say!(report, "stream: {}", check.map_or_else(|e| format!("does not decode: {e}"), |_| "decodes".to_string()));
     } else if data.starts_with(&msxca::write::FRAME_MAGIC) {
         let mut decoder = msxca::read::Decoder::new(&data[..]);
         let mut total = 0u64;
         let result = std::io::copy(&mut decoder, &mut std::io::sink()).map(|n| total = n);
-        println!("container: msxca frame");
+        say!(report, "container: msxca frame");
         if let Some(format) = decoder.format() {
-            println!("format: {format}");
+            say!(report, "format: {format}");
         }
         match result {
-            Ok(()) => println!("uncompressed size: {total}\nstream: decodes, all block checksums match"),
-            Err(e) => println!("stream: does not decode: {e}"),
+            Ok(()) => say!(report, "uncompressed size: {total}\nstream: decodes, all block checksums match"),
+            Err(e) => say!(report, "stream: does not decode: {e}"),
         }
     } else {
-        println!("container: none (a raw stream, or not compressed data)");
+        say!(report, "container: none (a raw stream, or not compressed data)");
         let mut out = vec![0u8; msxca::DEFAULT_OUTPUT_LIMIT.min(data.len().saturating_mul(64).max(1 << 16))];
         for format in [Format::Lznt1, Format::Xpress] {
             match Decompressor::new(format).decompress_into(&data, &mut out) {
-                Ok(n) => println!("as {format}: decodes to {n} bytes"),
-                Err(e) => println!("as {format}: no ({e})"),
+                Ok(0) if data.len() > 4 => say!(report, "as {format}: no (nothing before its end)"),
+                Ok(n) => say!(report, "as {format}: decodes to {n} bytes"),
+                Err(e) => say!(report, "as {format}: no ({e})"),
             }
         }
-        println!("as xpress-huff: needs the uncompressed size; try msxca decompress -f xpress-huff -s SIZE");
+        say!(report, "as xpress-huff: needs the uncompressed size; try msxca decompress -f xpress-huff -s SIZE");
     }
-    Ok(())
+    write_output(Path::new("-"), report.as_bytes())
 }
 
 fn run(command: Command) -> Result<(), Failure> {
@@ -435,10 +449,16 @@ fn bench(files: &[PathBuf]) -> Result<(), Failure> {
         files.iter().map(|p| Ok((p.display().to_string(), read_input(p)?))).collect::<Result<_, Failure>>()?
     };
     let total: usize = inputs.iter().map(|(_, d)| d.len()).sum();
-    println!("{} input(s), {total} bytes", inputs.len());
-    println!(
+    say!(std::io::stdout(), "{} input(s), {total} bytes", inputs.len());
+    say!(
+        std::io::stdout(),
         "{:<12} {:<9} {:>12} {:>7} {:>12} {:>12}",
-        "format", "level", "compressed", "ratio", "compress", "decompress"
+        "format",
+        "level",
+        "compressed",
+        "ratio",
+        "compress",
+        "decompress"
     );
     for format in Format::ALL {
         for level in Level::ALL {
@@ -461,7 +481,8 @@ fn bench(files: &[PathBuf]) -> Result<(), Failure> {
                 compressed_total += n;
             }
             let mbs = |secs: f64| format!("{:.1} MB/s", total as f64 / secs.max(1e-9) / 1e6);
-            println!(
+            say!(
+                std::io::stdout(),
                 "{:<12} {:<9} {:>12} {:>7.4} {:>12} {:>12}",
                 format.name(),
                 level.name(),
