@@ -449,8 +449,8 @@ fn bench(files: &[PathBuf]) -> Result<(), Failure> {
         files.iter().map(|p| Ok((p.display().to_string(), read_input(p)?))).collect::<Result<_, Failure>>()?
     };
     let total: usize = inputs.iter().map(|(_, d)| d.len()).sum();
-    say!(std::io::stdout(), "{} input(s), {total} bytes", inputs.len());
-    say!(
+    let _ = writeln!(std::io::stdout(), "{} input(s), {total} bytes", inputs.len());
+    let _ = writeln!(
         std::io::stdout(),
         "{:<12} {:<9} {:>12} {:>7} {:>12} {:>12}",
         "format",
@@ -481,7 +481,7 @@ fn bench(files: &[PathBuf]) -> Result<(), Failure> {
                 compressed_total += n;
             }
             let mbs = |secs: f64| format!("{:.1} MB/s", total as f64 / secs.max(1e-9) / 1e6);
-            say!(
+            let _ = writeln!(
                 std::io::stdout(),
                 "{:<12} {:<9} {:>12} {:>7.4} {:>12} {:>12}",
                 format.name(),
