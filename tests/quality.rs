@@ -1,0 +1,91 @@
+//! Compressed sizes against Windows' own on the Windows corpus, and ratios
+//! on the bench corpus: the targets of the encoders issue. Sizes are
+//! deterministic, so these are exact checks, not timings.
+
+mod common;
+
+use msxca::{api, Compressor, Format, Level};
+use std::path::Path;
+
+/// Sum of Windows' sizes and ours (each stored verbatim when not smaller,
+/// as the Compression API does, so Windows' stored files count at their size).
+fn totals(windows: &Path, folder: &str, ext: &str, format: Format, level: Level) -> (usize, usize) {
+    let (mut theirs, mut ours) = (0, 0);
+    let mut compressor = Compressor::new(format, level);
+    for entry in std::fs::read_dir(windows.join(folder)).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|x| x != ext) {
+            continue;
+        }
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let original = std::fs::read(windows.join("decompressed").join(format!("{name}.decomp"))).unwrap();
+        let mut out = vec![0u8; msxca::max_compressed_size(format, original.len())];
+        let n = compressor.compress_into(&original, &mut out).unwrap();
+        theirs += std::fs::metadata(&path).unwrap().len() as usize;
+        ours += n.min(original.len());
+    }
+    (theirs, ours)
+}
+
+#[test]
+fn standard_is_no_larger_than_windows_level_0() {
+    let Some(windows) = common::windows_dir("standard_is_no_larger_than_windows_level_0") else { return };
+    for (folder, ext, format) in
+        [("compressed-plain", "lzplain", Format::Xpress), ("compressed-huffman", "lzhuff", Format::XpressHuff)]
+    {
+        let (theirs, ours) = totals(&windows, folder, ext, format, Level::Standard);
+        eprintln!("{format} standard: msxca {ours}, Windows level 0 {theirs} ({:.4})", ours as f64 / theirs as f64);
+        assert!(ours <= theirs, "{format}: {ours} > {theirs}");
+    }
+}
+
+#[test]
+fn maximum_is_at_most_95_percent_of_windows_level_1() {
+    let Some(windows) = common::windows_dir("maximum_is_at_most_95_percent_of_windows_level_1") else { return };
+    for (folder, ext, format) in [
+        ("compressed-more-plain", "lzplain", Format::Xpress),
+        ("compressed-more-huffman", "lzhuff", Format::XpressHuff),
+    ] {
+        let (theirs, ours) = totals(&windows, folder, ext, format, Level::Maximum);
+        eprintln!("{format} maximum: msxca {ours}, Windows level 1 {theirs} ({:.4})", ours as f64 / theirs as f64);
+        assert!(ours as f64 <= 0.95 * theirs as f64, "{format}: {ours} > 0.95 x {theirs}");
+    }
+}
+
+#[test]
+fn lznt1_ratios_on_the_bench_corpus() {
+    let Some(bench) = common::corpus_dir().map(|d| d.join("bench")).filter(|d| d.is_dir()) else {
+        eprintln!("lznt1_ratios_on_the_bench_corpus: skipped, no bench corpus");
+        return;
+    };
+    let files: Vec<Vec<u8>> = std::fs::read_dir(&bench)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().is_some_and(|n| n != "SHA256SUMS"))
+        .map(|p| std::fs::read(p).unwrap())
+        .collect();
+    let total: usize = files.iter().map(Vec::len).sum();
+    // The best peer (ms-compress C++) reaches 0.491.
+    for (level, limit) in [(Level::Maximum, 0.491), (Level::Standard, 0.491 * 1.05)] {
+        let mut compressor = Compressor::new(Format::Lznt1, level);
+        let mut size = 0;
+        for f in &files {
+            let mut out = vec![0u8; msxca::max_compressed_size(Format::Lznt1, f.len())];
+            size += compressor.compress_into(f, &mut out).unwrap();
+        }
+        let ratio = size as f64 / total as f64;
+        eprintln!("lznt1 {level}: ratio {ratio:.4} on the bench corpus");
+        assert!(ratio < limit, "lznt1 {level}: {ratio:.4} >= {limit:.4}");
+    }
+}
+
+#[test]
+fn raw_api_output_matches_windows_store_decisions_in_size() {
+    // Through the Compression API, everything Windows stored we store or
+    // beat; our totals stay at or under Windows' at level 0.
+    let Some(windows) = common::windows_dir("raw_api_output_matches_windows_store_decisions_in_size") else { return };
+    for v in common::windows_vectors(&windows).iter().filter(|v| v.folder == "compressed-plain") {
+        let ours = api::compress(v.format, Level::Standard, api::Mode::Raw, &v.original).unwrap();
+        assert!(ours.len() <= v.original.len(), "{}", v.name);
+    }
+}
