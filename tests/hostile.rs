@@ -66,7 +66,7 @@ fn text(len: usize) -> Vec<u8> {
     while out.len() < len {
         out.extend_from_slice(words[(i * 7 + i / 5) % words.len()].as_bytes());
         if i % 13 == 0 {
-            out.extend(std::iter::repeat(b'-').take(i % 40));
+            out.extend(std::iter::repeat_n(b'-', i % 40));
         }
         i += 1;
     }

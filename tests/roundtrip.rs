@@ -40,7 +40,7 @@ fn compressible() -> impl Strategy<Value = Vec<u8>> {
                     out.extend_from_slice(f);
                 }
                 if repeat > 250 {
-                    out.extend(std::iter::repeat(f[0]).take(repeat * 3));
+                    out.extend(std::iter::repeat_n(f[0], repeat * 3));
                 }
             }
             out
@@ -94,7 +94,7 @@ fn degenerate_inputs_round_trip() {
     let zeros = vec![0u8; 300_000];
     all_roundtrips(&zeros);
     let mut mixed: Vec<u8> = (0..70_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
-    mixed.extend(std::iter::repeat(7u8).take(70_000));
+    mixed.extend(std::iter::repeat_n(7u8, 70_000));
     all_roundtrips(&mixed);
 }
 

@@ -25,7 +25,7 @@ fn sample(len: usize) -> Vec<u8> {
     let mut i = 0u32;
     while out.len() < len {
         match i % 5 {
-            0 => out.extend(std::iter::repeat(0u8).take((i as usize * 37) % 3000)),
+            0 => out.extend(std::iter::repeat_n(0u8, (i as usize * 37) % 3000)),
             1 => out.extend_from_slice(
                 format!("record {i} of the sample, value {}\n", i.wrapping_mul(2_654_435_761)).as_bytes(),
             ),
@@ -92,7 +92,7 @@ fn damaged_frames_are_errors_not_panics() {
 fn raw_huffman_streams_decode_incrementally() {
     // Several 64 KiB blocks, long zero runs (matches running past a block end).
     let mut data = sample(700_000);
-    data.extend(std::iter::repeat(0u8).take(200_000));
+    data.extend(std::iter::repeat_n(0u8, 200_000));
     data.extend_from_slice(&sample(100_000));
     for level in Level::ALL {
         let stream = compress(Format::XpressHuff, level, &data);

@@ -432,7 +432,7 @@ fn builtin_sample() -> Vec<u8> {
         let r = next();
         match r % 8 {
             0 => out.extend_from_slice(&(r as u32).to_le_bytes()),
-            1 => out.extend(std::iter::repeat(0).take((r >> 8) as usize % 64)),
+            1 => out.extend(std::iter::repeat_n(0, (r >> 8) as usize % 64)),
             _ => {
                 out.extend_from_slice(words[(r >> 16) as usize % words.len()].as_bytes());
                 out.push(if r >> 40 & 15 == 0 { b'\n' } else { b' ' });
