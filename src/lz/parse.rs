@@ -100,6 +100,10 @@ pub(crate) fn greedy<F: Fn(usize) -> usize>(
     out.push(Sequence { literals: (seg.end - lit_start) as u32, len: 0, dist: 0 });
 }
 
+/// Match lengths up to this are all tried as ends of a match by the
+/// optimal parser; longer matches are tried at their full length only.
+const ALL_LENGTHS: usize = 32;
+
 /// The optimal parser: first [`collect`](Self::collect) the candidate
 /// matches of a segment (one search), then [`solve`](Self::solve) for the
 /// cheapest path under a cost model, as often as the model changes.
@@ -195,14 +199,20 @@ impl OptimalParser {
             let found = &self.matches[self.starts[i] as usize..self.starts[i + 1] as usize];
             let mut next_len = 3usize;
             for &m in found {
-                for len in next_len..=m.len as usize {
+                // Every length up to ALL_LENGTHS may end the match; beyond
+                // it only the longest, which keeps the work per position
+                // bounded on repetitive data at a negligible cost in size.
+                let full = m.len as usize;
+                let dense_end = full.min(ALL_LENGTHS.max(next_len));
+                for len in (next_len..=dense_end).chain((dense_end < full).then_some(full)) {
                     let c = here + costs.matched(len, m.dist as usize);
-                    if c < self.cost[i + len] {
-                        self.cost[i + len] = c;
-                        self.from[i + len] = Match { len: len as u32, dist: m.dist };
+                    let slot = i + len;
+                    if c < self.cost[slot] {
+                        self.cost[slot] = c;
+                        self.from[slot] = Match { len: len as u32, dist: m.dist };
                     }
                 }
-                next_len = m.len as usize + 1;
+                next_len = full + 1;
             }
             if self.forced[i] {
                 let longest = found[found.len() - 1];

@@ -76,7 +76,7 @@ impl Encoder {
                     greedy(&seg, &mut self.fast, SearchLimits { depth: 8, nice_len: 64 }, 5, |_| true, &mut self.seqs)
                 }
                 Level::Maximum => {
-                    self.optimal.collect(&seg, &mut self.mf, SearchLimits { depth: 256, nice_len: 4098 });
+                    self.optimal.collect(&seg, &mut self.mf, SearchLimits { depth: 128, nice_len: 4098 });
                     self.optimal.solve(input, &Lznt1Costs, &mut self.seqs);
                 }
             }
