@@ -15,7 +15,29 @@ pub(crate) fn copy_match(out: &mut [u8], pos: usize, dist: usize, len: usize) {
     debug_assert!(dist >= 1 && dist <= pos && pos + len <= out.len());
     let start = pos - dist;
     if dist >= len {
-        out.copy_within(start..start + len, pos);
+        // Source and destination do not overlap. Short copies, the common
+        // case, are two fixed-size moves that overlap each other instead of
+        // one variable-length call; nothing is written past `pos + len`.
+        match len {
+            0..=3 => {
+                for i in 0..len {
+                    out[pos + i] = out[start + i];
+                }
+            }
+            4..=7 => {
+                copy_fixed::<4>(out, start, pos);
+                copy_fixed::<4>(out, start + len - 4, pos + len - 4);
+            }
+            8..=16 => {
+                copy_fixed::<8>(out, start, pos);
+                copy_fixed::<8>(out, start + len - 8, pos + len - 8);
+            }
+            17..=32 => {
+                copy_fixed::<16>(out, start, pos);
+                copy_fixed::<16>(out, start + len - 16, pos + len - 16);
+            }
+            _ => out.copy_within(start..start + len, pos),
+        }
     } else if dist == 1 {
         let byte = out[start];
         out[pos..pos + len].fill(byte);
@@ -29,6 +51,13 @@ pub(crate) fn copy_match(out: &mut [u8], pos: usize, dist: usize, len: usize) {
             cur += n;
         }
     }
+}
+
+/// Copies `N` bytes from `src` to `dst` (ranges that do not overlap).
+#[inline(always)]
+fn copy_fixed<const N: usize>(out: &mut [u8], src: usize, dst: usize) {
+    let chunk: [u8; N] = out[src..src + N].try_into().unwrap_or([0; N]);
+    out[dst..dst + N].copy_from_slice(&chunk);
 }
 
 #[cfg(test)]
