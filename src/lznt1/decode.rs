@@ -148,6 +148,13 @@ fn decode_chunk(
         *steps += 1;
         let flags = data[ip];
         ip += 1;
+        // Eight literals in a row, with room for them: one move.
+        if flags == 0 && data.len() - ip >= 8 && out.len() - op >= 8 {
+            out[op..op + 8].copy_from_slice(&data[ip..ip + 8]);
+            ip += 8;
+            op += 8;
+            continue;
+        }
         for bit in 0..8 {
             if ip >= data.len() {
                 // Flag bits for elements past the chunk's data are ignored.
