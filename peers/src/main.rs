@@ -1,0 +1,253 @@
+//! msxca against the other implementations of these formats, side by side in
+//! one run on the same machine and data:
+//!
+//! ```text
+//! cargo run --release --ignore-rust-version --manifest-path peers/Cargo.toml [DIR]
+//! ```
+//!
+//! DIR defaults to `$XPRESS_CORPUS/bench` (or `../shared/corpus/bench`).
+//! Every peer is first checked: a decoder must reproduce every file from
+//! msxca's streams, and an encoder's streams must decode (with msxca's
+//! strict decoder) to the original. Peers that fail are reported, not timed.
+
+use msxca::{Compressor, Decompressor, Format, Level};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::time::Instant;
+
+type DecodeFn = fn(&[u8], usize) -> Option<Vec<u8>>;
+type EncodeFn = fn(&[u8]) -> Option<Vec<u8>>;
+
+fn msxca_decode(format: Format) -> impl Fn(&[u8], usize) -> Option<Vec<u8>> {
+    move |input, size| {
+        let mut out = vec![0u8; size];
+        let n = Decompressor::new(format).decompress_into(input, &mut out).ok()?;
+        out.truncate(n);
+        Some(out)
+    }
+}
+
+/// The peers' decoders, by format.
+fn peer_decoders(format: Format) -> Vec<(&'static str, DecodeFn)> {
+    match format {
+        Format::Lznt1 => vec![
+            ("ms-compress", |i, n| {
+                let mut out = vec![0u8; n];
+                let m = ms_compress::lznt1::decompress(i, &mut out).ok()?;
+                out.truncate(m);
+                Some(out)
+            }),
+            ("rust-lzxpress", |i, _| lzxpress::lznt1::decompress(i).ok()),
+            ("lznt1", |i, n| {
+                let mut out = Vec::with_capacity(n);
+                lznt1::decompress(i, &mut out).ok()?;
+                Some(out)
+            }),
+        ],
+        Format::Xpress => vec![
+            ("ms-compress", |i, n| {
+                let mut out = vec![0u8; n];
+                let m = ms_compress::xpress_plain::decompress(i, &mut out).ok()?;
+                out.truncate(m);
+                Some(out)
+            }),
+            ("rust-lzxpress", |i, _| lzxpress::data::decompress(i).ok()),
+            ("xpress_rs", |i, _| xpress_rs::lz77::LZ77Decompressor::new(i.to_vec()).decompress().ok()),
+        ],
+        Format::XpressHuff => vec![
+            ("ms-compress", |i, n| {
+                let mut out = vec![0u8; n];
+                ms_compress::decompress_xpress_huffman_buffer(i, &mut out).ok()?;
+                Some(out)
+            }),
+            ("xpress-huffman", |i, n| xpress_huffman::decompress(i, n).ok()),
+        ],
+    }
+}
+
+/// The peers' encoders, by format.
+fn peer_encoders(format: Format) -> Vec<(&'static str, EncodeFn)> {
+    match format {
+        Format::Lznt1 => vec![
+            ("ms-compress", |i| ms_compress::lznt1::compress(i).ok()),
+            ("lznt1", |i| {
+                let mut out = Vec::new();
+                lznt1::compress(i, &mut out);
+                Some(out)
+            }),
+        ],
+        Format::Xpress => vec![
+            ("ms-compress", |i| ms_compress::xpress_plain::compress(i).ok()),
+            ("rust-lzxpress", |i| lzxpress::data::compress(i).ok()),
+            ("xpress_rs", |i| xpress_rs::lz77::LZ77Compressor::new(i.to_vec()).compress().ok()),
+        ],
+        // ms-compress writes XPRESS_HUFF only in independent 64 KiB blocks
+        // (WIM style); it is compared on that blocking below.
+        Format::XpressHuff => vec![],
+    }
+}
+
+/// Runs `f` over all files `reps` times and returns the best MB/s.
+fn time_best(total: usize, reps: usize, mut f: impl FnMut()) -> f64 {
+    let mut best = f64::MAX;
+    for _ in 0..reps {
+        let start = Instant::now();
+        f();
+        best = best.min(start.elapsed().as_secs_f64());
+    }
+    total as f64 / best / 1e6
+}
+
+struct Row {
+    what: String,
+    ours: f64,
+    peer: Option<(&'static str, f64)>,
+    sizes: String,
+    notes: Vec<String>,
+}
+
+fn main() {
+    let dir = std::env::args().nth(1).map(PathBuf::from).unwrap_or_else(|| {
+        std::env::var_os("XPRESS_CORPUS")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus")))
+            .join("bench")
+    });
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        eprintln!("peers: no bench corpus at {} (pass a folder or set XPRESS_CORPUS)", dir.display());
+        return;
+    };
+    let mut files: Vec<Vec<u8>> = entries
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().is_some_and(|n| n != "SHA256SUMS"))
+        .map(|p| std::fs::read(p).unwrap())
+        .collect();
+    files.sort();
+    let total: usize = files.iter().map(Vec::len).sum();
+    println!("{} files, {total} bytes, from {}", files.len(), dir.display());
+    std::panic::set_hook(Box::new(|_| {}));
+    let mut rows = Vec::new();
+
+    for format in Format::ALL {
+        let ours_packed: Vec<Vec<u8>> = files.iter().map(|f| msxca::compress(format, Level::Standard, f)).collect();
+        let our_size: usize = ours_packed.iter().map(Vec::len).sum();
+
+        // Decompression of msxca's streams.
+        let decode = msxca_decode(format);
+        let ours = time_best(total, 5, || {
+            for (p, f) in ours_packed.iter().zip(&files) {
+                std::hint::black_box(decode(p, f.len()));
+            }
+        });
+        let mut row =
+            Row { what: format!("{format} decompress"), ours, peer: None, sizes: String::new(), notes: vec![] };
+        for (name, peer) in peer_decoders(format) {
+            let correct = ours_packed.iter().zip(&files).all(|(p, f)| {
+                catch_unwind(AssertUnwindSafe(|| peer(p, f.len()))).ok().flatten().is_some_and(|out| out == *f)
+            });
+            if !correct {
+                row.notes.push(format!("{name}: does not decode msxca's streams correctly, not timed"));
+                continue;
+            }
+            let speed = time_best(total, 3, || {
+                for (p, f) in ours_packed.iter().zip(&files) {
+                    std::hint::black_box(peer(p, f.len()));
+                }
+            });
+            row.notes.push(format!("{name}: {speed:.0} MB/s"));
+            if row.peer.is_none_or(|(_, s)| speed > s) {
+                row.peer = Some((name, speed));
+            }
+        }
+        rows.push(row);
+
+        // Compression.
+        let mut compressor = Compressor::new(format, Level::Standard);
+        let mut buf = vec![0u8; msxca::max_compressed_size(format, files.iter().map(Vec::len).max().unwrap_or(0))];
+        let ours = time_best(total, 3, || {
+            for f in &files {
+                std::hint::black_box(compressor.compress_into(f, &mut buf).unwrap());
+            }
+        });
+        let mut row = Row {
+            what: format!("{format} compress"),
+            ours,
+            peer: None,
+            sizes: format!("msxca {our_size}"),
+            notes: vec![],
+        };
+        for (name, peer) in peer_encoders(format) {
+            let packed: Option<Vec<Vec<u8>>> =
+                files.iter().map(|f| catch_unwind(AssertUnwindSafe(|| peer(f))).ok().flatten()).collect();
+            let valid = packed.as_ref().is_some_and(|packed| {
+                packed.iter().zip(&files).all(|(p, f)| msxca::decompress(format, p, f.len()).is_ok_and(|out| out == *f))
+            });
+            let Some(packed) = packed.filter(|_| valid) else {
+                row.notes.push(format!("{name}: fails or writes streams that do not decode to the input, not timed"));
+                continue;
+            };
+            let size: usize = packed.iter().map(Vec::len).sum();
+            let speed = time_best(total, 2, || {
+                for f in &files {
+                    std::hint::black_box(peer(f));
+                }
+            });
+            row.sizes.push_str(&format!(", {name} {size}"));
+            row.notes.push(format!("{name}: {speed:.0} MB/s, {size} bytes"));
+            if row.peer.is_none_or(|(_, s)| speed > s) {
+                row.peer = Some((name, speed));
+            }
+        }
+        rows.push(row);
+    }
+
+    // XPRESS_HUFF in independent 64 KiB blocks (WIM/WOF style).
+    let blocks: Vec<&[u8]> = files.iter().flat_map(|f| f.chunks(65536)).collect();
+    let mut compressor = Compressor::new(Format::XpressHuff, Level::Standard);
+    let mut buf = vec![0u8; msxca::max_compressed_size(Format::XpressHuff, 65536)];
+    let ours = time_best(total, 3, || {
+        for b in &blocks {
+            std::hint::black_box(compressor.compress_into(b, &mut buf).unwrap());
+        }
+    });
+    let our_size: usize = blocks.iter().map(|b| msxca::compress(Format::XpressHuff, Level::Standard, b).len()).sum();
+    let mut row = Row {
+        what: "xpress-huff compress, 64 KiB blocks".into(),
+        ours,
+        peer: None,
+        sizes: format!("msxca {our_size}"),
+        notes: vec![],
+    };
+    let ms = |b: &[u8]| ms_compress::xpress_encode::compress_xpress(b, b.len() + 1024).ok().flatten();
+    let packed: Vec<Option<Vec<u8>>> =
+        blocks.iter().map(|b| catch_unwind(AssertUnwindSafe(|| ms(b))).ok().flatten()).collect();
+    let valid = packed.iter().zip(&blocks).all(|(p, b)| match p {
+        Some(p) => msxca::decompress(Format::XpressHuff, p, b.len()).is_ok_and(|out| out == *b),
+        None => true, // declined (stored by the caller)
+    });
+    if valid {
+        let size: usize = packed.iter().zip(&blocks).map(|(p, b)| p.as_ref().map_or(b.len(), Vec::len)).sum();
+        let speed = time_best(total, 2, || {
+            for b in &blocks {
+                std::hint::black_box(ms(b));
+            }
+        });
+        row.sizes.push_str(&format!(", ms-compress {size}"));
+        row.peer = Some(("ms-compress", speed));
+    } else {
+        row.notes.push("ms-compress: writes blocks that do not decode, not timed".into());
+    }
+    rows.push(row);
+
+    println!("{:<38} {:>12} {:>28} {:>7}  sizes", "", "msxca MB/s", "best peer MB/s", "ratio");
+    for row in &rows {
+        let (peer, ratio) = match row.peer {
+            Some((name, speed)) => (format!("{speed:.0} ({name})"), format!("{:.2}", row.ours / speed)),
+            None => ("-".into(), "-".into()),
+        };
+        println!("{:<38} {:>12.0} {:>28} {:>7}  {}", row.what, row.ours, peer, ratio, row.sizes);
+        for note in &row.notes {
+            println!("{:<40}{note}", "");
+        }
+    }
+}
