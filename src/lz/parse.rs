@@ -53,6 +53,9 @@ pub(crate) trait CostModel {
     fn matched(&self, len: usize, dist: usize) -> u32;
 }
 
+/// Positions at the end of a match that the greedy parser indexes.
+const INDEXED_MATCH_TAIL: usize = 4;
+
 /// Greedy parse: take the longest match found at each position. Every
 /// `2^skip_shift` misses in a row the step grows by one, so incompressible
 /// data is crossed quickly. `accept` may veto a match (a format's cost rule).
@@ -80,14 +83,14 @@ pub(crate) fn greedy<F: Fn(usize) -> usize>(
         if m.len >= 3 && accept(m) {
             out.push(Sequence { literals: (pos - lit_start) as u32, len: m.len, dist: m.dist });
             let match_end = pos + m.len as usize;
-            // Positions inside short matches are indexed; long ones are
-            // mostly runs, where a few entries serve as well as all.
+            // Only the last positions inside a match are indexed: they are
+            // the likeliest sources for what follows, and indexing every
+            // one costs more time than the matches it would find save.
             let index_end = match_end.min(search_end);
-            let step = if m.len <= 32 { 1 } else { 8 };
-            let mut p = pos + 1;
+            let mut p = index_end.saturating_sub(INDEXED_MATCH_TAIL).max(pos + 1);
             while p < index_end {
                 mf.insert(data, p);
-                p += step;
+                p += 1;
             }
             pos = match_end;
             lit_start = pos;
