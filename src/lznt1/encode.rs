@@ -73,7 +73,7 @@ impl Encoder {
             };
             match level {
                 Level::Standard => {
-                    greedy(&seg, &mut self.fast, SearchLimits { depth: 8, nice_len: 64 }, 5, |_| true, &mut self.seqs)
+                    greedy(&seg, &mut self.fast, SearchLimits { depth: 4, nice_len: 64 }, 5, |_| true, &mut self.seqs)
                 }
                 Level::Maximum => {
                     self.optimal.collect(&seg, &mut self.mf, SearchLimits { depth: 128, nice_len: 4098 });
