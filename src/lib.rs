@@ -7,6 +7,8 @@ mod bits;
 mod crc32;
 mod error;
 mod format;
+#[doc(hidden)]
+pub mod fuzzing;
 mod huffman;
 mod lz;
 pub mod lznt1;

@@ -1,0 +1,85 @@
+//! The properties the fuzz targets check, shared with the regression
+//! tests that replay their findings (`corpus/regressions/`). Not part of
+//! the API: each function panics when the property fails.
+
+use crate::rtl::{decompress_buffer_ex, NtStatus};
+use crate::{compress, decompress, max_compressed_size, Decompressor, Format, Level};
+
+/// Splits a fuzz input into an output size (from the first three bytes)
+/// and the compressed stream.
+fn sized(data: &[u8]) -> Option<(usize, &[u8])> {
+    let (head, rest) = data.split_at_checked(3)?;
+    let size = usize::from(u16::from_le_bytes([head[0], head[1]])) << (head[2] & 7);
+    Some((size, rest))
+}
+
+/// Decoding never panics, never writes past the output, and gives the same
+/// result whatever the output buffer held before.
+pub fn check_decompress(format: Format, data: &[u8]) {
+    let Some((size, input)) = sized(data) else { return };
+    let mut a = vec![0x00u8; size + 16];
+    let mut b = vec![0xFFu8; size + 16];
+    let ra = Decompressor::new(format).decompress_into(input, &mut a[..size]);
+    let rb = Decompressor::new(format).decompress_into(input, &mut b[..size]);
+    assert_eq!(ra, rb, "{format}: result depends on the buffer's old contents");
+    assert!(
+        a[size..].iter().all(|&x| x == 0x00) && b[size..].iter().all(|&x| x == 0xFF),
+        "{format}: wrote past the output"
+    );
+    if let Ok(n) = ra {
+        assert!(n <= size);
+        assert_eq!(a[..n], b[..n], "{format}: output depends on the buffer's old contents");
+    }
+}
+
+/// Compressing then decompressing gives the input back; the first byte
+/// picks the level.
+pub fn check_roundtrip(format: Format, data: &[u8]) {
+    let Some((&selector, input)) = data.split_first() else { return };
+    let level = Level::ALL[usize::from(selector & 1)];
+    let packed = compress(format, level, input);
+    assert!(packed.len() <= max_compressed_size(format, input.len()), "{format} {level}: over the bound");
+    assert_eq!(decompress(format, &packed, input.len()).as_deref(), Ok(input), "{format} {level}: round trip differs");
+}
+
+/// `rtl::decompress_buffer_ex` and the core decoder agree: success with
+/// the same bytes and size, or failure with the final size untouched.
+pub fn check_rtl_vs_core(data: &[u8]) {
+    let Some((&selector, rest)) = data.split_first() else { return };
+    let format = Format::ALL[usize::from(selector % 3)];
+    let Some((size, input)) = sized(rest) else { return };
+    let size = size.min(1 << 20);
+    let mut core_out = vec![0u8; size];
+    let core = Decompressor::new(format).decompress_into(input, &mut core_out);
+    let mut rtl_out = vec![0u8; size];
+    let mut final_size = 0xDEAD_BEEF;
+    let mut workspace = vec![0u8; 8192];
+    let status = decompress_buffer_ex(format.windows_id(), &mut rtl_out, input, &mut final_size, Some(&mut workspace));
+    match core {
+        Ok(n) => {
+            assert_eq!(status, NtStatus::SUCCESS, "{format}");
+            assert_eq!(final_size as usize, n, "{format}");
+            assert_eq!(core_out[..n], rtl_out[..n], "{format}");
+        }
+        Err(_) => {
+            assert_eq!(status, NtStatus::BAD_COMPRESSION_BUFFER, "{format}");
+            assert_eq!(final_size, 0xDEAD_BEEF, "{format}: final size written on failure");
+        }
+    }
+}
+
+/// Runs the check a fuzz target is named after on `data`; false for an
+/// unknown target name.
+pub fn check_target(target: &str, data: &[u8]) -> bool {
+    match target {
+        "decompress_lznt1" => check_decompress(Format::Lznt1, data),
+        "decompress_xpress" => check_decompress(Format::Xpress, data),
+        "decompress_xpress_huff" => check_decompress(Format::XpressHuff, data),
+        "roundtrip_lznt1" => check_roundtrip(Format::Lznt1, data),
+        "roundtrip_xpress" => check_roundtrip(Format::Xpress, data),
+        "roundtrip_xpress_huff" => check_roundtrip(Format::XpressHuff, data),
+        "rtl_vs_core" => check_rtl_vs_core(data),
+        _ => return false,
+    }
+    true
+}
