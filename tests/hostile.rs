@@ -192,3 +192,32 @@ fn lznt1_fragments_of_damaged_streams_never_panic() {
         corrupted[at] = stream[at];
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 24, ..Default::default() })]
+
+    /// Every single-bit flip of a small stream, and every truncation of it,
+    /// decodes to `Ok` or `Err` without panicking or depending on the
+    /// output buffer's old contents.
+    #[test]
+    fn every_bit_flip_and_truncation_of_small_streams_is_handled(
+        words in proptest::collection::vec(0usize..6, 0..60),
+        maximum in proptest::bool::ANY,
+    ) {
+        let vocabulary = ["abc", "abcabc", "xyz ", "\0\0\0\0", "q", "hello world "];
+        let original: Vec<u8> = words.iter().flat_map(|&w| vocabulary[w].bytes()).collect();
+        let level = if maximum { Level::Maximum } else { Level::Standard };
+        for format in Format::ALL {
+            let stream = compress(format, level, &original);
+            for cut in 0..stream.len() {
+                decode_twice(format, &stream[..cut], original.len());
+            }
+            let mut flipped = stream.clone();
+            for bit in 0..stream.len() * 8 {
+                flipped[bit / 8] ^= 1 << (bit % 8);
+                decode_twice(format, &flipped, original.len());
+                flipped[bit / 8] ^= 1 << (bit % 8);
+            }
+        }
+    }
+}
