@@ -2,7 +2,8 @@
 //! the match finder. Greedy parsing for the standard level; a shortest-path
 //! ("optimal") parse over a format's bit costs for the maximum level.
 
-use super::matchfinder::{FindLongest, Match, MatchFinder, SearchLimits};
+use super::matchfinder::{BucketFinder, FindLongest, Match, MatchFinder, SearchLimits};
+use crate::Level;
 
 /// A run of `literals` literal bytes followed by a match of `len` bytes at
 /// `dist` back; `len == 0` for the final run of a segment, which has no match.
@@ -251,4 +252,71 @@ impl OptimalParser {
         // with the match-less trailing run.
         out[first..].reverse();
     }
+}
+
+/// What an encoder keeps between calls to parse: the two match finders
+/// (a bucketed one for the standard level, hash chains for the maximum
+/// level), the optimal parser's buffers, and the parse itself.
+pub(crate) struct LzState {
+    fast: BucketFinder,
+    chains: MatchFinder,
+    optimal: OptimalParser,
+    /// The parse: literal runs and matches, in input order.
+    pub(crate) seqs: Vec<Sequence>,
+}
+
+impl LzState {
+    pub(crate) fn new() -> Self {
+        LzState {
+            fast: BucketFinder::new(),
+            chains: MatchFinder::new(),
+            optimal: OptimalParser::default(),
+            seqs: Vec::new(),
+        }
+    }
+
+    /// Heap memory held, in bytes.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.fast.heap_bytes() + self.chains.heap_bytes() + self.seqs.capacity() * core::mem::size_of::<Sequence>()
+    }
+
+    /// Starts an input of `len` bytes: clears the parse and prepares the
+    /// finder `level` uses for distances up to `max_dist`. The standard
+    /// level's finder hashes `hash_bytes` (3 or 4) bytes.
+    pub(crate) fn reset(&mut self, len: usize, max_dist: usize, level: Level, hash_bytes: u32) {
+        self.seqs.clear();
+        match level {
+            Level::Standard => self.fast.reset(len, max_dist, hash_bytes),
+            Level::Maximum => self.chains.reset(len, max_dist),
+        }
+    }
+
+    /// Greedy parse of `seg` onto [`seqs`](Self::seqs); see [`greedy`].
+    pub(crate) fn parse_greedy<F: Fn(usize) -> usize>(
+        &mut self,
+        seg: &Segment<'_, F>,
+        limits: SearchLimits,
+        skip_shift: u32,
+        accept: impl Fn(Match) -> bool,
+    ) {
+        greedy(seg, &mut self.fast, limits, skip_shift, accept, &mut self.seqs);
+    }
+
+    /// Searches `seg` for the optimal parser, then lets `solve` parse it
+    /// onto [`seqs`](Self::seqs) (once, or several times as costs are learnt).
+    pub(crate) fn parse_optimal<F: Fn(usize) -> usize>(
+        &mut self,
+        seg: &Segment<'_, F>,
+        limits: SearchLimits,
+        solve: impl FnOnce(&mut OptimalParser, &mut Vec<Sequence>),
+    ) {
+        self.optimal.collect(seg, &mut self.chains, limits);
+        solve(&mut self.optimal, &mut self.seqs);
+    }
+}
+
+/// `(start, end)` of the stretches of `len` bytes, `size` at a time; one
+/// empty stretch for empty input, so that every parse ends with a run.
+pub(crate) fn stretches(len: usize, size: usize) -> impl Iterator<Item = (usize, usize)> {
+    (0..len.max(1)).step_by(size).map(move |start| (start, len.min(start + size)))
 }

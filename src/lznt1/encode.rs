@@ -4,8 +4,8 @@
 
 use super::{displacement_bits, max_copy_len, CHUNK_SIZE, HEADER_COMPRESSED, HEADER_SIGNATURE};
 use crate::error::{Error, Result};
-use crate::lz::matchfinder::{BucketFinder, MatchFinder, SearchLimits};
-use crate::lz::parse::{greedy, CostModel, OptimalParser, Segment, Sequence};
+use crate::lz::matchfinder::SearchLimits;
+use crate::lz::parse::{CostModel, LzState, Segment, Sequence};
 use crate::{Format, Level};
 
 struct Lznt1Costs;
@@ -23,24 +23,16 @@ impl CostModel for Lznt1Costs {
 
 /// Reusable encoder state.
 pub(crate) struct Encoder {
-    mf: MatchFinder,
-    fast: BucketFinder,
-    optimal: OptimalParser,
-    seqs: Vec<Sequence>,
+    lz: LzState,
 }
 
 impl Encoder {
     pub(crate) fn new() -> Self {
-        Encoder {
-            mf: MatchFinder::new(),
-            fast: BucketFinder::new(),
-            optimal: OptimalParser::default(),
-            seqs: Vec::new(),
-        }
+        Encoder { lz: LzState::new() }
     }
 
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.mf.heap_bytes() + self.fast.heap_bytes() + self.seqs.capacity() * core::mem::size_of::<Sequence>()
+        self.lz.heap_bytes()
     }
 
     /// Compresses `input` and returns the compressed size, which does not
@@ -55,14 +47,12 @@ impl Encoder {
             out.get_mut(..2).ok_or_else(|| too_small(2))?.fill(0);
             return Ok(2);
         }
-        match level {
-            Level::Standard => self.fast.reset(input.len(), CHUNK_SIZE, 3),
-            Level::Maximum => self.mf.reset(input.len(), CHUNK_SIZE),
-        }
+        // Three hashed bytes: 4 KiB chunks live on short matches.
+        self.lz.reset(input.len(), CHUNK_SIZE, level, 3);
         let mut op = 0usize;
         for chunk_start in (0..input.len()).step_by(CHUNK_SIZE) {
             let chunk_end = input.len().min(chunk_start + CHUNK_SIZE);
-            self.seqs.clear();
+            self.lz.seqs.clear();
             let seg = Segment {
                 data: input,
                 start: chunk_start,
@@ -72,16 +62,14 @@ impl Encoder {
                 max_len: |pos: usize| max_copy_len(pos - chunk_start),
             };
             match level {
-                Level::Standard => {
-                    greedy(&seg, &mut self.fast, SearchLimits { depth: 4, nice_len: 64 }, 5, |_| true, &mut self.seqs)
-                }
+                Level::Standard => self.lz.parse_greedy(&seg, SearchLimits { depth: 4, nice_len: 64 }, 5, |_| true),
                 Level::Maximum => {
-                    self.optimal.collect(&seg, &mut self.mf, SearchLimits { depth: 128, nice_len: 4098 });
-                    self.optimal.solve(input, &Lznt1Costs, &mut self.seqs);
+                    let limits = SearchLimits { depth: 128, nice_len: 4098 };
+                    self.lz.parse_optimal(&seg, limits, |parser, seqs| parser.solve(input, &Lznt1Costs, seqs));
                 }
             }
             let chunk = &input[chunk_start..chunk_end];
-            let data_len = compressed_data_len(&self.seqs);
+            let data_len = compressed_data_len(&self.lz.seqs);
             let store = data_len > CHUNK_SIZE || (chunk.len() == CHUNK_SIZE && data_len >= CHUNK_SIZE);
             let total = 2 + if store { chunk.len() } else { data_len };
             let dst = out.get_mut(op..op + total).ok_or_else(|| too_small(op + total))?;
@@ -92,7 +80,7 @@ impl Encoder {
             } else {
                 let header = HEADER_COMPRESSED | HEADER_SIGNATURE | (data_len as u16 - 1);
                 dst[..2].copy_from_slice(&header.to_le_bytes());
-                write_chunk(chunk, &self.seqs, &mut dst[2..]);
+                write_chunk(chunk, &self.lz.seqs, &mut dst[2..]);
             }
             op += total;
         }

@@ -2,8 +2,8 @@
 
 use super::{FLAG_BITS, MAX_DISTANCE};
 use crate::error::{Error, Result};
-use crate::lz::matchfinder::{BucketFinder, MatchFinder, SearchLimits};
-use crate::lz::parse::{greedy, CostModel, OptimalParser, Segment, Sequence};
+use crate::lz::matchfinder::SearchLimits;
+use crate::lz::parse::{stretches, CostModel, LzState, Segment, Sequence};
 use crate::{Format, Level};
 
 /// The optimal parser works on stretches of this size.
@@ -35,59 +35,36 @@ impl CostModel for PlainCosts {
 
 /// Reusable encoder state.
 pub(crate) struct Encoder {
-    mf: MatchFinder,
-    fast: BucketFinder,
-    optimal: OptimalParser,
-    seqs: Vec<crate::lz::parse::Sequence>,
+    lz: LzState,
 }
 
 impl Encoder {
     pub(crate) fn new() -> Self {
-        Encoder {
-            mf: MatchFinder::new(),
-            fast: BucketFinder::new(),
-            optimal: OptimalParser::default(),
-            seqs: Vec::new(),
-        }
+        Encoder { lz: LzState::new() }
     }
 
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.mf.heap_bytes() + self.fast.heap_bytes() + self.seqs.capacity() * core::mem::size_of::<Sequence>()
+        self.lz.heap_bytes()
     }
 
     pub(crate) fn compress(&mut self, input: &[u8], out: &mut [u8], level: Level) -> Result<usize> {
-        self.seqs.clear();
-        let no_cap = |_| usize::MAX;
+        self.lz.reset(input.len(), MAX_DISTANCE, level, 4);
+        let segment =
+            |(start, end)| Segment { data: input, start, end, low: 0, max_dist: MAX_DISTANCE, max_len: |_| usize::MAX };
         match level {
             Level::Standard => {
-                self.fast.reset(input.len(), MAX_DISTANCE, 4);
-                let seg = Segment {
-                    data: input,
-                    start: 0,
-                    end: input.len(),
-                    low: 0,
-                    max_dist: MAX_DISTANCE,
-                    max_len: no_cap,
-                };
-                greedy(&seg, &mut self.fast, SearchLimits { depth: 2, nice_len: 32 }, 6, |_| true, &mut self.seqs);
+                self.lz.parse_greedy(&segment((0, input.len())), SearchLimits { depth: 2, nice_len: 32 }, 6, |_| true)
             }
             Level::Maximum => {
-                self.mf.reset(input.len(), MAX_DISTANCE);
-                let limits = SearchLimits { depth: 256, nice_len: 300 };
-                let mut start = 0;
-                loop {
-                    let end = input.len().min(start + SEGMENT);
-                    let seg = Segment { data: input, start, end, low: 0, max_dist: MAX_DISTANCE, max_len: no_cap };
-                    self.optimal.collect(&seg, &mut self.mf, limits);
-                    self.optimal.solve(input, &PlainCosts, &mut self.seqs);
-                    if end == input.len() {
-                        break;
-                    }
-                    start = end;
+                for stretch in stretches(input.len(), SEGMENT) {
+                    let limits = SearchLimits { depth: 256, nice_len: 300 };
+                    self.lz.parse_optimal(&segment(stretch), limits, |parser, seqs| {
+                        parser.solve(input, &PlainCosts, seqs)
+                    });
                 }
             }
         }
-        write_stream(input, &self.seqs, out)
+        write_stream(input, &self.lz.seqs, out)
     }
 }
 

@@ -10,8 +10,8 @@ use crate::bits::{bitstream_size, BitWriter};
 use crate::error::{Error, Result};
 use crate::huffman::encode::{build_lengths, canonical_codes};
 use crate::huffman::NUM_SYMBOLS;
-use crate::lz::matchfinder::{BucketFinder, MatchFinder, SearchLimits};
-use crate::lz::parse::{greedy, CostModel, OptimalParser, Segment, Sequence};
+use crate::lz::matchfinder::SearchLimits;
+use crate::lz::parse::{stretches, CostModel, LzState, Segment, Sequence};
 use crate::{Format, Level};
 
 /// One step of the token stream.
@@ -140,28 +140,18 @@ fn count_freqs(seqs: &[Sequence], input: &[u8], freqs: &mut [u32; NUM_SYMBOLS]) 
 
 /// Reusable encoder state.
 pub(crate) struct Encoder {
-    mf: MatchFinder,
-    fast: BucketFinder,
-    optimal: OptimalParser,
-    seqs: Vec<Sequence>,
+    lz: LzState,
+    /// One block's parse while its code is being learnt.
     scratch: Vec<Sequence>,
 }
 
 impl Encoder {
     pub(crate) fn new() -> Self {
-        Encoder {
-            mf: MatchFinder::new(),
-            fast: BucketFinder::new(),
-            optimal: OptimalParser::default(),
-            seqs: Vec::new(),
-            scratch: Vec::new(),
-        }
+        Encoder { lz: LzState::new(), scratch: Vec::new() }
     }
 
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.mf.heap_bytes()
-            + self.fast.heap_bytes()
-            + (self.seqs.capacity() + self.scratch.capacity()) * core::mem::size_of::<Sequence>()
+        self.lz.heap_bytes() + self.scratch.capacity() * core::mem::size_of::<Sequence>()
     }
 
     /// Compresses `input`; with `windows_space_rule` a block is refused the
@@ -173,52 +163,36 @@ impl Encoder {
         level: Level,
         windows_space_rule: bool,
     ) -> Result<usize> {
-        self.seqs.clear();
-        let no_cap = |_| usize::MAX;
+        self.lz.reset(input.len(), MAX_DISTANCE, level, 4);
+        let segment =
+            |(start, end)| Segment { data: input, start, end, low: 0, max_dist: MAX_DISTANCE, max_len: |_| usize::MAX };
         match level {
             Level::Standard => {
-                self.fast.reset(input.len(), MAX_DISTANCE, 4);
-                let seg = Segment {
-                    data: input,
-                    start: 0,
-                    end: input.len(),
-                    low: 0,
-                    max_dist: MAX_DISTANCE,
-                    max_len: no_cap,
-                };
                 // Like Windows, skip 3-byte matches far away: their distance
                 // bits cost more than the literals they replace.
                 let accept = |m: crate::lz::matchfinder::Match| m.len > 3 || m.dist <= 4096;
-                greedy(&seg, &mut self.fast, SearchLimits { depth: 6, nice_len: 48 }, 6, accept, &mut self.seqs);
+                self.lz.parse_greedy(&segment((0, input.len())), SearchLimits { depth: 6, nice_len: 48 }, 6, accept);
             }
             Level::Maximum => {
-                self.mf.reset(input.len(), MAX_DISTANCE);
-                let limits = SearchLimits { depth: 64, nice_len: 273 };
-                let mut freqs = [0u32; NUM_SYMBOLS];
-                let mut start = 0;
-                loop {
-                    let end = input.len().min(start + BLOCK_SIZE);
-                    let seg = Segment { data: input, start, end, low: 0, max_dist: MAX_DISTANCE, max_len: no_cap };
-                    self.optimal.collect(&seg, &mut self.mf, limits);
-                    // Parse, learn the code the parse implies, parse again.
-                    let mut costs = HuffCosts::initial();
-                    for _ in 0..2 {
-                        self.scratch.clear();
-                        self.optimal.solve(input, &costs, &mut self.scratch);
-                        count_freqs(&self.scratch, &input[start..], &mut freqs);
-                        costs = HuffCosts::from_freqs(&freqs);
-                    }
-                    self.scratch.clear();
-                    self.optimal.solve(input, &costs, &mut self.scratch);
-                    self.seqs.extend_from_slice(&self.scratch);
-                    if end == input.len() {
-                        break;
-                    }
-                    start = end;
+                let scratch = &mut self.scratch;
+                for (start, end) in stretches(input.len(), BLOCK_SIZE) {
+                    let limits = SearchLimits { depth: 64, nice_len: 273 };
+                    self.lz.parse_optimal(&segment((start, end)), limits, |parser, seqs| {
+                        // Parse, learn the code the parse implies, parse again.
+                        let mut freqs = [0u32; NUM_SYMBOLS];
+                        let mut costs = HuffCosts::initial();
+                        for _ in 0..2 {
+                            scratch.clear();
+                            parser.solve(input, &costs, scratch);
+                            count_freqs(scratch, &input[start..], &mut freqs);
+                            costs = HuffCosts::from_freqs(&freqs);
+                        }
+                        parser.solve(input, &costs, seqs);
+                    });
                 }
             }
         }
-        write_blocks(input, &self.seqs, out, windows_space_rule)
+        write_blocks(input, &self.lz.seqs, out, windows_space_rule)
     }
 }
 
