@@ -192,17 +192,8 @@ pub fn uncompressed_size(input: &[u8]) -> Result<u64> {
 /// over `limit`.
 pub fn decompress(format: Format, mode: Mode, input: &[u8], limit: usize) -> Result<Vec<u8>> {
     let size = match mode {
-        Mode::Buffer => {
-            let header = read_header(input)?;
-            if header.format != format {
-                return Err(Error::BadHeader {
-                    container: CONTAINER,
-                    offset: 7,
-                    problem: "algorithm differs from the one asked for",
-                });
-            }
-            header.uncompressed_size
-        }
+        // The algorithm is checked by `decompress_into`.
+        Mode::Buffer => read_header(input)?.uncompressed_size,
         Mode::Raw => limit as u64,
     };
     if size > limit as u64 {
