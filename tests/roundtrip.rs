@@ -150,3 +150,40 @@ fn too_small_output_is_an_error_not_a_truncated_stream() {
         assert_eq!(err.kind(), msxca::ErrorKind::OutputTooSmall, "{format}");
     }
 }
+
+/// `len` bytes that repeat with period 20 after 20 random ones, then 20
+/// more random ones: one match of exactly `len - 20` at distance 20.
+fn one_match_of(len: usize, seed: u32) -> Vec<u8> {
+    let mut state = seed | 1;
+    let mut random = || {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        state as u8
+    };
+    let mut data: Vec<u8> = (0..20).map(|_| random()).collect();
+    for i in 20..len {
+        data.push(data[i - 20]);
+    }
+    data.extend((0..20).map(|_| random()));
+    data
+}
+
+#[test]
+fn match_lengths_at_every_escape_threshold_round_trip() {
+    // Plain: 9/10 (nibble), 24/25 (byte), 279/280 (u16), 65538/65539 (u32).
+    // Huffman: 17/18 (byte), 272/273 (u16), 65538/65539 (u32).
+    // LZNT1: the longest copy for each displacement width.
+    let thresholds = [3usize, 4, 9, 10, 17, 18, 24, 25, 32, 33, 272, 273, 279, 280, 4098, 4099, 65538, 65539, 70_000];
+    for &len in &thresholds {
+        let data = one_match_of(20 + len, len as u32);
+        all_roundtrips(&data);
+    }
+    for offset in 1..=40usize {
+        let mut data: Vec<u8> = (0..offset as u8).map(|b| b.wrapping_mul(37)).collect();
+        for i in offset..offset + 100 {
+            data.push(data[i - offset]);
+        }
+        all_roundtrips(&data);
+    }
+}
