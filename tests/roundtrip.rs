@@ -187,3 +187,23 @@ fn match_lengths_at_every_escape_threshold_round_trip() {
         all_roundtrips(&data);
     }
 }
+
+#[test]
+fn incompressible_tails_of_every_length_round_trip() {
+    // The standard parser steps over misses faster and faster; stepping
+    // past the end of the input (or of a 64 KiB stretch) must not count.
+    let mut state = 0x2545_F491u32;
+    let noise: Vec<u8> = (0..140_000)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state as u8
+        })
+        .collect();
+    for len in [300usize, 1000, 4099, 65_536, 65_539, 70_001, 140_000] {
+        for format in Format::ALL {
+            roundtrip(format, Level::Standard, &noise[..len]);
+        }
+    }
+}

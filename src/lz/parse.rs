@@ -27,12 +27,16 @@ pub(crate) struct Segment<'a, F: Fn(usize) -> usize> {
     /// The format's cap on a match starting at a position, before the end
     /// of the segment is taken into account.
     pub(crate) max_len: F,
+    /// Whether a match that starts before `end` may run on past it, to the
+    /// end of the data (the greedy parser then returns where it stopped).
+    pub(crate) overrun: bool,
 }
 
 impl<F: Fn(usize) -> usize> Segment<'_, F> {
     #[inline(always)]
     fn len_cap(&self, pos: usize) -> usize {
-        (self.max_len)(pos).min(self.end - pos)
+        let end = if self.overrun { self.data.len() } else { self.end };
+        (self.max_len)(pos).min(end - pos)
     }
 
     /// The earliest position a match at `pos` may copy from.
@@ -60,6 +64,8 @@ const INDEXED_MATCH_TAIL: usize = 4;
 /// Greedy parse: take the longest match found at each position. Every
 /// `2^skip_shift` misses in a row the step grows by one, so incompressible
 /// data is crossed quickly. `accept` may veto a match (a format's cost rule).
+/// Returns where the parse ends: the segment's end, or past it where an
+/// overrunning last match ends.
 pub(crate) fn greedy<F: Fn(usize) -> usize>(
     seg: &Segment<'_, F>,
     mf: &mut impl FindLongest,
@@ -67,7 +73,7 @@ pub(crate) fn greedy<F: Fn(usize) -> usize>(
     skip_shift: u32,
     accept: impl Fn(Match) -> bool,
     out: &mut Vec<Sequence>,
-) {
+) -> usize {
     let data = seg.data;
     let search_end = seg.search_end();
     let mut pos = seg.start;
@@ -101,7 +107,10 @@ pub(crate) fn greedy<F: Fn(usize) -> usize>(
             pos += 1 + (misses >> skip_shift) as usize;
         }
     }
-    out.push(Sequence { literals: (seg.end - lit_start) as u32, len: 0, dist: 0 });
+    // Skipping over misses may step past the end; only a match moves it.
+    let end = seg.end.max(lit_start);
+    out.push(Sequence { literals: (end - lit_start) as u32, len: 0, dist: 0 });
+    end
 }
 
 /// Match lengths up to this are all tried as ends of a match by the
@@ -291,15 +300,16 @@ impl LzState {
         }
     }
 
-    /// Greedy parse of `seg` onto [`seqs`](Self::seqs); see [`greedy`].
+    /// Greedy parse of `seg` onto [`seqs`](Self::seqs); see [`greedy`],
+    /// which gives the position where the parse ends.
     pub(crate) fn parse_greedy<F: Fn(usize) -> usize>(
         &mut self,
         seg: &Segment<'_, F>,
         limits: SearchLimits,
         skip_shift: u32,
         accept: impl Fn(Match) -> bool,
-    ) {
-        greedy(seg, &mut self.fast, limits, skip_shift, accept, &mut self.seqs);
+    ) -> usize {
+        greedy(seg, &mut self.fast, limits, skip_shift, accept, &mut self.seqs)
     }
 
     /// Searches `seg` for the optimal parser, then lets `solve` parse it
@@ -310,13 +320,8 @@ impl LzState {
         limits: SearchLimits,
         solve: impl FnOnce(&mut OptimalParser, &mut Vec<Sequence>),
     ) {
+        debug_assert!(!seg.overrun, "the optimal parser keeps to its segment");
         self.optimal.collect(seg, &mut self.chains, limits);
         solve(&mut self.optimal, &mut self.seqs);
     }
-}
-
-/// `(start, end)` of the stretches of `len` bytes, `size` at a time; one
-/// empty stretch for empty input, so that every parse ends with a run.
-pub(crate) fn stretches(len: usize, size: usize) -> impl Iterator<Item = (usize, usize)> {
-    (0..len.max(1)).step_by(size).map(move |start| (start, len.min(start + size)))
 }

@@ -60,9 +60,12 @@ impl Encoder {
                 low: chunk_start,
                 max_dist: CHUNK_SIZE,
                 max_len: |pos: usize| max_copy_len(pos - chunk_start),
+                overrun: false,
             };
             match level {
-                Level::Standard => self.lz.parse_greedy(&seg, SearchLimits { depth: 4, nice_len: 64 }, 5, |_| true),
+                Level::Standard => {
+                    self.lz.parse_greedy(&seg, SearchLimits { depth: 4, nice_len: 64 }, 5, |_| true);
+                }
                 Level::Maximum => {
                     let limits = SearchLimits { depth: 128, nice_len: 4098 };
                     self.lz.parse_optimal(&seg, limits, |parser, seqs| parser.solve(input, &Lznt1Costs, seqs));

@@ -3,7 +3,7 @@
 use super::{FLAG_BITS, MAX_DISTANCE};
 use crate::error::{Error, Result};
 use crate::lz::matchfinder::SearchLimits;
-use crate::lz::parse::{stretches, CostModel, LzState, Segment, Sequence};
+use crate::lz::parse::{CostModel, LzState, Segment, Sequence};
 use crate::{Format, Level};
 
 /// The optimal parser works on stretches of this size.
@@ -47,139 +47,158 @@ impl Encoder {
         self.lz.heap_bytes()
     }
 
+    /// Compresses `input`, a 64 KiB stretch at a time so that the parse
+    /// held in memory stays bounded whatever the input's size (at the
+    /// standard level a stretch's last match may run on into the next).
     pub(crate) fn compress(&mut self, input: &[u8], out: &mut [u8], level: Level) -> Result<usize> {
         self.lz.reset(input.len(), MAX_DISTANCE, level, 4);
-        let segment =
-            |(start, end)| Segment { data: input, start, end, low: 0, max_dist: MAX_DISTANCE, max_len: |_| usize::MAX };
-        match level {
-            Level::Standard => {
-                self.lz.parse_greedy(&segment((0, input.len())), SearchLimits { depth: 2, nice_len: 32 }, 6, |_| true)
-            }
-            Level::Maximum => {
-                for stretch in stretches(input.len(), SEGMENT) {
+        let mut writer = StreamWriter::start(out)?;
+        let mut start = 0;
+        loop {
+            let end = input.len().min(start + SEGMENT);
+            let overrun = level == Level::Standard;
+            let seg =
+                Segment { data: input, start, end, low: 0, max_dist: MAX_DISTANCE, max_len: |_| usize::MAX, overrun };
+            let reached = match level {
+                Level::Standard => self.lz.parse_greedy(&seg, SearchLimits { depth: 2, nice_len: 32 }, 6, |_| true),
+                Level::Maximum => {
                     let limits = SearchLimits { depth: 256, nice_len: 300 };
-                    self.lz.parse_optimal(&segment(stretch), limits, |parser, seqs| {
-                        parser.solve(input, &PlainCosts, seqs)
-                    });
+                    self.lz.parse_optimal(&seg, limits, |parser, seqs| parser.solve(input, &PlainCosts, seqs));
+                    end
                 }
+            };
+            writer.write(out, &input[start..reached], &self.lz.seqs)?;
+            self.lz.seqs.clear();
+            if reached == input.len() {
+                break;
             }
+            start = reached;
         }
-        write_stream(input, &self.lz.seqs, out)
+        writer.finish(out)
     }
 }
 
-/// The exact size of the stream for `seqs`.
-fn stream_size(seqs: &[Sequence]) -> u64 {
-    let mut items = 0u64;
-    let mut bytes = 0u64;
-    let mut nibbles = 0u64;
-    for s in seqs {
-        items += u64::from(s.literals);
-        bytes += u64::from(s.literals);
-        if s.len == 0 {
-            continue;
-        }
-        let len = s.len as usize;
-        items += 1;
-        bytes += 2 + match len {
-            3..=24 => 0,
-            25..=279 => 1,
-            _ if len - 3 <= 0xFFFF => 3,
-            _ => 7,
-        };
-        nibbles += u64::from(len >= 10);
-    }
-    4 * (items / u64::from(FLAG_BITS) + 1) + bytes + nibbles.div_ceil(2)
-}
-
-/// Writes the flag words, literals and match tokens for `seqs`.
-fn write_stream(input: &[u8], seqs: &[Sequence], out: &mut [u8]) -> Result<usize> {
-    let size = stream_size(seqs);
-    if size > out.len() as u64 {
-        return Err(Error::OutputTooSmall { format: Format::Xpress, capacity: out.len(), needed: size });
-    }
-    let mut w = FlagWriter { out, flag_at: 0, pos: 4, flags: 0, items: 0 };
-    let mut ip = 0usize;
-    let mut nibble_at: Option<usize> = None;
-    for s in seqs {
-        let mut run = s.literals as usize;
-        while run > 0 {
-            w.reserve_flag_word();
-            let take = run.min((FLAG_BITS - w.items) as usize);
-            w.flags = w.flags.checked_shl(take as u32).unwrap_or(0);
-            w.items += take as u32;
-            w.out[w.pos..w.pos + take].copy_from_slice(&input[ip..ip + take]);
-            w.pos += take;
-            ip += take;
-            run -= take;
-        }
-        if s.len == 0 {
-            continue;
-        }
-        w.reserve_flag_word();
-        w.flags = w.flags << 1 | 1;
-        w.items += 1;
-        let len = s.len as usize;
-        let short = (len - 3).min(7) as u16;
-        let token = ((s.dist - 1) as u16) << 3 | short;
-        w.put(&token.to_le_bytes());
-        if len >= 10 {
-            let nibble = (len - 10).min(15) as u8;
-            match nibble_at.take() {
-                Some(at) => w.out[at] |= nibble << 4,
-                None => {
-                    nibble_at = Some(w.pos);
-                    w.put(&[nibble]);
-                }
-            }
-            if len >= 25 {
-                if len < 280 {
-                    w.put(&[(len - 25) as u8]);
-                } else if len - 3 <= 0xFFFF {
-                    w.put(&[255]);
-                    w.put(&((len - 3) as u16).to_le_bytes());
-                } else {
-                    w.put(&[255, 0, 0]);
-                    w.put(&((len - 3) as u32).to_le_bytes());
-                }
-            }
-        }
-        ip += len;
-    }
-    // Unused flag bits are 1; a full last word is followed by an all-ones one.
-    w.reserve_flag_word();
-    let unused = FLAG_BITS - w.items;
-    let flags = w.flags.checked_shl(unused).unwrap_or(0) | (((1u64 << unused) - 1) as u32);
-    w.out[w.flag_at..w.flag_at + 4].copy_from_slice(&flags.to_le_bytes());
-    debug_assert_eq!(w.pos as u64, size);
-    Ok(w.pos)
-}
-
-struct FlagWriter<'a> {
-    out: &'a mut [u8],
+/// Writes flag words, literals and match tokens ([MS-XCA] §2.3) as the
+/// parse comes, a stretch at a time.
+struct StreamWriter {
+    /// Where the current flag word goes.
     flag_at: usize,
+    /// Next free byte.
     pos: usize,
+    /// Flag bits of the current word, the first item's in the highest used bit.
     flags: u32,
+    /// Items the current word describes so far.
     items: u32,
+    /// A nibble byte whose high half is still free.
+    nibble_at: Option<usize>,
 }
 
-impl FlagWriter<'_> {
+impl StreamWriter {
+    /// Reserves the first flag word.
+    fn start(out: &[u8]) -> Result<Self> {
+        let mut w = StreamWriter { flag_at: 0, pos: 0, flags: 0, items: 0, nibble_at: None };
+        w.room(out, 4)?;
+        w.pos = 4;
+        Ok(w)
+    }
+
+    #[inline(always)]
+    fn room(&self, out: &[u8], n: usize) -> Result<()> {
+        if self.pos + n > out.len() {
+            return Err(Error::OutputTooSmall {
+                format: Format::Xpress,
+                capacity: out.len(),
+                needed: (self.pos + n) as u64,
+            });
+        }
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn put(&mut self, out: &mut [u8], bytes: &[u8]) -> Result<()> {
+        self.room(out, bytes.len())?;
+        out[self.pos..self.pos + bytes.len()].copy_from_slice(bytes);
+        self.pos += bytes.len();
+        Ok(())
+    }
+
     /// Stores a full flag word and reserves room for the next.
     #[inline(always)]
-    fn reserve_flag_word(&mut self) {
+    fn next_item(&mut self, out: &mut [u8]) -> Result<()> {
         if self.items == FLAG_BITS {
-            self.out[self.flag_at..self.flag_at + 4].copy_from_slice(&self.flags.to_le_bytes());
+            self.room(out, 4)?;
+            out[self.flag_at..self.flag_at + 4].copy_from_slice(&self.flags.to_le_bytes());
             self.flag_at = self.pos;
             self.pos += 4;
             self.flags = 0;
             self.items = 0;
         }
+        Ok(())
     }
 
-    #[inline(always)]
-    fn put(&mut self, bytes: &[u8]) {
-        self.out[self.pos..self.pos + bytes.len()].copy_from_slice(bytes);
-        self.pos += bytes.len();
+    /// Writes the items of `seqs`, whose literals are taken from `input`.
+    fn write(&mut self, out: &mut [u8], input: &[u8], seqs: &[Sequence]) -> Result<()> {
+        let mut ip = 0usize;
+        for s in seqs {
+            let mut run = s.literals as usize;
+            while run > 0 {
+                self.next_item(out)?;
+                let take = run.min((FLAG_BITS - self.items) as usize);
+                self.flags = self.flags.checked_shl(take as u32).unwrap_or(0);
+                self.items += take as u32;
+                self.put(out, &input[ip..ip + take])?;
+                ip += take;
+                run -= take;
+            }
+            if s.len != 0 {
+                self.matched(out, s.len as usize, s.dist as usize)?;
+                ip += s.len as usize;
+            }
+        }
+        Ok(())
+    }
+
+    fn matched(&mut self, out: &mut [u8], len: usize, dist: usize) -> Result<()> {
+        self.next_item(out)?;
+        self.flags = self.flags << 1 | 1;
+        self.items += 1;
+        let token = ((dist - 1) as u16) << 3 | (len - 3).min(7) as u16;
+        self.put(out, &token.to_le_bytes())?;
+        if len < 10 {
+            return Ok(());
+        }
+        // The shared half-byte: a fresh byte's low half, or the high half of
+        // the one the previous escaped match left.
+        let nibble = (len - 10).min(15) as u8;
+        match self.nibble_at.take() {
+            Some(at) => out[at] |= nibble << 4,
+            None => {
+                self.nibble_at = Some(self.pos);
+                self.put(out, &[nibble])?;
+            }
+        }
+        if len >= 25 {
+            if len < 280 {
+                self.put(out, &[(len - 25) as u8])?;
+            } else if len - 3 <= 0xFFFF {
+                self.put(out, &[255])?;
+                self.put(out, &((len - 3) as u16).to_le_bytes())?;
+            } else {
+                self.put(out, &[255, 0, 0])?;
+                self.put(out, &((len - 3) as u32).to_le_bytes())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Closes the stream: unused flag bits are 1, and a full last word is
+    /// followed by an all-ones one. Returns the stream's size.
+    fn finish(mut self, out: &mut [u8]) -> Result<usize> {
+        self.next_item(out)?;
+        let unused = FLAG_BITS - self.items;
+        let flags = self.flags.checked_shl(unused).unwrap_or(0) | (((1u64 << unused) - 1) as u32);
+        out[self.flag_at..self.flag_at + 4].copy_from_slice(&flags.to_le_bytes());
+        Ok(self.pos)
     }
 }
 

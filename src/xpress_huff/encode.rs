@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::huffman::encode::{build_lengths, canonical_codes};
 use crate::huffman::NUM_SYMBOLS;
 use crate::lz::matchfinder::SearchLimits;
-use crate::lz::parse::{stretches, CostModel, LzState, Segment, Sequence};
+use crate::lz::parse::{CostModel, LzState, Segment, Sequence};
 use crate::{Format, Level};
 
 /// One step of the token stream.
@@ -21,42 +21,19 @@ enum Item {
     Match { len: u32, dist: u32 },
 }
 
-/// A position in the sequence list: sequence index, literals of it done,
-/// and the matching input position.
-#[derive(Clone, Copy, Default)]
-struct Cursor {
-    seq: usize,
-    lit_done: u32,
-    pos: usize,
-}
-
-/// Calls `f` for each item from `cursor` while the output position is below
-/// `limit`; returns the cursor after them.
-fn walk(seqs: &[Sequence], input: &[u8], mut c: Cursor, limit: usize, mut f: impl FnMut(Item)) -> Cursor {
-    while c.pos < limit && c.seq < seqs.len() {
-        let s = seqs[c.seq];
-        if c.lit_done < s.literals {
-            let n = ((s.literals - c.lit_done) as usize).min(limit - c.pos);
-            for &b in &input[c.pos..c.pos + n] {
-                f(Item::Literal(b));
-            }
-            c.lit_done += n as u32;
-            c.pos += n;
-            continue;
+/// Calls `f` for each item of `seqs`, whose literals come from `input`.
+fn for_each_item(seqs: &[Sequence], input: &[u8], mut f: impl FnMut(Item)) {
+    let mut pos = 0;
+    for s in seqs {
+        for &b in &input[pos..pos + s.literals as usize] {
+            f(Item::Literal(b));
         }
+        pos += s.literals as usize;
         if s.len != 0 {
             f(Item::Match { len: s.len, dist: s.dist });
-            c.pos += s.len as usize;
+            pos += s.len as usize;
         }
-        c.seq += 1;
-        c.lit_done = 0;
     }
-    // Skip an exhausted match-less tail so the caller sees the end.
-    while c.seq < seqs.len() && seqs[c.seq].len == 0 && c.lit_done == seqs[c.seq].literals {
-        c.seq += 1;
-        c.lit_done = 0;
-    }
-    c
 }
 
 /// Highest set bit of a distance (its symbol's distance class).
@@ -125,17 +102,10 @@ impl CostModel for HuffCosts {
 
 fn count_freqs(seqs: &[Sequence], input: &[u8], freqs: &mut [u32; NUM_SYMBOLS]) {
     freqs.fill(0);
-    let mut pos = 0;
-    for s in seqs {
-        for &b in &input[pos..pos + s.literals as usize] {
-            freqs[usize::from(b)] += 1;
-        }
-        pos += s.literals as usize;
-        if s.len != 0 {
-            freqs[match_symbol(s.len, s.dist)] += 1;
-            pos += s.len as usize;
-        }
-    }
+    for_each_item(seqs, input, |item| match item {
+        Item::Literal(b) => freqs[usize::from(b)] += 1,
+        Item::Match { len, dist } => freqs[match_symbol(len, dist)] += 1,
+    });
 }
 
 /// Reusable encoder state.
@@ -155,7 +125,7 @@ impl Encoder {
     }
 
     /// Compresses `input`; with `windows_space_rule` a block is refused the
-    /// way `RtlCompressBuffer` refuses it (see [`write_blocks`]).
+    /// way `RtlCompressBuffer` refuses it (see [`write_block`]).
     pub(crate) fn compress(
         &mut self,
         input: &[u8],
@@ -164,20 +134,28 @@ impl Encoder {
         windows_space_rule: bool,
     ) -> Result<usize> {
         self.lz.reset(input.len(), MAX_DISTANCE, level, 4);
-        let segment =
-            |(start, end)| Segment { data: input, start, end, low: 0, max_dist: MAX_DISTANCE, max_len: |_| usize::MAX };
-        match level {
-            Level::Standard => {
-                // Like Windows, skip 3-byte matches far away: their distance
-                // bits cost more than the literals they replace.
-                let accept = |m: crate::lz::matchfinder::Match| m.len > 3 || m.dist <= 4096;
-                self.lz.parse_greedy(&segment((0, input.len())), SearchLimits { depth: 6, nice_len: 48 }, 6, accept);
-            }
-            Level::Maximum => {
-                let scratch = &mut self.scratch;
-                for (start, end) in stretches(input.len(), BLOCK_SIZE) {
+        let mut op = 0;
+        // One block per 64 KiB of input, parsed and written in turn, so the
+        // parse held in memory stays bounded. As in Windows' encoder, the
+        // last match of a block may run on past its 64 KiB; the next block
+        // starts where it ends, exactly where the decoder starts it.
+        let mut start = 0;
+        loop {
+            let end = input.len().min(start + BLOCK_SIZE);
+            let overrun = level == Level::Standard;
+            let seg =
+                Segment { data: input, start, end, low: 0, max_dist: MAX_DISTANCE, max_len: |_| usize::MAX, overrun };
+            let reached = match level {
+                Level::Standard => {
+                    // Like Windows, skip 3-byte matches far away: their
+                    // distance bits cost more than the literals they replace.
+                    let accept = |m: crate::lz::matchfinder::Match| m.len > 3 || m.dist <= 4096;
+                    self.lz.parse_greedy(&seg, SearchLimits { depth: 6, nice_len: 48 }, 6, accept)
+                }
+                Level::Maximum => {
+                    let scratch = &mut self.scratch;
                     let limits = SearchLimits { depth: 64, nice_len: 273 };
-                    self.lz.parse_optimal(&segment((start, end)), limits, |parser, seqs| {
+                    self.lz.parse_optimal(&seg, limits, |parser, seqs| {
                         // Parse, learn the code the parse implies, parse again.
                         let mut freqs = [0u32; NUM_SYMBOLS];
                         let mut costs = HuffCosts::initial();
@@ -189,109 +167,115 @@ impl Encoder {
                         }
                         parser.solve(input, &costs, seqs);
                     });
+                    end
                 }
+            };
+            let last = reached == input.len();
+            op = write_block(&input[start..reached], &self.lz.seqs, last, out, op, windows_space_rule)?;
+            self.lz.seqs.clear();
+            if last {
+                break;
             }
+            start = reached;
         }
-        write_blocks(input, &self.lz.seqs, out, windows_space_rule)
+        Ok(op)
     }
 }
 
-/// Cuts the items into blocks and writes them. Each block's exact size is
-/// known before it is written; it must fit in `out`. With
-/// `windows_space_rule` the check is Windows' instead
+/// Writes one block for `seqs` (which cover `input`) at `out[op..]`, with
+/// the end-of-data symbol if it is the `last`, and returns where it ends.
+///
+/// The block's exact size is known before it is written; it must fit in
+/// `out`. With `windows_space_rule` the check is Windows' instead
 /// (`WINDOWS-SEMANTICS.md` §4.3): the block is refused unless the bytes
 /// written so far plus the estimate `⌈bits/32⌉·4 + raw bytes + 258` stay
 /// *below* the capacity, so callers see the same `STATUS_BUFFER_TOO_SMALL`
 /// boundaries as on Windows.
-fn write_blocks(input: &[u8], seqs: &[Sequence], out: &mut [u8], windows_space_rule: bool) -> Result<usize> {
-    let mut op = 0usize;
-    let mut cursor = Cursor::default();
+fn write_block(
+    input: &[u8],
+    seqs: &[Sequence],
+    last: bool,
+    out: &mut [u8],
+    op: usize,
+    windows_space_rule: bool,
+) -> Result<usize> {
     let mut freqs = [0u32; NUM_SYMBOLS];
     let mut lengths = [0u8; NUM_SYMBOLS];
     let mut codes = [0u16; NUM_SYMBOLS];
-    loop {
-        let limit = (cursor.pos + BLOCK_SIZE).min(input.len());
-        freqs.fill(0);
-        let (mut offset_bits, mut raw_bytes) = (0u64, 0u64);
-        let after = walk(seqs, input, cursor, limit, |item| match item {
-            Item::Literal(b) => freqs[usize::from(b)] += 1,
-            Item::Match { len, dist } => {
-                freqs[match_symbol(len, dist)] += 1;
-                offset_bits += u64::from(distance_class(dist));
-                raw_bytes += u64::from(extra_length_bytes(len));
-            }
-        });
-        let last = after.seq == seqs.len();
-        if last {
-            freqs[END_OF_DATA] += 1;
+    let (mut offset_bits, mut raw_bytes) = (0u64, 0u64);
+    for_each_item(seqs, input, |item| match item {
+        Item::Literal(b) => freqs[usize::from(b)] += 1,
+        Item::Match { len, dist } => {
+            freqs[match_symbol(len, dist)] += 1;
+            offset_bits += u64::from(distance_class(dist));
+            raw_bytes += u64::from(extra_length_bytes(len));
         }
-        build_lengths(&freqs, &mut lengths);
-        let mut code_bits: u64 = freqs.iter().zip(&lengths).map(|(&f, &l)| u64::from(f) * u64::from(l)).sum();
-        // The length limit can make the code worse than a flat one; never
-        // let it, which is what bounds the output size.
-        let flat_bits = 9 * freqs.iter().map(|&f| u64::from(f)).sum::<u64>();
-        if flat_bits < code_bits {
-            lengths.fill(9);
-            code_bits = flat_bits;
-        }
-        canonical_codes(&lengths, &mut codes);
-        let size = TABLE_BYTES as u64 + bitstream_size(code_bits + offset_bits, raw_bytes);
-        let windows_estimate = (code_bits + offset_bits).div_ceil(32) * 4 + raw_bytes + 2 + TABLE_BYTES as u64;
-        let refused = if windows_space_rule {
-            op as u64 + windows_estimate.max(size) >= out.len() as u64
-        } else {
-            op as u64 + size > out.len() as u64
-        };
-        if refused {
-            return Err(Error::OutputTooSmall {
-                format: Format::XpressHuff,
-                capacity: out.len(),
-                needed: op as u64 + size,
-            });
-        }
-        let block = &mut out[op..op + size as usize];
-        for (byte, pair) in block[..TABLE_BYTES].iter_mut().zip(lengths.chunks_exact(2)) {
-            *byte = pair[0] | pair[1] << 4;
-        }
-        let mut w = BitWriter::new(block, TABLE_BYTES);
-        walk(seqs, input, cursor, limit, |item| match item {
-            Item::Literal(b) => w.write_bits(u32::from(codes[usize::from(b)]), u32::from(lengths[usize::from(b)])),
-            Item::Match { len, dist } => {
-                let sym = match_symbol(len, dist);
-                w.write_bits(u32::from(codes[sym]), u32::from(lengths[sym]));
-                let v = len - 3;
-                if v >= 15 {
-                    if v - 15 < 255 {
-                        w.write_raw(&[(v - 15) as u8]);
-                    } else if v <= 0xFFFF {
-                        w.write_raw(&[255]);
-                        w.write_raw(&(v as u16).to_le_bytes());
-                    } else {
-                        w.write_raw(&[255, 0, 0]);
-                        w.write_raw(&v.to_le_bytes());
-                    }
-                }
-                let class = distance_class(dist);
-                w.write_bits(dist - (1 << class), class);
-            }
-        });
-        if last {
-            w.write_bits(u32::from(codes[END_OF_DATA]), u32::from(lengths[END_OF_DATA]));
-        }
-        let end = w.finish();
-        debug_assert_eq!(end as u64, size);
-        op += size as usize;
-        cursor = after;
-        if last {
-            return Ok(op);
-        }
+    });
+    if last {
+        freqs[END_OF_DATA] += 1;
     }
+    build_lengths(&freqs, &mut lengths);
+    let mut code_bits: u64 = freqs.iter().zip(&lengths).map(|(&f, &l)| u64::from(f) * u64::from(l)).sum();
+    // The length limit can make the code worse than a flat one; never let
+    // it, which is what bounds the output size.
+    let flat_bits = 9 * freqs.iter().map(|&f| u64::from(f)).sum::<u64>();
+    if flat_bits < code_bits {
+        lengths.fill(9);
+        code_bits = flat_bits;
+    }
+    canonical_codes(&lengths, &mut codes);
+    let size = TABLE_BYTES as u64 + bitstream_size(code_bits + offset_bits, raw_bytes);
+    let windows_estimate = (code_bits + offset_bits).div_ceil(32) * 4 + raw_bytes + 2 + TABLE_BYTES as u64;
+    let refused = if windows_space_rule {
+        op as u64 + windows_estimate.max(size) >= out.len() as u64
+    } else {
+        op as u64 + size > out.len() as u64
+    };
+    if refused {
+        return Err(Error::OutputTooSmall {
+            format: Format::XpressHuff,
+            capacity: out.len(),
+            needed: op as u64 + size,
+        });
+    }
+    let block = &mut out[op..op + size as usize];
+    for (byte, pair) in block[..TABLE_BYTES].iter_mut().zip(lengths.chunks_exact(2)) {
+        *byte = pair[0] | pair[1] << 4;
+    }
+    let mut w = BitWriter::new(block, TABLE_BYTES);
+    for_each_item(seqs, input, |item| match item {
+        Item::Literal(b) => w.write_bits(u32::from(codes[usize::from(b)]), u32::from(lengths[usize::from(b)])),
+        Item::Match { len, dist } => {
+            let sym = match_symbol(len, dist);
+            w.write_bits(u32::from(codes[sym]), u32::from(lengths[sym]));
+            let v = len - 3;
+            if v >= 15 {
+                if v - 15 < 255 {
+                    w.write_raw(&[(v - 15) as u8]);
+                } else if v <= 0xFFFF {
+                    w.write_raw(&[255]);
+                    w.write_raw(&(v as u16).to_le_bytes());
+                } else {
+                    w.write_raw(&[255, 0, 0]);
+                    w.write_raw(&v.to_le_bytes());
+                }
+            }
+            let class = distance_class(dist);
+            w.write_bits(dist - (1 << class), class);
+        }
+    });
+    if last {
+        w.write_bits(u32::from(codes[END_OF_DATA]), u32::from(lengths[END_OF_DATA]));
+    }
+    let end = w.finish();
+    debug_assert_eq!(end as u64, size);
+    Ok(op + size as usize)
 }
 
 /// The largest output of [`Encoder::compress`] for `len` input bytes.
 ///
 /// A block's code is never worse than the flat 9-bit code (see
-/// `write_blocks`), under which every match costs at most 9 bits per byte
+/// `write_block`), under which every match costs at most 9 bits per byte
 /// it covers (24 bits for 3 bytes, 80 for 18 or more), so a block of `L`
 /// bytes needs at most `9 * L + 9` bits (with the end-of-data symbol) plus
 /// its table and two flush words. Every block but the last covers at least

@@ -1,0 +1,19 @@
+//! Prints the heap memory a `Compressor` holds after compressing inputs of
+//! a few sizes: `cargo run --release --example memory`.
+use msxca::{Compressor, Format, Level};
+
+fn main() {
+    let text: Vec<u8> = b"memory use of the compressor state, per format and level. ".repeat(20_000);
+    for format in Format::ALL {
+        for level in Level::ALL {
+            let mut c = Compressor::new(format, level);
+            let mut line = format!("{:<12} {:<9}", format.name(), level.name());
+            for size in [4096usize, 65536, 1 << 20] {
+                let mut out = vec![0u8; msxca::max_compressed_size(format, size)];
+                c.compress_into(&text[..size], &mut out).unwrap();
+                line.push_str(&format!(" {:>7} KiB after {:>7} B", c.heap_bytes() / 1024, size));
+            }
+            println!("{line}");
+        }
+    }
+}
