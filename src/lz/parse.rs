@@ -136,6 +136,14 @@ pub(crate) struct OptimalParser {
 }
 
 impl OptimalParser {
+    /// Heap memory held, in bytes.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        use core::mem::size_of;
+        (self.matches.capacity() + self.from.capacity() + self.found.capacity()) * size_of::<Match>()
+            + (self.starts.capacity() + self.cost.capacity()) * size_of::<u32>()
+            + self.forced.capacity()
+    }
+
     /// Searches every position of the segment and records, for each, the
     /// matches longer than all nearer ones.
     pub(crate) fn collect<F: Fn(usize) -> usize>(
@@ -286,7 +294,10 @@ impl LzState {
 
     /// Heap memory held, in bytes.
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.fast.heap_bytes() + self.chains.heap_bytes() + self.seqs.capacity() * core::mem::size_of::<Sequence>()
+        self.fast.heap_bytes()
+            + self.chains.heap_bytes()
+            + self.optimal.heap_bytes()
+            + self.seqs.capacity() * core::mem::size_of::<Sequence>()
     }
 
     /// Starts an input of `len` bytes: clears the parse and prepares the
