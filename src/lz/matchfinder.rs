@@ -8,6 +8,11 @@
 //! to matter, and it never needs clearing; `head` is cleared per call and
 //! sized to the input so that small inputs (4 KiB pages) stay cheap.
 
+/// Fibonacci hashing: the top bits of the 64-bit product depend on every
+/// input bit (a 32-bit product's top byte barely moves between "abcd",
+/// "bcde" and "cdef", which then share a bucket).
+const HASH_MULTIPLIER: u64 = 0x9E37_79B9_7F4A_7C15;
+
 /// Nothing inserted under this hash yet.
 const EMPTY: u32 = u32::MAX;
 
@@ -56,7 +61,7 @@ pub(crate) fn match_len(data: &[u8], a: usize, b: usize, limit: usize) -> usize 
 
 impl MatchFinder {
     pub(crate) fn new() -> Self {
-        MatchFinder { head: Vec::new(), hash_shift: 32, chain: Vec::new(), chain_mask: 0 }
+        MatchFinder { head: Vec::new(), hash_shift: 64, chain: Vec::new(), chain_mask: 0 }
     }
 
     /// Prepares for an input of `len` bytes searched up to `max_dist` back.
@@ -65,7 +70,7 @@ impl MatchFinder {
         // random for every position, and it must stay in a near cache.
         let span = len.min(max_dist).max(1);
         let hash_bits = (usize::BITS - span.leading_zeros() + 1).clamp(10, 15);
-        self.hash_shift = 32 - hash_bits;
+        self.hash_shift = 64 - hash_bits;
         self.head.clear();
         self.head.resize(1 << hash_bits, EMPTY);
         let chain_len = (max_dist + 1).next_power_of_two().min(len.max(1).next_power_of_two());
@@ -85,7 +90,7 @@ impl MatchFinder {
         // The caller ensures pos + 4 <= data.len(); three bytes are hashed,
         // so that every 3-byte match can be found.
         let v = u32::from_le_bytes(data[pos..pos + 4].try_into().unwrap()) & 0x00FF_FFFF;
-        (v.wrapping_mul(0x9E37_79B1) >> self.hash_shift) as usize
+        (u64::from(v).wrapping_mul(HASH_MULTIPLIER) >> self.hash_shift) as usize
     }
 
     /// Records `pos` (where `pos + 4 <= data.len()`) as a match source.
@@ -96,19 +101,20 @@ impl MatchFinder {
         self.head[h] = pos as u32;
     }
 
-    /// Searches the candidates for `pos` no earlier than `lowest` and at
-    /// most `max_len` long, calling `on_longer` for every match longer than
-    /// all nearer ones (so in increasing length), then inserts `pos`.
-    #[inline(always)]
-    fn search(
+    /// Every match for `pos` reaching no earlier than `lowest`, at most
+    /// `max_len` long, that is longer than all nearer ones (so in
+    /// increasing length), into `found`; then inserts `pos`.
+    #[inline]
+    pub(crate) fn find_all(
         &mut self,
         data: &[u8],
         pos: usize,
         lowest: usize,
         max_len: usize,
         limits: SearchLimits,
-        mut on_longer: impl FnMut(Match),
+        found: &mut Vec<Match>,
     ) {
+        found.clear();
         let h = self.hash(data, pos);
         let mut cand = self.head[h];
         self.chain[pos & self.chain_mask] = cand;
@@ -123,7 +129,7 @@ impl MatchFinder {
                 let len = match_len(data, c, pos, max_len);
                 if len > best_len {
                     best_len = len;
-                    on_longer(Match { len: len as u32, dist: (pos - c) as u32 });
+                    found.push(Match { len: len as u32, dist: (pos - c) as u32 });
                     if len >= limits.nice_len || len == max_len {
                         break;
                     }
@@ -137,39 +143,6 @@ impl MatchFinder {
             depth -= 1;
         }
     }
-
-    /// The longest match for `pos` reaching no earlier than `lowest`, at
-    /// most `max_len` long (length 0 if there is none of 3 bytes or more);
-    /// inserts `pos`.
-    #[inline]
-    pub(crate) fn find_longest(
-        &mut self,
-        data: &[u8],
-        pos: usize,
-        lowest: usize,
-        max_len: usize,
-        limits: SearchLimits,
-    ) -> Match {
-        let mut best = Match::default();
-        self.search(data, pos, lowest, max_len, limits, |m| best = m);
-        best
-    }
-
-    /// Every match for `pos` longer than all nearer ones, in increasing
-    /// length, into `found`; inserts `pos`.
-    #[inline]
-    pub(crate) fn find_all(
-        &mut self,
-        data: &[u8],
-        pos: usize,
-        lowest: usize,
-        max_len: usize,
-        limits: SearchLimits,
-        found: &mut Vec<Match>,
-    ) {
-        found.clear();
-        self.search(data, pos, lowest, max_len, limits, |m| found.push(m));
-    }
 }
 
 /// What the greedy parser needs of a match finder.
@@ -179,17 +152,6 @@ pub(crate) trait FindLongest {
     /// The longest match for `pos` reaching no earlier than `lowest`, at
     /// most `max_len` long (length 0 if none); inserts `pos`.
     fn find_longest(&mut self, data: &[u8], pos: usize, lowest: usize, max_len: usize, limits: SearchLimits) -> Match;
-}
-
-impl FindLongest for MatchFinder {
-    #[inline(always)]
-    fn insert(&mut self, data: &[u8], pos: usize) {
-        MatchFinder::insert(self, data, pos)
-    }
-    #[inline(always)]
-    fn find_longest(&mut self, data: &[u8], pos: usize, lowest: usize, max_len: usize, limits: SearchLimits) -> Match {
-        MatchFinder::find_longest(self, data, pos, lowest, max_len, limits)
-    }
 }
 
 /// Candidates kept per hash bucket by [`BucketFinder`].
@@ -209,7 +171,7 @@ pub(crate) struct BucketFinder {
 
 impl BucketFinder {
     pub(crate) fn new() -> Self {
-        BucketFinder { buckets: Vec::new(), hash_shift: 32, hash_mask: u32::MAX }
+        BucketFinder { buckets: Vec::new(), hash_shift: 64, hash_mask: u32::MAX }
     }
 
     /// Prepares for an input of `len` bytes searched up to `max_dist` back,
@@ -218,7 +180,7 @@ impl BucketFinder {
         self.hash_mask = if hash_bytes >= 4 { u32::MAX } else { 0x00FF_FFFF };
         let span = len.min(max_dist).max(1);
         let hash_bits = (usize::BITS - span.leading_zeros()).clamp(8, 14);
-        self.hash_shift = 32 - hash_bits;
+        self.hash_shift = 64 - hash_bits;
         self.buckets.clear();
         self.buckets.resize(1 << hash_bits, [EMPTY; WAYS]);
     }
@@ -230,7 +192,7 @@ impl BucketFinder {
     #[inline(always)]
     fn hash(&self, data: &[u8], pos: usize) -> usize {
         let v = u32::from_le_bytes(data[pos..pos + 4].try_into().unwrap()) & self.hash_mask;
-        (v.wrapping_mul(0x9E37_79B1) >> self.hash_shift) as usize
+        (u64::from(v).wrapping_mul(HASH_MULTIPLIER) >> self.hash_shift) as usize
     }
 }
 
@@ -276,20 +238,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn finds_the_longest_nearby_match() {
+    fn chains_report_every_longer_match_nearest_first() {
         let data = b"abcdefXabcdeYabcdefZ____";
         let mut mf = MatchFinder::new();
         mf.reset(data.len(), 100);
         let limits = SearchLimits { depth: 16, nice_len: 100 };
-        let mut best = Match::default();
+        let mut found = Vec::new();
         for pos in 0..=13 {
-            best = mf.find_longest(data, pos, 0, data.len() - 4 - pos, limits);
+            mf.find_all(data, pos, 0, data.len() - 4 - pos, limits, &mut found);
         }
-        assert_eq!(best, Match { len: 6, dist: 13 });
+        // At 13: "abcde" 6 back (length 5), then "abcdef" 13 back (length 6).
+        assert_eq!(found, [Match { len: 5, dist: 6 }, Match { len: 6, dist: 13 }]);
     }
 
     #[test]
-    fn respects_the_lower_bound_and_distance() {
+    fn chains_respect_the_lower_bound() {
         let data = b"abcabcabcabc____";
         let mut mf = MatchFinder::new();
         mf.reset(data.len(), 3);
@@ -297,7 +260,29 @@ mod tests {
         for pos in 0..6 {
             mf.insert(data, pos);
         }
-        assert_eq!(mf.find_longest(data, 6, 6, 6, limits).len, 0);
-        assert_eq!(mf.find_longest(data, 9, 6, 3, limits), Match { len: 3, dist: 3 });
+        let mut found = Vec::new();
+        mf.find_all(data, 6, 6, 6, limits, &mut found);
+        assert!(found.is_empty());
+        mf.find_all(data, 9, 6, 3, limits, &mut found);
+        assert_eq!(found, [Match { len: 3, dist: 3 }]);
+    }
+
+    #[test]
+    fn buckets_find_the_longest_recent_match() {
+        let data = b"abcdefXabcdeYabcdefZ____";
+        let mut bf = BucketFinder::new();
+        bf.reset(data.len(), 100, 4);
+        let limits = SearchLimits { depth: 4, nice_len: 100 };
+        let mut best = Match::default();
+        for pos in 0..=13 {
+            best = bf.find_longest(data, pos, 0, data.len() - 4 - pos, limits);
+        }
+        assert_eq!(best, Match { len: 6, dist: 13 });
+        let mut bf = BucketFinder::new();
+        bf.reset(data.len(), 100, 4);
+        for pos in 0..13 {
+            bf.insert(data, pos);
+        }
+        assert_eq!(bf.find_longest(data, 13, 10, data.len() - 4 - 13, limits).len, 0, "lower bound");
     }
 }
