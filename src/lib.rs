@@ -64,6 +64,31 @@ impl Decompressor {
         self.decompress_counting(input, output, &mut 0)
     }
 
+    /// [`decompress_into`](Self::decompress_into), also returning how much
+    /// of `input` the stream used: `(bytes written, bytes consumed)`. Useful
+    /// when a stream is followed by other data (carved files, containers).
+    ///
+    /// - LZNT1: through the `00 00` end marker or the last chunk decoded (a
+    ///   lone trailing byte is not consumed).
+    /// - Plain LZ77: always all of it, since the end flag is only
+    ///   recognised at the very end of the input.
+    /// - LZ77+Huffman: up to where the decoder stopped; fewer than 260
+    ///   bytes may follow, which Windows ignores too.
+    ///
+    /// # Errors
+    /// As [`decompress_into`](Self::decompress_into).
+    pub fn decompress_into_ex(&mut self, input: &[u8], output: &mut [u8]) -> Result<(usize, usize)> {
+        match self.format {
+            Format::Lznt1 => lznt1::decode::decompress_ex(input, output, &mut 0),
+            Format::Xpress => xpress::decode::decompress(input, output, &mut 0).map(|n| (n, input.len())),
+            Format::XpressHuff => {
+                let decoder = self.huff.get_or_insert_with(xpress_huff::decode::Decoder::new);
+                let consumed = decoder.decompress(input, output, &mut 0)?;
+                Ok((output.len(), consumed))
+            }
+        }
+    }
+
     /// [`decompress_into`](Self::decompress_into), also counting the
     /// decoders' loop iterations into `steps`: tests use it to check that
     /// work stays linear in input plus output on hostile data.

@@ -117,3 +117,26 @@ fn error_messages_name_format_and_offset() {
     assert!(message.starts_with("lznt1: "), "{message}");
     assert!(message.contains("offset 0x"), "{message}");
 }
+
+#[test]
+fn decompress_into_ex_reports_the_input_consumed() {
+    let data: Vec<u8> = b"carved from the middle of a disk image; ".repeat(200);
+    for format in Format::ALL {
+        let stream = compress(format, Level::Standard, &data);
+        let mut with_tail = stream.clone();
+        with_tail.extend_from_slice(&[0x00, 0x00, 0x5A, 0x5A, 0x5A]);
+        let mut out = vec![0u8; data.len()];
+        let (written, consumed) = Decompressor::new(format).decompress_into_ex(&stream, &mut out).unwrap();
+        assert_eq!((written, consumed), (data.len(), stream.len()), "{format}");
+        if format != Format::Xpress {
+            // Plain LZ77 has no end but the input's; the others stop before the tail
+            // (LZNT1 consumes the `00 00` marker that begins it).
+            let (written, consumed) = Decompressor::new(format).decompress_into_ex(&with_tail, &mut out).unwrap();
+            let expected = if format == Format::Lznt1 { stream.len() + 2 } else { stream.len() };
+            assert!(
+                written == data.len() && consumed <= expected && consumed + 2 >= stream.len(),
+                "{format}: {consumed}"
+            );
+        }
+    }
+}

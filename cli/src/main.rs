@@ -367,9 +367,16 @@ fn info(path: &Path) -> Result<(), Failure> {
         say!(report, "container: none (a raw stream, or not compressed data)");
         let mut out = vec![0u8; msxca::DEFAULT_OUTPUT_LIMIT.min(data.len().saturating_mul(64).max(1 << 16))];
         for format in [Format::Lznt1, Format::Xpress] {
-            match Decompressor::new(format).decompress_into(&data, &mut out) {
-                Ok(0) if data.len() > 4 => say!(report, "as {format}: no (nothing before its end)"),
-                Ok(n) => say!(report, "as {format}: decodes to {n} bytes"),
+            match Decompressor::new(format).decompress_into_ex(&data, &mut out) {
+                Ok((0, _)) if data.len() > 4 => say!(report, "as {format}: no (nothing before its end)"),
+                Ok((n, used)) if used < data.len() => {
+                    say!(
+                        report,
+                        "as {format}: decodes to {n} bytes from the first {used} bytes ({} follow)",
+                        data.len() - used
+                    )
+                }
+                Ok((n, _)) => say!(report, "as {format}: decodes to {n} bytes"),
                 Err(e) => say!(report, "as {format}: no ({e})"),
             }
         }

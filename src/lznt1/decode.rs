@@ -24,12 +24,21 @@ pub(crate) fn decompress(input: &[u8], out: &mut [u8], steps: &mut u64) -> Resul
     decode_buffer(input, out, steps, false).map(|decoded| decoded.len)
 }
 
+/// [`decompress`], also returning the input bytes consumed: through the
+/// `00 00` end marker, or the last chunk decoded (a lone trailing byte, or
+/// chunks after the output filled up, are not consumed).
+pub(crate) fn decompress_ex(input: &[u8], out: &mut [u8], steps: &mut u64) -> Result<(usize, usize)> {
+    decode_buffer(input, out, steps, false).map(|decoded| (decoded.len, decoded.consumed))
+}
+
 /// What [`decode_buffer`] produced.
 struct Decoded {
     /// Bytes written to the output.
     len: usize,
     /// Bytes the first chunk decoded to (before any zero fill).
     first_chunk_len: usize,
+    /// Input bytes consumed.
+    consumed: usize,
 }
 
 /// `RtlDecompressFragment` (`WINDOWS-SEMANTICS.md` §7): the bytes of the
@@ -87,6 +96,7 @@ fn decode_buffer(input: &[u8], out: &mut [u8], steps: &mut u64, reject_short_sto
         *steps += 1;
         let header = u16::from_le_bytes([input[ip], input[ip + 1]]);
         if header == 0 {
+            ip += 2;
             break;
         }
         let data_len = usize::from(header & HEADER_LENGTH_MASK) + 1;
@@ -124,12 +134,12 @@ fn decode_buffer(input: &[u8], out: &mut [u8], steps: &mut u64, reject_short_sto
         };
         op = end.0;
         first_chunk_len.get_or_insert(op - chunk_start);
+        ip = data_at + data_len;
         if let ChunkEnd::OutputFull = end.1 {
             break;
         }
-        ip = data_at + data_len;
     }
-    Ok(Decoded { len: op, first_chunk_len: first_chunk_len.unwrap_or(0) })
+    Ok(Decoded { len: op, first_chunk_len: first_chunk_len.unwrap_or(0), consumed: ip })
 }
 
 /// Decodes the data of one compressed chunk into `out`, starting at
