@@ -1,9 +1,11 @@
 //! LZ77+Huffman encoder ([MS-XCA] §2.1, Windows' block conventions).
 //!
-//! The whole input is parsed once into literal runs and matches; blocks
-//! are then cut exactly where the decoder will cut them (at the first item
-//! that starts at or past 64 KiB of the block's output), each with its own
-//! code, and the last one carries the end-of-data symbol.
+//! The input is parsed 64 KiB at a time into literal runs and matches, and
+//! each stretch becomes one block with its own code, written as soon as it
+//! is parsed. A block ends exactly where the decoder ends it: its last
+//! match starts inside the 64 KiB and may run on (standard level), and the
+//! next block starts where that match ends. The last block carries the
+//! end-of-data symbol.
 
 use super::{BLOCK_SIZE, END_OF_DATA, MAX_DISTANCE, TABLE_BYTES};
 use crate::bits::{bitstream_size, BitWriter};
