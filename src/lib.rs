@@ -61,7 +61,7 @@ impl Decompressor {
     /// [`Error::OutputTooSmall`] when the data does not fit. The bytes decoded
     /// before the error stay in `output`.
     pub fn decompress_into(&mut self, input: &[u8], output: &mut [u8]) -> Result<usize> {
-        self.decompress_counting(input, output, &mut 0)
+        self.decode(input, output, &mut lz::NoCount)
     }
 
     /// [`decompress_into`](Self::decompress_into), also returning how much
@@ -79,11 +79,11 @@ impl Decompressor {
     /// As [`decompress_into`](Self::decompress_into).
     pub fn decompress_into_ex(&mut self, input: &[u8], output: &mut [u8]) -> Result<(usize, usize)> {
         match self.format {
-            Format::Lznt1 => lznt1::decode::decompress_ex(input, output, &mut 0),
-            Format::Xpress => xpress::decode::decompress(input, output, &mut 0).map(|n| (n, input.len())),
+            Format::Lznt1 => lznt1::decode::decompress_ex(input, output, &mut lz::NoCount),
+            Format::Xpress => xpress::decode::decompress(input, output, &mut lz::NoCount).map(|n| (n, input.len())),
             Format::XpressHuff => {
                 let decoder = self.huff.get_or_insert_with(xpress_huff::decode::Decoder::new);
-                let consumed = decoder.decompress(input, output, &mut 0)?;
+                let consumed = decoder.decompress(input, output, &mut lz::NoCount)?;
                 Ok((output.len(), consumed))
             }
         }
@@ -94,6 +94,10 @@ impl Decompressor {
     /// work stays linear in input plus output on hostile data.
     #[doc(hidden)]
     pub fn decompress_counting(&mut self, input: &[u8], output: &mut [u8], steps: &mut u64) -> Result<usize> {
+        self.decode(input, output, steps)
+    }
+
+    fn decode(&mut self, input: &[u8], output: &mut [u8], steps: &mut impl lz::WorkCounter) -> Result<usize> {
         match self.format {
             Format::Lznt1 => lznt1::decode::decompress(input, output, steps),
             Format::Xpress => xpress::decode::decompress(input, output, steps),

@@ -4,6 +4,28 @@
 pub(crate) mod matchfinder;
 pub(crate) mod parse;
 
+/// Counts decoder loop iterations, for tests that bound the work done on
+/// hostile input. The decoders are generic over it, so the uncounted
+/// version ([`NoCount`]) costs nothing.
+pub(crate) trait WorkCounter {
+    fn add(&mut self, n: u64);
+}
+
+/// Counting switched off.
+pub(crate) struct NoCount;
+
+impl WorkCounter for NoCount {
+    #[inline(always)]
+    fn add(&mut self, _: u64) {}
+}
+
+impl WorkCounter for u64 {
+    #[inline(always)]
+    fn add(&mut self, n: u64) {
+        *self += n;
+    }
+}
+
 /// Appends a copy of `len` bytes starting `dist` bytes back, at `pos`.
 ///
 /// The caller has checked `1 <= dist <= pos` and `pos + len <= out.len()`.

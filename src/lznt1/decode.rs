@@ -3,7 +3,7 @@
 
 use super::{displacement_bits, CHUNK_SIZE, HEADER_COMPRESSED, HEADER_LENGTH_MASK};
 use crate::error::{truncated, Error, Result};
-use crate::lz::copy_match;
+use crate::lz::{copy_match, NoCount, WorkCounter};
 use crate::Format;
 
 const FORMAT: Format = Format::Lznt1;
@@ -20,14 +20,14 @@ enum ChunkEnd {
 /// Decodes an LZNT1 buffer into `out` (its length is the capacity) and
 /// returns the number of bytes produced. `steps` counts chunks, flag
 /// groups and zero-filled bytes, for tests that bound the work done.
-pub(crate) fn decompress(input: &[u8], out: &mut [u8], steps: &mut u64) -> Result<usize> {
+pub(crate) fn decompress(input: &[u8], out: &mut [u8], steps: &mut impl WorkCounter) -> Result<usize> {
     decode_buffer(input, out, steps, false).map(|decoded| decoded.len)
 }
 
 /// [`decompress`], also returning the input bytes consumed: through the
 /// `00 00` end marker, or the last chunk decoded (a lone trailing byte, or
 /// chunks after the output filled up, are not consumed).
-pub(crate) fn decompress_ex(input: &[u8], out: &mut [u8], steps: &mut u64) -> Result<(usize, usize)> {
+pub(crate) fn decompress_ex(input: &[u8], out: &mut [u8], steps: &mut impl WorkCounter) -> Result<(usize, usize)> {
     decode_buffer(input, out, steps, false).map(|decoded| (decoded.len, decoded.consumed))
 }
 
@@ -70,7 +70,7 @@ pub(crate) fn decompress_fragment(input: &[u8], offset: usize, out: &mut [u8]) -
     // Windows decodes whole chunks into its workspace and copies the part
     // asked for, so the fragment's end never cuts a copy.
     let mut window = vec![0u8; (skip + out.len()).next_multiple_of(CHUNK_SIZE)];
-    let decoded = decode_buffer(rest, &mut window, &mut 0, true).map_err(|e| e.shifted(ip))?;
+    let decoded = decode_buffer(rest, &mut window, &mut NoCount, true).map_err(|e| e.shifted(ip))?;
     if skip < decoded.first_chunk_len {
         let n = (decoded.len - skip).min(out.len());
         out[..n].copy_from_slice(&window[skip..skip + n]);
@@ -84,7 +84,12 @@ pub(crate) fn decompress_fragment(input: &[u8], offset: usize, out: &mut [u8]) -
 
 /// The chunk walk shared by whole-buffer and fragment decoding.
 /// `reject_short_stored` refuses stored chunks of fewer than 4096 bytes.
-fn decode_buffer(input: &[u8], out: &mut [u8], steps: &mut u64, reject_short_stored: bool) -> Result<Decoded> {
+fn decode_buffer(
+    input: &[u8],
+    out: &mut [u8],
+    steps: &mut impl WorkCounter,
+    reject_short_stored: bool,
+) -> Result<Decoded> {
     let mut first_chunk_len = None;
     if input.len() < 2 {
         return Err(truncated(FORMAT, input.len(), 2 - input.len(), input.len()));
@@ -93,7 +98,7 @@ fn decode_buffer(input: &[u8], out: &mut [u8], steps: &mut u64, reject_short_sto
     let mut op = 0usize;
     let mut first = true;
     while input.len() - ip >= 2 {
-        *steps += 1;
+        steps.add(1);
         let header = u16::from_le_bytes([input[ip], input[ip + 1]]);
         if header == 0 {
             ip += 2;
@@ -113,7 +118,7 @@ fn decode_buffer(input: &[u8], out: &mut [u8], steps: &mut u64, reject_short_sto
                 break;
             }
             out[op..op + gap].fill(0);
-            *steps += gap as u64;
+            steps.add(gap as u64);
             op += gap;
         }
         first = false;
@@ -150,12 +155,12 @@ fn decode_chunk(
     base: usize,
     out: &mut [u8],
     chunk_start: usize,
-    steps: &mut u64,
+    steps: &mut impl WorkCounter,
 ) -> Result<(usize, ChunkEnd)> {
     let mut ip = 0usize;
     let mut op = chunk_start;
     while ip < data.len() {
-        *steps += 1;
+        steps.add(1);
         let flags = data[ip];
         ip += 1;
         // Eight literals in a row, with room for them: one move.

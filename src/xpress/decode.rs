@@ -1,7 +1,7 @@
 //! Plain LZ77 decoder ([MS-XCA] §2.4).
 
 use crate::error::{truncated, Error, Result};
-use crate::lz::copy_match;
+use crate::lz::{copy_match, WorkCounter};
 use crate::Format;
 
 const FORMAT: Format = Format::Xpress;
@@ -11,7 +11,7 @@ const FORMAT: Format = Format::Xpress;
 ///
 /// On error the bytes decoded so far are left in `out`. `steps` counts
 /// loop iterations, for tests that bound the work done.
-pub(crate) fn decompress(input: &[u8], out: &mut [u8], steps: &mut u64) -> Result<usize> {
+pub(crate) fn decompress(input: &[u8], out: &mut [u8], steps: &mut impl WorkCounter) -> Result<usize> {
     let mut ip = 0usize;
     let mut op = 0usize;
     // The current flag word, shifted so that the next item's bit is bit 31,
@@ -22,7 +22,7 @@ pub(crate) fn decompress(input: &[u8], out: &mut [u8], steps: &mut u64) -> Resul
     let mut pending_nibble: Option<usize> = None;
 
     loop {
-        *steps += 1;
+        steps.add(1);
         if items_left == 0 {
             let Some(word) = input.get(ip..ip + 4) else {
                 return Err(truncated(FORMAT, ip, ip + 4 - input.len(), input.len()));

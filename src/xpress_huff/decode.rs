@@ -6,7 +6,7 @@ use crate::bits::BitReader;
 use crate::error::{truncated, Error, Result};
 use crate::huffman::decode::DecodeTable;
 use crate::huffman::NUM_SYMBOLS;
-use crate::lz::copy_match;
+use crate::lz::{copy_match, NoCount, WorkCounter};
 use crate::Format;
 
 const FORMAT: Format = Format::XpressHuff;
@@ -26,7 +26,7 @@ impl Decoder {
     /// decoding stopped (all input for a well-formed stream, or fewer than
     /// 260 bytes before its end). `steps` counts symbols and table entries,
     /// for tests that bound the work done.
-    pub(crate) fn decompress(&mut self, input: &[u8], out: &mut [u8], steps: &mut u64) -> Result<usize> {
+    pub(crate) fn decompress(&mut self, input: &[u8], out: &mut [u8], steps: &mut impl WorkCounter) -> Result<usize> {
         let mut ip = 0usize;
         let mut op = 0usize;
         loop {
@@ -38,7 +38,7 @@ impl Decoder {
                 }
                 return Err(truncated(FORMAT, ip, ip + MIN_BLOCK_BYTES - input.len(), input.len()));
             }
-            *steps += NUM_SYMBOLS as u64;
+            steps.add(NUM_SYMBOLS as u64);
             self.read_table(input, ip)?;
             let block_end = out.len().min(op + BLOCK_SIZE);
             let mut bits = BitReader::new(input, ip + TABLE_BYTES);
@@ -64,7 +64,7 @@ impl Decoder {
         }
         self.read_table(input, 0)?;
         let mut bits = BitReader::new(input, TABLE_BYTES);
-        let op = self.decode_block(&mut bits, out, op, block_end, &mut 0)?;
+        let op = self.decode_block(&mut bits, out, op, block_end, &mut NoCount)?;
         Ok((bits.position(), op))
     }
 
@@ -85,10 +85,10 @@ impl Decoder {
         out: &mut [u8],
         mut op: usize,
         block_end: usize,
-        steps: &mut u64,
+        steps: &mut impl WorkCounter,
     ) -> Result<usize> {
         while op < block_end {
-            *steps += 1;
+            steps.add(1);
             let (symbol, len) = self.table.decode(bits.peek15());
             bits.consume(len)?;
             if symbol < 256 {
