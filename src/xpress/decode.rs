@@ -6,6 +6,9 @@ use crate::Format;
 
 const FORMAT: Format = Format::Xpress;
 
+/// A flag register holding nothing but the end-of-word sentinel.
+const SENTINEL: u64 = 1 << 63;
+
 /// Decodes a whole Plain LZ77 stream into `out` and returns the number of
 /// bytes produced. `out.len()` is the capacity: the stream decides the size.
 ///
@@ -14,26 +17,25 @@ const FORMAT: Format = Format::Xpress;
 pub(crate) fn decompress(input: &[u8], out: &mut [u8], steps: &mut impl WorkCounter) -> Result<usize> {
     let mut ip = 0usize;
     let mut op = 0usize;
-    // The current flag word, shifted so that the next item's bit is bit 31,
-    // and the number of items it still describes.
-    let mut flags = 0u32;
-    let mut items_left = 0u32;
+    // The current flag word's unread bits, at the top, followed by a
+    // sentinel 1 bit: when only the sentinel is left, the word is used up.
+    let mut flags = SENTINEL;
     // Position of a nibble byte whose high half is still unclaimed.
     let mut pending_nibble: Option<usize> = None;
 
     loop {
         steps.add(1);
-        if items_left == 0 {
+        if flags == SENTINEL {
             let Some(word) = input.get(ip..ip + 4) else {
                 return Err(truncated(FORMAT, ip, ip + 4 - input.len(), input.len()));
             };
-            flags = u32::from_le_bytes([word[0], word[1], word[2], word[3]]);
+            flags = u64::from(u32::from_le_bytes([word[0], word[1], word[2], word[3]])) << 32 | 1 << 31;
             ip += 4;
-            items_left = super::FLAG_BITS;
         }
 
-        // A run of literals: all leading zero flag bits at once.
-        let run = flags.leading_zeros().min(items_left) as usize;
+        // A run of literals: all leading zero flag bits at once (the
+        // sentinel stops the count at the end of the word).
+        let run = flags.leading_zeros() as usize;
         if run > 0 {
             let available = (input.len() - ip).min(out.len() - op);
             let n = run.min(available);
@@ -46,14 +48,15 @@ pub(crate) fn decompress(input: &[u8], out: &mut [u8], steps: &mut impl WorkCoun
                 }
                 return Err(Error::OutputTooSmall { format: FORMAT, capacity: out.len(), needed: op as u64 + 1 });
             }
-            flags = flags.checked_shl(run as u32).unwrap_or(0);
-            items_left -= run as u32;
+            flags <<= run;
+            continue;
+        }
+        if flags == SENTINEL {
             continue;
         }
 
         // A match bit.
         flags <<= 1;
-        items_left -= 1;
         if ip == input.len() {
             return Ok(op);
         }
