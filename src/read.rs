@@ -106,8 +106,13 @@ impl<R: Read> Decoder<R> {
         self.read_exact_at(&mut rest, "block header")?;
         let stored = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
         let crc = u32::from_le_bytes([rest[4], rest[5], rest[6], rest[7]]);
-        if len > FRAME_BLOCK_MAX || stored > crate::max_compressed_size(Format::Lznt1, FRAME_BLOCK_MAX) * 2 {
+        if len > FRAME_BLOCK_MAX {
             return Err(invalid(format!("msxca frame: block at offset {at:#x} claims {len} bytes, more than allowed")));
+        }
+        // No encoder writes a block larger than this: refuse before reading it.
+        let format = self.format.expect("header read");
+        if stored > crate::max_compressed_size(format, len).max(len) {
+            return Err(invalid(format!("msxca frame: block at offset {at:#x} claims {stored} stored bytes for {len}")));
         }
         let mut payload = std::mem::take(&mut self.payload);
         payload.resize(stored, 0);
