@@ -112,7 +112,9 @@ impl<R: Read> Decoder<R> {
         // No encoder writes a block larger than this: refuse before reading it.
         let format = self.format.expect("header read");
         if stored > crate::max_compressed_size(format, len).max(len) {
-            return Err(invalid(format!("msxca frame: block at offset {at:#x} claims {stored} stored bytes for {len}")));
+            return Err(invalid(format!(
+                "msxca frame: block at offset {at:#x} claims {stored} stored bytes for {len}"
+            )));
         }
         let mut payload = std::mem::take(&mut self.payload);
         payload.resize(stored, 0);
