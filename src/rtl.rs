@@ -101,6 +101,12 @@ fn parse_engine(format_and_engine: u16) -> Result<Level, NtStatus> {
     }
 }
 
+/// Checks 1 to 3 of §2, in Windows' order, for the compression side.
+fn parse_format_and_engine(format_and_engine: u16) -> Result<(Format, Level), NtStatus> {
+    let format = parse_format(format_and_engine)?;
+    Ok((format, parse_engine(format_and_engine)?))
+}
+
 /// Workspace sizes Windows reports (§3): `(compress, fragment)`, the x64
 /// values on 64-bit targets and the x86 ones elsewhere.
 fn workspace_sizes(format: Format, level: Level) -> (u32, u32) {
@@ -128,8 +134,7 @@ pub fn get_compression_workspace_size(
     compress_workspace_size: &mut u32,
     fragment_workspace_size: &mut u32,
 ) -> NtStatus {
-    let result = parse_format(format_and_engine).and_then(|f| Ok((f, parse_engine(format_and_engine)?)));
-    match result {
+    match parse_format_and_engine(format_and_engine) {
         Ok((format, level)) => {
             (*compress_workspace_size, *fragment_workspace_size) = workspace_sizes(format, level);
             NtStatus::SUCCESS
@@ -165,8 +170,7 @@ pub fn compress_buffer(
     workspace: &mut [u8],
 ) -> NtStatus {
     let _ = uncompressed_chunk_size;
-    let (format, level) = match parse_format(format_and_engine).and_then(|f| Ok((f, parse_engine(format_and_engine)?)))
-    {
+    let (format, level) = match parse_format_and_engine(format_and_engine) {
         Ok(parsed) => parsed,
         Err(status) => return status,
     };
