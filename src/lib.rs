@@ -136,23 +136,19 @@ pub fn decompress(format: Format, input: &[u8], uncompressed_size: usize) -> Res
     Ok(output)
 }
 
-/// Compresses into the three formats. Keep one and reuse it: its match
-/// finder tables are allocated on first use and kept.
+/// Compresses into the three formats. Keep one and reuse it: it holds
+/// the encoder's working memory, allocated once by [`new`](Self::new).
 ///
-/// Its memory is bounded whatever the input's size, because inputs are
-/// parsed 64 KiB (LZNT1: 4 KiB) at a time: about 130–260 KiB at the
-/// standard level and 0.2–2 MiB at the maximum level, as
-/// [`heap_bytes`](Self::heap_bytes) reports (`cargo run --example memory`).
+/// That memory is the workspace Windows' own engine asks for (see
+/// [`rtl::get_compression_workspace_size`]), whatever the input's size:
+/// inputs are parsed 64 KiB (LZNT1: 4 KiB) at a time and nothing else is
+/// allocated while compressing. [`heap_bytes`](Self::heap_bytes) gives it:
+/// 60–163 KiB at the standard level, 384 KiB–1.4 MiB at the maximum level
+/// (96 KiB for LZNT1, whose Windows engine keeps no tables).
 pub struct Compressor {
     format: Format,
     level: Level,
-    engine: Engine,
-}
-
-enum Engine {
-    Lznt1(lznt1::encode::Encoder),
-    Xpress(xpress::encode::Encoder),
-    XpressHuff(xpress_huff::encode::Encoder),
+    workspace: Vec<u32>,
 }
 
 impl core::fmt::Debug for Compressor {
@@ -161,15 +157,43 @@ impl core::fmt::Debug for Compressor {
     }
 }
 
+/// Bytes of working memory the encoder for `format` at `level` uses:
+/// Windows' workspace size for this target, so that [`rtl::compress_buffer`]
+/// runs the same encoder in the workspace its caller sized that way, except
+/// for LZNT1's maximum level, whose Windows engine needs none.
+pub(crate) fn encoder_workspace_size(format: Format, level: Level) -> usize {
+    match (format, level) {
+        (Format::Lznt1, Level::Maximum) => lznt1::encode::MAXIMUM_WORKSPACE,
+        _ => rtl::windows_workspace_sizes(format, level, cfg!(target_pointer_width = "64")).0 as usize,
+    }
+}
+
+/// Compresses with the encoder's tables in `workspace` (at least
+/// [`encoder_workspace_size`] bytes); `windows_space_rule` as for
+/// `Compressor::compress_into_windows_rules`.
+pub(crate) fn compress_in_workspace(
+    format: Format,
+    level: Level,
+    input: &[u8],
+    output: &mut [u8],
+    windows_space_rule: bool,
+    workspace: &mut [u8],
+) -> Result<usize> {
+    if input.len() as u64 >= u64::from(u32::MAX) {
+        return Err(Error::LimitExceeded { what: "input", size: input.len() as u64, limit: u64::from(u32::MAX) - 1 });
+    }
+    match format {
+        Format::Lznt1 => lznt1::encode::compress(input, output, level, workspace),
+        Format::Xpress => xpress::encode::compress(input, output, level, workspace),
+        Format::XpressHuff => xpress_huff::encode::compress(input, output, level, windows_space_rule, workspace),
+    }
+}
+
 impl Compressor {
-    /// A compressor for `format` at `level`.
+    /// A compressor for `format` at `level`, with its working memory.
     pub fn new(format: Format, level: Level) -> Self {
-        let engine = match format {
-            Format::Lznt1 => Engine::Lznt1(lznt1::encode::Encoder::new()),
-            Format::Xpress => Engine::Xpress(xpress::encode::Encoder::new()),
-            Format::XpressHuff => Engine::XpressHuff(xpress_huff::encode::Encoder::new()),
-        };
-        Compressor { format, level, engine }
+        let workspace = vec![0u32; encoder_workspace_size(format, level).div_ceil(4)];
+        Compressor { format, level, workspace }
     }
 
     /// The format this compressor writes.
@@ -182,13 +206,10 @@ impl Compressor {
         self.level
     }
 
-    /// Heap memory held by the compressor's tables, in bytes.
+    /// Heap memory held by the compressor, in bytes: its working memory,
+    /// which does not grow.
     pub fn heap_bytes(&self) -> usize {
-        match &self.engine {
-            Engine::Lznt1(e) => e.heap_bytes(),
-            Engine::Xpress(e) => e.heap_bytes(),
-            Engine::XpressHuff(e) => e.heap_bytes(),
-        }
+        self.workspace.capacity() * 4
     }
 
     /// Compresses `input` into `output` as a raw stream, as
@@ -204,27 +225,15 @@ impl Compressor {
     /// [`max_compressed_size`] bytes always suffice. Nothing useful is left
     /// in `output` then. [`Error::LimitExceeded`] for inputs of 4 GiB or more.
     pub fn compress_into(&mut self, input: &[u8], output: &mut [u8]) -> Result<usize> {
-        if input.len() as u64 >= u64::from(u32::MAX) {
-            return Err(Error::LimitExceeded {
-                what: "input",
-                size: input.len() as u64,
-                limit: u64::from(u32::MAX) - 1,
-            });
-        }
-        match &mut self.engine {
-            Engine::Lznt1(e) => e.compress(input, output, self.level),
-            Engine::Xpress(e) => e.compress(input, output, self.level),
-            Engine::XpressHuff(e) => e.compress(input, output, self.level, false),
-        }
+        let workspace = bytemuck::cast_slice_mut(&mut self.workspace);
+        compress_in_workspace(self.format, self.level, input, output, false, workspace)
     }
 
     /// [`compress_into`](Self::compress_into) with Windows' own rule for
     /// when LZ77+Huffman output does not fit, for [`rtl`].
     pub(crate) fn compress_into_windows_rules(&mut self, input: &[u8], output: &mut [u8]) -> Result<usize> {
-        match &mut self.engine {
-            Engine::XpressHuff(e) => e.compress(input, output, self.level, true),
-            _ => self.compress_into(input, output),
-        }
+        let workspace = bytemuck::cast_slice_mut(&mut self.workspace);
+        compress_in_workspace(self.format, self.level, input, output, true, workspace)
     }
 }
 

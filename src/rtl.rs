@@ -9,7 +9,7 @@
 //! Deviations from Windows, each forced by memory safety or chosen where
 //! Windows' behaviour is unknown, are documented at the function.
 
-use crate::{Compressor, Decompressor, ErrorKind, Format, Level};
+use crate::{Decompressor, ErrorKind, Format, Level};
 
 /// An `NTSTATUS` value.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -110,7 +110,11 @@ fn parse_format_and_engine(format_and_engine: u16) -> Result<(Format, Level), Nt
 /// Workspace sizes Windows reports (§3): `(compress, fragment)`, the x64
 /// values on 64-bit targets and the x86 ones elsewhere.
 fn workspace_sizes(format: Format, level: Level) -> (u32, u32) {
-    let wide = cfg!(target_pointer_width = "64");
+    windows_workspace_sizes(format, level, cfg!(target_pointer_width = "64"))
+}
+
+/// Workspace sizes of x64 Windows (`wide`) or x86 Windows.
+pub(crate) fn windows_workspace_sizes(format: Format, level: Level, wide: bool) -> (u32, u32) {
     match (format, level, wide) {
         (Format::Lznt1, Level::Standard, true) => (65568, 4096),
         (Format::Lznt1, Level::Standard, false) => (32784, 4096),
@@ -144,7 +148,7 @@ pub fn get_compression_workspace_size(
 }
 
 /// `RtlCompressBuffer`: compresses `uncompressed` into `compressed` with the
-/// same encoders as [`Compressor`], the engine bits choosing the level.
+/// same encoders as [`Compressor`](crate::Compressor), the engine bits choosing the level.
 ///
 /// - LZNT1 writes 4096-byte chunks whatever `uncompressed_chunk_size` says
 ///   (as Windows does), appends the `00 00` end marker when it fits without
@@ -187,7 +191,12 @@ pub fn compress_buffer(
         *final_compressed_size = 0;
         return NtStatus::BUFFER_ALL_ZEROS;
     }
-    match Compressor::new(format, level).compress_into_windows_rules(uncompressed, compressed) {
+    let result = if workspace.len() >= crate::encoder_workspace_size(format, level) {
+        crate::compress_in_workspace(format, level, uncompressed, compressed, true, workspace)
+    } else {
+        compress_with_stack_workspace(format, level, uncompressed, compressed)
+    };
+    match result {
         Ok(n) => {
             *final_compressed_size = n as u32;
             if format == Format::Lznt1 && uncompressed.iter().all(|&b| b == 0) {
@@ -199,6 +208,22 @@ pub fn compress_buffer(
         Err(e) if e.kind() == ErrorKind::OutputTooSmall => NtStatus::BUFFER_TOO_SMALL,
         Err(_) => NtStatus::INVALID_PARAMETER,
     }
+}
+
+/// Compresses with the encoder's tables on the stack, for the one engine
+/// whose Windows workspace is too small to hold them: LZNT1 at the maximum
+/// level (Windows asks for 32 bytes and searches without tables; ours are
+/// about 96 KiB).
+#[inline(never)]
+fn compress_with_stack_workspace(
+    format: Format,
+    level: Level,
+    uncompressed: &[u8],
+    compressed: &mut [u8],
+) -> crate::Result<usize> {
+    let mut tables = [0u32; crate::lznt1::encode::MAXIMUM_WORKSPACE.div_ceil(4)];
+    assert!(crate::encoder_workspace_size(format, level) <= tables.len() * 4, "only LZNT1's maximum level uses the stack");
+    crate::compress_in_workspace(format, level, uncompressed, compressed, true, bytemuck::cast_slice_mut(&mut tables))
 }
 
 /// Maps a decoder result to Windows' answer: every failure to decode, an

@@ -1,26 +1,41 @@
-//! Hash-chain match finder shared by the three encoders.
+//! Match finders shared by the three encoders, over tables borrowed from
+//! an [`Arena`].
 //!
-//! Positions are indices into the whole input. `head` maps a hash of the
-//! next three bytes to the most recent position with that hash; `chain`
-//! links each inserted position to the previous one with the same hash.
-//! The chain is indexed modulo a power of two larger than any distance
-//! searched, so a slot is only ever overwritten by a position too far away
-//! to matter, and it never needs clearing; `head` is cleared per call and
-//! sized to the input so that small inputs (4 KiB pages) stay cheap.
+//! Positions are stored as their low 16 bits: a 64 KiB window is the most
+//! any format reaches, and half-size tables keep more of them in cache and
+//! fit Windows' workspace budgets. A stored value names the nearest
+//! position with those low bits; entries from further back alias to nearer
+//! positions, which is harmless because every candidate's bytes are
+//! compared before it is used. Tables are cleared for each input, so the
+//! output never depends on what a caller's workspace held.
+
+use super::arena::Arena;
 
 /// Fibonacci hashing: the top bits of the 64-bit product depend on every
 /// input bit (a 32-bit product's top byte barely moves between "abcd",
 /// "bcde" and "cdef", which then share a bucket).
 const HASH_MULTIPLIER: u64 = 0x9E37_79B9_7F4A_7C15;
 
-/// Nothing inserted under this hash yet.
-const EMPTY: u32 = u32::MAX;
-
 /// A match: `len` bytes at `dist` bytes back.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Match {
     pub(crate) len: u32,
     pub(crate) dist: u32,
+}
+
+impl Match {
+    /// Both fields in one word, for the optimal parser's tables (lengths
+    /// and distances stay below 2^16 there).
+    #[inline(always)]
+    pub(crate) fn pack(self) -> u32 {
+        debug_assert!(self.len <= 0xFFFF && self.dist <= 0xFFFF);
+        self.len << 16 | self.dist
+    }
+
+    #[inline(always)]
+    pub(crate) fn unpack(word: u32) -> Self {
+        Match { len: word >> 16, dist: word & 0xFFFF }
+    }
 }
 
 /// How far and how hard to search.
@@ -30,13 +45,6 @@ pub(crate) struct SearchLimits {
     pub(crate) depth: u32,
     /// A match this long ends the search.
     pub(crate) nice_len: usize,
-}
-
-pub(crate) struct MatchFinder {
-    head: Vec<u32>,
-    hash_shift: u32,
-    chain: Vec<u32>,
-    chain_mask: usize,
 }
 
 /// The length of the common prefix of `data[a..]` and `data[b..]`, at most
@@ -59,30 +67,81 @@ pub(crate) fn match_len(data: &[u8], a: usize, b: usize, limit: usize) -> usize 
     n
 }
 
-impl MatchFinder {
-    pub(crate) fn new() -> Self {
-        MatchFinder { head: Vec::new(), hash_shift: 64, chain: Vec::new(), chain_mask: 0 }
+/// Hash bits for a window of `span` positions: enough slots for the window
+/// and no more (the table is read at random for every position and must
+/// stay in a near cache), within `min..=max` and the `budget` in bytes of
+/// a table of `entry`-byte slots.
+const fn hash_bits(span: usize, extra: u32, min: u32, max: u32, budget: usize, entry: usize) -> u32 {
+    let slots = if budget / entry > 1 { budget / entry } else { 1 };
+    let fits = usize::BITS - 1 - slots.leading_zeros();
+    let wanted = usize::BITS - (span | 1).leading_zeros() + extra;
+    let bits = if wanted < min {
+        min
+    } else if wanted > max {
+        max
+    } else {
+        wanted
+    };
+    if bits < fits {
+        bits
+    } else {
+        fits
+    }
+}
+
+/// The distance from `pos` to the position whose low 16 bits are `stored`,
+/// if it is a usable source: nearer than `reach` and not `pos` itself.
+#[inline(always)]
+fn distance(pos: usize, stored: u16, reach: usize) -> Option<usize> {
+    let d = usize::from((pos as u16).wrapping_sub(stored));
+    (d != 0 && d <= reach).then_some(d)
+}
+
+/// Hash chains, for the maximum level: `head` maps a hash of the next
+/// three bytes to the most recent position with that hash; `chain` links
+/// each inserted position to the previous one with the same hash, indexed
+/// modulo a power of two larger than any distance searched, so a slot is
+/// only ever overwritten by a position too far away to matter.
+pub(crate) struct MatchFinder<'a> {
+    head: &'a mut [u16],
+    hash_shift: u32,
+    chain: &'a mut [u16],
+    chain_mask: usize,
+}
+
+impl<'a> MatchFinder<'a> {
+    /// Bytes the tables for `len` input bytes searched up to `max_dist`
+    /// back take at most.
+    pub(crate) const fn table_bytes(len: usize, max_dist: usize) -> usize {
+        2 * ((1 << Self::hash_bits(len, max_dist)) + Self::chain_len(len, max_dist))
     }
 
-    /// Prepares for an input of `len` bytes searched up to `max_dist` back.
-    pub(crate) fn reset(&mut self, len: usize, max_dist: usize) {
-        // Enough slots for the window and no more: the head table is read at
-        // random for every position, and it must stay in a near cache.
-        let span = len.min(max_dist).max(1);
-        let hash_bits = (usize::BITS - span.leading_zeros() + 1).clamp(10, 15);
-        self.hash_shift = 64 - hash_bits;
-        self.head.clear();
-        self.head.resize(1 << hash_bits, EMPTY);
-        let chain_len = (max_dist + 1).next_power_of_two().min(len.max(1).next_power_of_two());
-        if self.chain.len() < chain_len {
-            self.chain.resize(chain_len, EMPTY);
+    const fn hash_bits(len: usize, max_dist: usize) -> u32 {
+        let span = if len < max_dist { len } else { max_dist };
+        hash_bits(span, 1, 10, 15, usize::MAX, 2)
+    }
+
+    const fn chain_len(len: usize, max_dist: usize) -> usize {
+        let window = (max_dist + 1).next_power_of_two();
+        let input = if len == 0 { 1 } else { len.next_power_of_two() };
+        if window < input {
+            window
+        } else {
+            input
         }
-        self.chain_mask = chain_len - 1;
     }
 
-    /// Memory held, in bytes.
-    pub(crate) fn heap_bytes(&self) -> usize {
-        (self.head.capacity() + self.chain.capacity()) * 4
+    /// Tables from `arena` for an input of `len` bytes searched up to
+    /// `max_dist` (< 65536) back.
+    pub(crate) fn new(arena: &mut Arena<'a>, len: usize, max_dist: usize) -> Self {
+        debug_assert!(max_dist < 1 << 16);
+        let bits = Self::hash_bits(len, max_dist);
+        let head = arena.u16s(1 << bits);
+        head.fill(0);
+        let chain_len = Self::chain_len(len, max_dist);
+        let chain = arena.u16s(chain_len);
+        assert_eq!(chain.len(), chain_len, "the arena holds the hash chains");
+        MatchFinder { head, hash_shift: 64 - bits, chain, chain_mask: chain_len - 1 }
     }
 
     #[inline(always)]
@@ -98,12 +157,13 @@ impl MatchFinder {
     pub(crate) fn insert(&mut self, data: &[u8], pos: usize) {
         let h = self.hash(data, pos);
         self.chain[pos & self.chain_mask] = self.head[h];
-        self.head[h] = pos as u32;
+        self.head[h] = pos as u16;
     }
 
     /// Every match for `pos` reaching no earlier than `lowest`, at most
     /// `max_len` long, that is longer than all nearer ones (so in
-    /// increasing length), into `found`; then inserts `pos`.
+    /// increasing length), packed into `found` (which has room for
+    /// `limits.depth` of them); returns how many. Inserts `pos`.
     #[inline]
     pub(crate) fn find_all(
         &mut self,
@@ -112,36 +172,37 @@ impl MatchFinder {
         lowest: usize,
         max_len: usize,
         limits: SearchLimits,
-        found: &mut Vec<Match>,
-    ) {
-        found.clear();
+        found: &mut [u32],
+    ) -> usize {
         let h = self.hash(data, pos);
-        let mut cand = self.head[h];
-        self.chain[pos & self.chain_mask] = cand;
-        self.head[h] = pos as u32;
+        let mut stored = self.head[h];
+        self.chain[pos & self.chain_mask] = stored;
+        self.head[h] = pos as u16;
 
+        let reach = pos - lowest;
+        let mut count = 0;
         let mut best_len = 2usize;
-        let mut depth = limits.depth;
-        while (cand as usize) < pos && cand as usize >= lowest && depth > 0 {
-            let c = cand as usize;
+        let mut last_dist = 0;
+        for _ in 0..limits.depth {
+            // Distances grow along a chain; one that does not is a stale link.
+            let Some(dist) = distance(pos, stored, reach).filter(|&d| d > last_dist) else { break };
+            let c = pos - dist;
             // Check the byte that would extend the best match first.
-            if best_len < max_len && data[c + best_len] == data[pos + best_len] {
+            if data[c + best_len] == data[pos + best_len] {
                 let len = match_len(data, c, pos, max_len);
                 if len > best_len {
                     best_len = len;
-                    found.push(Match { len: len as u32, dist: (pos - c) as u32 });
+                    found[count] = Match { len: len as u32, dist: dist as u32 }.pack();
+                    count += 1;
                     if len >= limits.nice_len || len == max_len {
                         break;
                     }
                 }
             }
-            let next = self.chain[c & self.chain_mask];
-            if next >= cand {
-                break;
-            }
-            cand = next;
-            depth -= 1;
+            last_dist = dist;
+            stored = self.chain[c & self.chain_mask];
         }
+        count
     }
 }
 
@@ -160,8 +221,8 @@ const WAYS: usize = 4;
 /// The fast level's match finder: each hash bucket keeps its few most
 /// recent positions side by side, so a search reads one cache line and
 /// its candidate checks do not wait on one another, unlike a chain walk.
-pub(crate) struct BucketFinder {
-    buckets: Vec<[u32; WAYS]>,
+pub(crate) struct BucketFinder<'a> {
+    buckets: &'a mut [[u16; WAYS]],
     hash_shift: u32,
     /// Bytes hashed: 0x00FF_FFFF for 3, 0xFFFF_FFFF for 4. Four bytes give
     /// fewer, better candidates; three find the short matches that small
@@ -169,24 +230,18 @@ pub(crate) struct BucketFinder {
     hash_mask: u32,
 }
 
-impl BucketFinder {
-    pub(crate) fn new() -> Self {
-        BucketFinder { buckets: Vec::new(), hash_shift: 64, hash_mask: u32::MAX }
-    }
-
-    /// Prepares for an input of `len` bytes searched up to `max_dist` back,
-    /// hashing `hash_bytes` (3 or 4) bytes per position.
-    pub(crate) fn reset(&mut self, len: usize, max_dist: usize, hash_bytes: u32) {
-        self.hash_mask = if hash_bytes >= 4 { u32::MAX } else { 0x00FF_FFFF };
-        let span = len.min(max_dist).max(1);
-        let hash_bits = (usize::BITS - span.leading_zeros()).clamp(8, 14);
-        self.hash_shift = 64 - hash_bits;
-        self.buckets.clear();
-        self.buckets.resize(1 << hash_bits, [EMPTY; WAYS]);
-    }
-
-    pub(crate) fn heap_bytes(&self) -> usize {
-        self.buckets.capacity() * WAYS * 4
+impl<'a> BucketFinder<'a> {
+    /// Buckets from `arena`, at most `budget` bytes of them, for an input
+    /// of `len` bytes searched up to `max_dist` back, hashing `hash_bytes`
+    /// (3 or 4) bytes per position.
+    pub(crate) fn new(arena: &mut Arena<'a>, budget: usize, len: usize, max_dist: usize, hash_bytes: u32) -> Self {
+        debug_assert!(max_dist < 1 << 16);
+        let bits = hash_bits(len.min(max_dist), 0, 8, 14, budget, core::mem::size_of::<[u16; WAYS]>());
+        let buckets = arena.u16x4s(1 << bits);
+        assert_eq!(buckets.len(), 1 << bits, "the arena holds the buckets");
+        buckets.fill([0; WAYS]);
+        let hash_mask = if hash_bytes >= 4 { u32::MAX } else { 0x00FF_FFFF };
+        BucketFinder { buckets, hash_shift: 64 - bits, hash_mask }
     }
 
     #[inline(always)]
@@ -196,12 +251,12 @@ impl BucketFinder {
     }
 }
 
-impl FindLongest for BucketFinder {
+impl FindLongest for BucketFinder<'_> {
     #[inline(always)]
     fn insert(&mut self, data: &[u8], pos: usize) {
         let h = self.hash(data, pos);
         let b = &mut self.buckets[h];
-        *b = [pos as u32, b[0], b[1], b[2]];
+        *b = [pos as u16, b[0], b[1], b[2]];
     }
 
     #[inline(always)]
@@ -209,20 +264,19 @@ impl FindLongest for BucketFinder {
         let h = self.hash(data, pos);
         let b = &mut self.buckets[h];
         let candidates = *b;
-        *b = [pos as u32, b[0], b[1], b[2]];
+        *b = [pos as u16, b[0], b[1], b[2]];
 
+        let reach = pos - lowest;
         let mut best = Match::default();
         let mut best_len = 2usize;
-        for &cand in &candidates[..(limits.depth as usize).clamp(1, WAYS)] {
-            let c = cand as usize;
-            if c >= pos || c < lowest {
-                break;
-            }
+        for &stored in &candidates[..(limits.depth as usize).clamp(1, WAYS)] {
+            let Some(dist) = distance(pos, stored, reach) else { continue };
+            let c = pos - dist;
             if best_len < max_len && data[c + best_len] == data[pos + best_len] {
                 let len = match_len(data, c, pos, max_len);
                 if len > best_len {
                     best_len = len;
-                    best = Match { len: len as u32, dist: (pos - c) as u32 };
+                    best = Match { len: len as u32, dist: dist as u32 };
                     if len >= limits.nice_len || len == max_len {
                         break;
                     }
@@ -237,52 +291,93 @@ impl FindLongest for BucketFinder {
 mod tests {
     use super::*;
 
+    fn unpacked(found: &[u32]) -> Vec<Match> {
+        found.iter().map(|&w| Match::unpack(w)).collect()
+    }
+
     #[test]
     fn chains_report_every_longer_match_nearest_first() {
         let data = b"abcdefXabcdeYabcdefZ____";
-        let mut mf = MatchFinder::new();
-        mf.reset(data.len(), 100);
+        let mut buf = vec![0u8; 1 << 16];
+        let mut mf = MatchFinder::new(&mut Arena::new(&mut buf), data.len(), 100);
         let limits = SearchLimits { depth: 16, nice_len: 100 };
-        let mut found = Vec::new();
+        let mut found = [0u32; 16];
+        let mut n = 0;
         for pos in 0..=13 {
-            mf.find_all(data, pos, 0, data.len() - 4 - pos, limits, &mut found);
+            n = mf.find_all(data, pos, 0, data.len() - 4 - pos, limits, &mut found);
         }
         // At 13: "abcde" 6 back (length 5), then "abcdef" 13 back (length 6).
-        assert_eq!(found, [Match { len: 5, dist: 6 }, Match { len: 6, dist: 13 }]);
+        assert_eq!(unpacked(&found[..n]), [Match { len: 5, dist: 6 }, Match { len: 6, dist: 13 }]);
     }
 
     #[test]
     fn chains_respect_the_lower_bound() {
         let data = b"abcabcabcabc____";
-        let mut mf = MatchFinder::new();
-        mf.reset(data.len(), 3);
+        let mut buf = vec![0u8; 1 << 16];
+        let mut mf = MatchFinder::new(&mut Arena::new(&mut buf), data.len(), 3);
         let limits = SearchLimits { depth: 16, nice_len: 100 };
         for pos in 0..6 {
             mf.insert(data, pos);
         }
-        let mut found = Vec::new();
-        mf.find_all(data, 6, 6, 6, limits, &mut found);
-        assert!(found.is_empty());
-        mf.find_all(data, 9, 6, 3, limits, &mut found);
-        assert_eq!(found, [Match { len: 3, dist: 3 }]);
+        let mut found = [0u32; 16];
+        assert_eq!(mf.find_all(data, 6, 6, 6, limits, &mut found), 0);
+        let n = mf.find_all(data, 9, 6, 3, limits, &mut found);
+        assert_eq!(unpacked(&found[..n]), [Match { len: 3, dist: 3 }]);
+    }
+
+    #[test]
+    fn positions_64_kib_apart_share_a_slot_but_never_pose_as_each_other() {
+        // The same 4 bytes at 0 and at 65536: the second's stored position
+        // aliases the first's. The first must not be found at distance 0 or
+        // 65536, and a nearer real copy must be found instead.
+        let mut data = vec![0x55u8; (1 << 16) + 16];
+        data[..4].copy_from_slice(b"wxyz");
+        data[100..104].copy_from_slice(b"wxyz");
+        data[1 << 16..(1 << 16) + 4].copy_from_slice(b"wxyz");
+        let mut buf = vec![0u8; 1 << 20];
+        let mut arena = Arena::new(&mut buf);
+        let mut mf = MatchFinder::new(&mut arena, data.len(), 0xFFFF);
+        mf.insert(&data, 0);
+        mf.insert(&data, 100);
+        let mut found = [0u32; 16];
+        let limits = SearchLimits { depth: 16, nice_len: 100 };
+        let pos = 1 << 16;
+        let n = mf.find_all(&data, pos, pos - 0xFFFF, 8, limits, &mut found);
+        assert_eq!(unpacked(&found[..n]), [Match { len: 8, dist: (pos - 100) as u32 }]);
+
+        let mut bf = BucketFinder::new(&mut arena, 1 << 16, data.len(), 0xFFFF, 4);
+        bf.insert(&data, 0);
+        let limits = SearchLimits { depth: 4, nice_len: 100 };
+        assert_eq!(bf.find_longest(&data, pos, pos - 0xFFFF, 8, limits).len, 0, "65536 back is out of reach");
     }
 
     #[test]
     fn buckets_find_the_longest_recent_match() {
         let data = b"abcdefXabcdeYabcdefZ____";
-        let mut bf = BucketFinder::new();
-        bf.reset(data.len(), 100, 4);
+        let mut buf = vec![0u8; 1 << 16];
         let limits = SearchLimits { depth: 4, nice_len: 100 };
+        let mut bf = BucketFinder::new(&mut Arena::new(&mut buf), 1 << 16, data.len(), 100, 4);
         let mut best = Match::default();
         for pos in 0..=13 {
             best = bf.find_longest(data, pos, 0, data.len() - 4 - pos, limits);
         }
         assert_eq!(best, Match { len: 6, dist: 13 });
-        let mut bf = BucketFinder::new();
-        bf.reset(data.len(), 100, 4);
+        let mut bf = BucketFinder::new(&mut Arena::new(&mut buf), 1 << 16, data.len(), 100, 4);
         for pos in 0..13 {
             bf.insert(data, pos);
         }
         assert_eq!(bf.find_longest(data, 13, 10, data.len() - 4 - 13, limits).len, 0, "lower bound");
+    }
+
+    #[test]
+    fn tables_fit_their_budget() {
+        let mut buf = vec![0u8; 1 << 20];
+        let mut arena = Arena::new(&mut buf);
+        let before = arena.bytes_left();
+        let _ = BucketFinder::new(&mut arena, 40_000, 1 << 20, 0xFFFF, 4);
+        assert_eq!(before - arena.bytes_left(), 32 << 10, "the largest power of two that fits");
+        let before = arena.bytes_left();
+        let _ = MatchFinder::new(&mut arena, 1 << 20, 8191);
+        assert_eq!(before - arena.bytes_left(), MatchFinder::table_bytes(1 << 20, 8191));
     }
 }

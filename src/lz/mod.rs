@@ -1,8 +1,10 @@
 //! LZ77 helpers shared by the three formats: the match copy used by every
 //! decoder and the match finder used by every encoder.
 
+pub(crate) mod arena;
 pub(crate) mod matchfinder;
 pub(crate) mod parse;
+pub(crate) mod sequences;
 
 /// Counts decoder loop iterations, for tests that bound the work done on
 /// hostile input. The decoders are generic over it, so the uncounted

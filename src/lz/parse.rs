@@ -2,17 +2,10 @@
 //! the match finder. Greedy parsing for the standard level; a shortest-path
 //! ("optimal") parse over a format's bit costs for the maximum level.
 
-use super::matchfinder::{BucketFinder, FindLongest, Match, MatchFinder, SearchLimits};
-use crate::Level;
+use super::arena::Arena;
+use super::matchfinder::{FindLongest, Match, MatchFinder, SearchLimits};
+use super::sequences::{Sequence, Sequences, MAX_SEQUENCE_BYTES};
 
-/// A run of `literals` literal bytes followed by a match of `len` bytes at
-/// `dist` back; `len == 0` for the final run of a segment, which has no match.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Sequence {
-    pub(crate) literals: u32,
-    pub(crate) len: u32,
-    pub(crate) dist: u32,
-}
 
 /// Where and how a segment may be matched.
 pub(crate) struct Segment<'a, F: Fn(usize) -> usize> {
@@ -64,22 +57,28 @@ const INDEXED_MATCH_TAIL: usize = 4;
 /// Greedy parse: take the longest match found at each position. Every
 /// `2^skip_shift` misses in a row the step grows by one, so incompressible
 /// data is crossed quickly. `accept` may veto a match (a format's cost rule).
-/// Returns where the parse ends: the segment's end, or past it where an
-/// overrunning last match ends.
+/// Returns where the parse ends: the segment's end, past it where an
+/// overrunning last match ends, or before it when `out` fills up.
 pub(crate) fn greedy<F: Fn(usize) -> usize>(
     seg: &Segment<'_, F>,
     mf: &mut impl FindLongest,
     limits: SearchLimits,
     skip_shift: u32,
     accept: impl Fn(Match) -> bool,
-    out: &mut Vec<Sequence>,
+    out: &mut Sequences<'_>,
 ) -> usize {
     let data = seg.data;
     let search_end = seg.search_end();
     let mut pos = seg.start;
     let mut lit_start = seg.start;
     let mut misses = 0u32;
+    // Room for one more match and the closing literal run.
+    let full = |out: &Sequences<'_>| out.room() < 2 * MAX_SEQUENCE_BYTES;
     while pos < search_end {
+        if full(out) {
+            out.push(Sequence { literals: (pos - lit_start) as u32, len: 0, dist: 0 });
+            return pos;
+        }
         let cap = seg.len_cap(pos);
         let m = if cap >= 3 {
             mf.find_longest(data, pos, seg.lowest(pos), cap, limits)
@@ -117,55 +116,74 @@ pub(crate) fn greedy<F: Fn(usize) -> usize>(
 /// optimal parser; longer matches are tried at their full length only.
 const ALL_LENGTHS: usize = 32;
 
+/// Set in a position's match count when the parse must jump over its
+/// longest match (see [`OptimalParser::collect`]).
+const FORCED: u16 = 0x8000;
+
+/// Most matches kept for one position (the shortest are dropped beyond).
+const MAX_PER_POSITION: usize = 0x7FFF;
+
 /// The optimal parser: first [`collect`](Self::collect) the candidate
-/// matches of a segment (one search), then [`solve`](Self::solve) for the
-/// cheapest path under a cost model, as often as the model changes.
-#[derive(Default)]
-pub(crate) struct OptimalParser {
-    /// Candidates of every position, `starts[i]..starts[i + 1]` into `matches`.
-    matches: Vec<Match>,
-    starts: Vec<u32>,
-    /// Positions whose only way on is the long match recorded for them: the
-    /// parse jumps over what follows instead of searching inside it.
-    forced: Vec<bool>,
-    segment_start: usize,
-    cost: Vec<u32>,
-    /// For each position, how it was reached best: `len == 0` for a literal.
-    from: Vec<Match>,
-    found: Vec<Match>,
+/// matches of a piece of input (one search), then [`solve`](Self::solve)
+/// for the cheapest path under a cost model, as often as the model changes.
+/// Its tables come from an [`Arena`]; a piece ends early when they fill up.
+pub(crate) struct OptimalParser<'a> {
+    /// Matches recorded for each position of the piece, with [`FORCED`].
+    counts: &'a mut [u16],
+    /// The matches of every position in turn, [`Match::pack`]ed.
+    matches: &'a mut [u32],
+    /// Cheapest cost found to reach each position.
+    cost: &'a mut [u32],
+    /// How each position was reached best, packed; 0 for a literal.
+    from: &'a mut [u32],
+    piece_start: usize,
+    piece_len: usize,
 }
 
-impl OptimalParser {
-    /// Heap memory held, in bytes.
-    pub(crate) fn heap_bytes(&self) -> usize {
-        use core::mem::size_of;
-        (self.matches.capacity() + self.from.capacity() + self.found.capacity()) * size_of::<Match>()
-            + (self.starts.capacity() + self.cost.capacity()) * size_of::<u32>()
-            + self.forced.capacity()
+impl<'a> OptimalParser<'a> {
+    /// Bytes per position of a piece, besides its matches.
+    pub(crate) const BYTES_PER_POSITION: usize = 2 + 4 + 4;
+
+    /// Tables for pieces of up to `positions` bytes, with room for the
+    /// matches in `budget` bytes of `arena` (at least `min_matches`).
+    pub(crate) fn new(arena: &mut Arena<'a>, positions: usize, budget: usize, min_matches: usize) -> Self {
+        let counts = arena.u16s(positions);
+        let cost = arena.u32s(positions + 1);
+        let from = arena.u32s(positions + 1);
+        let match_budget = budget.saturating_sub(positions * Self::BYTES_PER_POSITION + 8) / 4;
+        let matches = arena.u32s(match_budget.max(min_matches));
+        assert!(
+            counts.len() == positions && from.len() == positions + 1 && matches.len() >= min_matches,
+            "the arena holds the optimal parser's tables"
+        );
+        OptimalParser { counts, matches, cost, from, piece_start: 0, piece_len: 0 }
     }
 
-    /// Searches every position of the segment and records, for each, the
-    /// matches longer than all nearer ones.
+    /// Searches the positions of `seg` in turn and records, for each, the
+    /// matches longer than all nearer ones, until the segment ends or the
+    /// tables are full. Returns where the piece collected ends.
     pub(crate) fn collect<F: Fn(usize) -> usize>(
         &mut self,
         seg: &Segment<'_, F>,
-        mf: &mut MatchFinder,
+        mf: &mut MatchFinder<'_>,
         limits: SearchLimits,
-    ) {
+    ) -> usize {
+        debug_assert!(!seg.overrun, "the optimal parser keeps to its segment");
         let data = seg.data;
-        let n = seg.end - seg.start;
-        self.segment_start = seg.start;
-        self.matches.clear();
-        self.starts.clear();
-        self.starts.reserve(n + 1);
-        self.forced.clear();
-        self.forced.resize(n, false);
+        let n = (seg.end - seg.start).min(self.counts.len());
+        let per_position = (limits.depth as usize).min(MAX_PER_POSITION);
+        self.piece_start = seg.start;
         let search_end = seg.search_end();
+        let mut used = 0usize;
         let mut i = 0usize;
         while i < n {
+            if self.matches.len() - used < per_position {
+                break;
+            }
             let pos = seg.start + i;
-            self.starts.push(self.matches.len() as u32);
-            let cap = if pos < search_end { seg.len_cap(pos) } else { 0 };
+            self.counts[i] = 0;
+            // Packed lengths stay below 2^16, and matches inside the piece.
+            let cap = if pos < search_end { seg.len_cap(pos).min(0xFFFF).min(n - i) } else { 0 };
             if cap < 3 {
                 if pos < search_end {
                     mf.insert(data, pos);
@@ -173,166 +191,127 @@ impl OptimalParser {
                 i += 1;
                 continue;
             }
-            mf.find_all(data, pos, seg.lowest(pos), cap, limits, &mut self.found);
-            self.matches.extend_from_slice(&self.found);
-            match self.found.last() {
-                // A very long match is taken as it is: searching inside it
-                // costs time for nothing on runs and repeats.
-                Some(&longest) if longest.len as usize >= limits.nice_len => {
-                    self.forced[i] = true;
-                    let end = i + longest.len as usize;
-                    let index_end = (seg.start + end).min(search_end);
-                    let mut p = pos + 1;
-                    while p < index_end {
-                        mf.insert(data, p);
-                        p += 4;
-                    }
-                    for _ in i + 1..end {
-                        self.starts.push(self.matches.len() as u32);
-                    }
-                    i = end;
+            let found = mf.find_all(data, pos, seg.lowest(pos), cap, limits, &mut self.matches[used..]);
+            self.counts[i] = found as u16;
+            used += found;
+            let longest = if found > 0 { Match::unpack(self.matches[used - 1]).len as usize } else { 0 };
+            // A very long match is taken as it is: searching inside it
+            // costs time for nothing on runs and repeats.
+            if longest >= limits.nice_len {
+                self.counts[i] |= FORCED;
+                let index_end = (pos + longest).min(search_end);
+                let mut p = pos + 1;
+                while p < index_end {
+                    mf.insert(data, p);
+                    p += 4;
                 }
-                _ => i += 1,
-            }
-        }
-        self.starts.push(self.matches.len() as u32);
-    }
-
-    /// Finds the cheapest parse of the collected segment under `costs` (a
-    /// shortest path over positions, each literal or match an edge) and
-    /// appends it to `out`.
-    pub(crate) fn solve(&mut self, data: &[u8], costs: &impl CostModel, out: &mut Vec<Sequence>) {
-        let n = self.starts.len() - 1;
-        let base = self.segment_start;
-        self.cost.clear();
-        self.cost.resize(n + 1, u32::MAX);
-        self.from.clear();
-        self.from.resize(n + 1, Match::default());
-        self.cost[0] = 0;
-        let mut i = 0usize;
-        while i < n {
-            let here = self.cost[i];
-            let lit = here + costs.literal(data[base + i]);
-            if lit < self.cost[i + 1] {
-                self.cost[i + 1] = lit;
-                self.from[i + 1] = Match::default();
-            }
-            let found = &self.matches[self.starts[i] as usize..self.starts[i + 1] as usize];
-            let mut next_len = 3usize;
-            for &m in found {
-                // Every length up to ALL_LENGTHS may end the match; beyond
-                // it only the longest, which keeps the work per position
-                // bounded on repetitive data at a negligible cost in size.
-                let full = m.len as usize;
-                let dense_end = full.min(ALL_LENGTHS.max(next_len));
-                for len in (next_len..=dense_end).chain((dense_end < full).then_some(full)) {
-                    let c = here + costs.matched(len, m.dist as usize);
-                    let slot = i + len;
-                    if c < self.cost[slot] {
-                        self.cost[slot] = c;
-                        self.from[slot] = Match { len: len as u32, dist: m.dist };
-                    }
-                }
-                next_len = full + 1;
-            }
-            if self.forced[i] {
-                let longest = found[found.len() - 1];
-                // Relaxed above already; nothing inside the match is visited.
-                i += longest.len as usize;
+                self.counts[i + 1..i + longest].fill(0);
+                i += longest;
             } else {
                 i += 1;
             }
         }
+        self.piece_len = i;
+        seg.start + i
+    }
 
-        // Walk back from the end: trailing literals first, then each match
-        // with the literal run that precedes it.
-        let first = out.len();
-        let mut i = n;
-        let mut literals = 0u32;
-        let mut pending: Option<Match> = None;
-        while i > 0 {
-            let step = self.from[i];
-            if step.len == 0 {
-                literals += 1;
-                i -= 1;
+    /// Finds the cheapest parse of the collected piece under `costs`: a
+    /// shortest path over positions, each literal or match an edge. Read
+    /// it with [`for_each_step`](Self::for_each_step) or [`emit`](Self::emit).
+    pub(crate) fn solve(&mut self, data: &[u8], costs: &impl CostModel) {
+        let n = self.piece_len;
+        let base = self.piece_start;
+        let cost = &mut self.cost[..=n];
+        let from = &mut self.from[..=n];
+        cost.fill(u32::MAX);
+        cost[0] = 0;
+        let mut at = 0usize;
+        let mut i = 0usize;
+        while i < n {
+            let here = cost[i];
+            let lit = here + costs.literal(data[base + i]);
+            if lit < cost[i + 1] {
+                cost[i + 1] = lit;
+                from[i + 1] = 0;
+            }
+            let count = usize::from(self.counts[i] & !FORCED);
+            let found = &self.matches[at..at + count];
+            at += count;
+            let mut next_len = 3usize;
+            for &packed in found {
+                let m = Match::unpack(packed);
+                // Every length up to ALL_LENGTHS may end the match; beyond
+                // it only the longest, which keeps the work per position
+                // bounded on repetitive data at a negligible cost in size.
+                // A piece that ended early cuts the matches before its end.
+                let full = (m.len as usize).min(n - i);
+                let dense_end = full.min(ALL_LENGTHS.max(next_len));
+                for len in (next_len..=dense_end).chain((dense_end < full).then_some(full)) {
+                    let c = here + costs.matched(len, m.dist as usize);
+                    let slot = i + len;
+                    if c < cost[slot] {
+                        cost[slot] = c;
+                        from[slot] = Match { len: len as u32, dist: m.dist }.pack();
+                    }
+                }
+                next_len = full + 1;
+            }
+            if self.counts[i] & FORCED != 0 {
+                // Relaxed above already; nothing inside the match is visited.
+                i += Match::unpack(found[count - 1]).len as usize;
             } else {
-                let (len, dist) = pending.map_or((0, 0), |m| (m.len, m.dist));
-                out.push(Sequence { literals, len, dist });
-                literals = 0;
-                pending = Some(step);
-                i -= step.len as usize;
+                i += 1;
             }
         }
-        let (len, dist) = pending.map_or((0, 0), |m| (m.len, m.dist));
-        out.push(Sequence { literals, len, dist });
-        // Reversed, each entry is (literals, the match after them), ending
-        // with the match-less trailing run.
-        out[first..].reverse();
-    }
-}
-
-/// What an encoder keeps between calls to parse: the two match finders
-/// (a bucketed one for the standard level, hash chains for the maximum
-/// level), the optimal parser's buffers, and the parse itself.
-pub(crate) struct LzState {
-    fast: BucketFinder,
-    chains: MatchFinder,
-    optimal: OptimalParser,
-    /// The parse: literal runs and matches, in input order.
-    pub(crate) seqs: Vec<Sequence>,
-}
-
-impl LzState {
-    pub(crate) fn new() -> Self {
-        LzState {
-            fast: BucketFinder::new(),
-            chains: MatchFinder::new(),
-            optimal: OptimalParser::default(),
-            seqs: Vec::new(),
+        // Walk back from the end, leaving in `cost` (no longer needed) the
+        // position each step of the path leads to.
+        let mut i = n;
+        while i > 0 {
+            let step = (Match::unpack(from[i]).len as usize).max(1);
+            cost[i - step] = i as u32;
+            i -= step;
         }
     }
 
-    /// Heap memory held, in bytes.
-    pub(crate) fn heap_bytes(&self) -> usize {
-        self.fast.heap_bytes()
-            + self.chains.heap_bytes()
-            + self.optimal.heap_bytes()
-            + self.seqs.capacity() * core::mem::size_of::<Sequence>()
-    }
-
-    /// Starts an input of `len` bytes: clears the parse and prepares the
-    /// finder `level` uses for distances up to `max_dist`. The standard
-    /// level's finder hashes `hash_bytes` (3 or 4) bytes.
-    pub(crate) fn reset(&mut self, len: usize, max_dist: usize, level: Level, hash_bytes: u32) {
-        self.seqs.clear();
-        match level {
-            Level::Standard => self.fast.reset(len, max_dist, hash_bytes),
-            Level::Maximum => self.chains.reset(len, max_dist),
+    /// Calls `f` with each step of the solved path in order: the input
+    /// position it starts at and the match taken there (length 0 for a
+    /// literal).
+    #[inline]
+    pub(crate) fn for_each_step(&self, mut f: impl FnMut(usize, Match)) {
+        let mut i = 0;
+        while i < self.piece_len {
+            let next = self.cost[i] as usize;
+            f(self.piece_start + i, Match::unpack(self.from[next]));
+            i = next;
         }
     }
 
-    /// Greedy parse of `seg` onto [`seqs`](Self::seqs); see [`greedy`],
-    /// which gives the position where the parse ends.
-    pub(crate) fn parse_greedy<F: Fn(usize) -> usize>(
-        &mut self,
-        seg: &Segment<'_, F>,
-        limits: SearchLimits,
-        skip_shift: u32,
-        accept: impl Fn(Match) -> bool,
-    ) -> usize {
-        greedy(seg, &mut self.fast, limits, skip_shift, accept, &mut self.seqs)
+    /// Appends the matches of the solved path to `out`, each with the
+    /// literals before it counted from `literals` on; leaves in `literals`
+    /// those after the last, for the next piece or the closing run. Pieces
+    /// emitted in turn are then stored as compactly as one: `out` needs
+    /// [`worst_case_bytes`](super::sequences::worst_case_bytes) of their
+    /// total length.
+    pub(crate) fn emit(&self, out: &mut Sequences<'_>, literals: &mut u32) {
+        self.for_each_step(|_, step| {
+            if step.len == 0 {
+                *literals += 1;
+            } else {
+                out.push(Sequence { literals: *literals, len: step.len, dist: step.dist });
+                *literals = 0;
+            }
+        });
     }
+}
 
-    /// Searches `seg` for the optimal parser, then lets `solve` parse it
-    /// onto [`seqs`](Self::seqs) (once, or several times as costs are learnt).
-    pub(crate) fn parse_optimal<F: Fn(usize) -> usize>(
-        &mut self,
-        seg: &Segment<'_, F>,
-        limits: SearchLimits,
-        solve: impl FnOnce(&mut OptimalParser, &mut Vec<Sequence>),
-    ) {
-        debug_assert!(!seg.overrun, "the optimal parser keeps to its segment");
-        self.optimal.collect(seg, &mut self.chains, limits);
-        solve(&mut self.optimal, &mut self.seqs);
-    }
+/// Positions per optimal-parse piece that `bytes` of tables afford, with
+/// room for about two matches per position, at most `max`.
+pub(crate) fn piece_positions(bytes: usize, max: usize) -> usize {
+    (bytes / (OptimalParser::BYTES_PER_POSITION + 8) / 1024 * 1024).clamp(1024, max)
+}
+
+/// A level's parser and the tables it works on.
+pub(crate) enum Engine<'a> {
+    Greedy(super::matchfinder::BucketFinder<'a>),
+    Optimal(MatchFinder<'a>, OptimalParser<'a>),
 }

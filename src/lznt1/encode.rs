@@ -4,9 +4,30 @@
 
 use super::{displacement_bits, max_copy_len, CHUNK_SIZE, HEADER_COMPRESSED, HEADER_SIGNATURE};
 use crate::error::{Error, Result};
-use crate::lz::matchfinder::SearchLimits;
-use crate::lz::parse::{CostModel, LzState, Segment, Sequence};
+use crate::lz::arena::Arena;
+use crate::lz::matchfinder::{BucketFinder, MatchFinder, SearchLimits};
+use crate::lz::parse::{greedy, CostModel, Engine, OptimalParser, Segment};
+use crate::lz::sequences::{worst_case_bytes, Sequence, Sequences};
 use crate::{Format, Level};
+
+const STANDARD_LIMITS: SearchLimits = SearchLimits { depth: 4, nice_len: 64 };
+const MAXIMUM_LIMITS: SearchLimits = SearchLimits { depth: 128, nice_len: 4098 };
+
+/// A chunk's parse, held whole until its size is known.
+const CHUNK_PARSE_BYTES: usize = worst_case_bytes(CHUNK_SIZE);
+
+/// Matches the maximum level's parser keeps for a chunk, at most (a chunk
+/// with more is parsed in pieces).
+const MAXIMUM_MATCHES: usize = 6 * 1024;
+
+/// Workspace the maximum level needs. Windows' engine asks for only 32
+/// bytes (it keeps no tables); ours keeps hash chains and the optimal
+/// parser's tables for one 4 KiB chunk.
+pub(crate) const MAXIMUM_WORKSPACE: usize = CHUNK_PARSE_BYTES
+    + MatchFinder::table_bytes(CHUNK_SIZE, CHUNK_SIZE - 1)
+    + OptimalParser::BYTES_PER_POSITION * CHUNK_SIZE
+    + 4 * MAXIMUM_MATCHES
+    + 16;
 
 struct Lznt1Costs;
 
@@ -21,81 +42,89 @@ impl CostModel for Lznt1Costs {
     }
 }
 
-/// Reusable encoder state.
-pub(crate) struct Encoder {
-    lz: LzState,
-}
-
-impl Encoder {
-    pub(crate) fn new() -> Self {
-        Encoder { lz: LzState::new() }
+/// Compresses `input` with tables from `workspace` (Windows' workspace
+/// size is enough at the standard level, [`MAXIMUM_WORKSPACE`] at the
+/// maximum level) and returns the compressed size, which does not count
+/// the end marker written after it when `out` has room.
+pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &mut [u8]) -> Result<usize> {
+    let capacity = out.len();
+    let too_small = |needed: usize| Error::OutputTooSmall { format: Format::Lznt1, capacity, needed: needed as u64 };
+    if input.is_empty() {
+        // A buffer needs at least a header to decode: the end marker
+        // alone stands for empty data and is counted here.
+        out.get_mut(..2).ok_or_else(|| too_small(2))?.fill(0);
+        return Ok(2);
     }
-
-    pub(crate) fn heap_bytes(&self) -> usize {
-        self.lz.heap_bytes()
-    }
-
-    /// Compresses `input` and returns the compressed size, which does not
-    /// count the end marker written after it when `out` has room.
-    pub(crate) fn compress(&mut self, input: &[u8], out: &mut [u8], level: Level) -> Result<usize> {
-        let capacity = out.len();
-        let too_small =
-            |needed: usize| Error::OutputTooSmall { format: Format::Lznt1, capacity, needed: needed as u64 };
-        if input.is_empty() {
-            // A buffer needs at least a header to decode: the end marker
-            // alone stands for empty data and is counted here.
-            out.get_mut(..2).ok_or_else(|| too_small(2))?.fill(0);
-            return Ok(2);
+    let mut arena = Arena::new(workspace);
+    let mut seqs = Sequences::new(arena.bytes(CHUNK_PARSE_BYTES));
+    assert!(seqs.room() == CHUNK_PARSE_BYTES, "the workspace holds a chunk's parse");
+    // Matches stay inside their chunk: at most 4095 bytes back.
+    let max_dist = CHUNK_SIZE - 1;
+    let mut engine = match level {
+        Level::Standard => {
+            let budget = arena.bytes_left();
+            // Three hashed bytes: 4 KiB chunks live on short matches.
+            Engine::Greedy(BucketFinder::new(&mut arena, budget, input.len(), max_dist, 3))
         }
-        // Three hashed bytes: 4 KiB chunks live on short matches.
-        self.lz.reset(input.len(), CHUNK_SIZE, level, 3);
-        let mut op = 0usize;
-        for chunk_start in (0..input.len()).step_by(CHUNK_SIZE) {
-            let chunk_end = input.len().min(chunk_start + CHUNK_SIZE);
-            self.lz.seqs.clear();
-            let seg = Segment {
-                data: input,
-                start: chunk_start,
-                end: chunk_end,
-                low: chunk_start,
-                max_dist: CHUNK_SIZE,
-                max_len: |pos: usize| max_copy_len(pos - chunk_start),
-                overrun: false,
-            };
-            match level {
-                Level::Standard => {
-                    self.lz.parse_greedy(&seg, SearchLimits { depth: 4, nice_len: 64 }, 5, |_| true);
-                }
-                Level::Maximum => {
-                    let limits = SearchLimits { depth: 128, nice_len: 4098 };
-                    self.lz.parse_optimal(&seg, limits, |parser, seqs| parser.solve(input, &Lznt1Costs, seqs));
-                }
+        Level::Maximum => {
+            let finder = MatchFinder::new(&mut arena, input.len().min(CHUNK_SIZE), max_dist);
+            let budget = arena.bytes_left();
+            let parser = OptimalParser::new(&mut arena, CHUNK_SIZE, budget, MAXIMUM_LIMITS.depth as usize);
+            Engine::Optimal(finder, parser)
+        }
+    };
+    let mut op = 0usize;
+    for chunk_start in (0..input.len()).step_by(CHUNK_SIZE) {
+        let chunk_end = input.len().min(chunk_start + CHUNK_SIZE);
+        seqs.clear();
+        let mut seg = Segment {
+            data: input,
+            start: chunk_start,
+            end: chunk_end,
+            low: chunk_start,
+            max_dist,
+            max_len: |pos: usize| max_copy_len(pos - chunk_start),
+            overrun: false,
+        };
+        match &mut engine {
+            Engine::Greedy(finder) => {
+                let reached = greedy(&seg, finder, STANDARD_LIMITS, 5, |_| true, &mut seqs);
+                assert!(reached == chunk_end, "a chunk's parse fits its buffer");
             }
-            let chunk = &input[chunk_start..chunk_end];
-            let data_len = compressed_data_len(&self.lz.seqs);
-            let store = data_len > CHUNK_SIZE || (chunk.len() == CHUNK_SIZE && data_len >= CHUNK_SIZE);
-            let total = 2 + if store { chunk.len() } else { data_len };
-            let dst = out.get_mut(op..op + total).ok_or_else(|| too_small(op + total))?;
-            if store {
-                let header = HEADER_SIGNATURE | (chunk.len() as u16 - 1);
-                dst[..2].copy_from_slice(&header.to_le_bytes());
-                dst[2..].copy_from_slice(chunk);
-            } else {
-                let header = HEADER_COMPRESSED | HEADER_SIGNATURE | (data_len as u16 - 1);
-                dst[..2].copy_from_slice(&header.to_le_bytes());
-                write_chunk(chunk, &self.lz.seqs, &mut dst[2..]);
+            Engine::Optimal(finder, parser) => {
+                let mut literals = 0;
+                while seg.start < chunk_end {
+                    seg.start = parser.collect(&seg, finder, MAXIMUM_LIMITS);
+                    parser.solve(input, &Lznt1Costs);
+                    parser.emit(&mut seqs, &mut literals);
+                }
+                seqs.push(Sequence { literals, len: 0, dist: 0 });
             }
-            op += total;
         }
-        if let Some(marker) = out.get_mut(op..op + 2) {
-            marker.fill(0);
+        let chunk = &input[chunk_start..chunk_end];
+        let data_len = compressed_data_len(seqs.iter());
+        let store = data_len > CHUNK_SIZE || (chunk.len() == CHUNK_SIZE && data_len >= CHUNK_SIZE);
+        let total = 2 + if store { chunk.len() } else { data_len };
+        let dst = out.get_mut(op..op + total).ok_or_else(|| too_small(op + total))?;
+        if store {
+            let header = HEADER_SIGNATURE | (chunk.len() as u16 - 1);
+            dst[..2].copy_from_slice(&header.to_le_bytes());
+            dst[2..].copy_from_slice(chunk);
+        } else {
+            let header = HEADER_COMPRESSED | HEADER_SIGNATURE | (data_len as u16 - 1);
+            dst[..2].copy_from_slice(&header.to_le_bytes());
+            write_chunk(chunk, seqs.iter(), &mut dst[2..]);
         }
-        Ok(op)
+        op += total;
     }
+    if let Some(marker) = out.get_mut(op..op + 2) {
+        marker.fill(0);
+    }
+    Ok(op)
 }
 
 /// Size of a compressed chunk's data (without its header).
-fn compressed_data_len(seqs: &[Sequence]) -> usize {
+fn compressed_data_len(seqs: impl Iterator<Item = Sequence>) -> usize {
     let mut items = 0usize;
     let mut bytes = 0usize;
     for s in seqs {
@@ -106,7 +135,7 @@ fn compressed_data_len(seqs: &[Sequence]) -> usize {
 }
 
 /// Writes flag groups for one chunk into `dst`, sized exactly for them.
-fn write_chunk(chunk: &[u8], seqs: &[Sequence], dst: &mut [u8]) {
+fn write_chunk(chunk: &[u8], seqs: impl Iterator<Item = Sequence>, dst: &mut [u8]) {
     let mut flag_at = 0usize;
     let mut pos = 1usize;
     let mut flags = 0u8;

@@ -2,12 +2,21 @@
 
 use super::{FLAG_BITS, MAX_DISTANCE};
 use crate::error::{Error, Result};
-use crate::lz::matchfinder::SearchLimits;
-use crate::lz::parse::{CostModel, LzState, Segment, Sequence};
+use crate::lz::arena::Arena;
+use crate::lz::matchfinder::{BucketFinder, MatchFinder, SearchLimits};
+use crate::lz::parse::{greedy, piece_positions, CostModel, Engine, OptimalParser, Segment};
+use crate::lz::sequences::{worst_case_bytes, Sequence, Sequences};
 use crate::{Format, Level};
 
-/// The optimal parser works on stretches of this size.
-const SEGMENT: usize = 1 << 16;
+/// Input parsed before its tokens are written, at most.
+const STRETCH: usize = 1 << 16;
+
+/// Parse buffer of the standard level: it writes out what it has parsed
+/// whenever this fills, so more only saves calls.
+const GREEDY_PARSE_BYTES: usize = 12 << 10;
+
+const STANDARD_LIMITS: SearchLimits = SearchLimits { depth: 2, nice_len: 32 };
+const MAXIMUM_LIMITS: SearchLimits = SearchLimits { depth: 256, nice_len: 300 };
 
 /// Bits a match costs in the stream, besides its flag bit.
 fn match_bits(len: usize) -> u32 {
@@ -33,49 +42,54 @@ impl CostModel for PlainCosts {
     }
 }
 
-/// Reusable encoder state.
-pub(crate) struct Encoder {
-    lz: LzState,
-}
-
-impl Encoder {
-    pub(crate) fn new() -> Self {
-        Encoder { lz: LzState::new() }
-    }
-
-    pub(crate) fn heap_bytes(&self) -> usize {
-        self.lz.heap_bytes()
-    }
-
-    /// Compresses `input`, a 64 KiB stretch at a time so that the parse
-    /// held in memory stays bounded whatever the input's size (at the
-    /// standard level a stretch's last match may run on into the next).
-    pub(crate) fn compress(&mut self, input: &[u8], out: &mut [u8], level: Level) -> Result<usize> {
-        self.lz.reset(input.len(), MAX_DISTANCE, level, 4);
-        let mut writer = StreamWriter::start(out)?;
-        let mut start = 0;
-        loop {
-            let end = input.len().min(start + SEGMENT);
-            let overrun = level == Level::Standard;
-            let seg =
-                Segment { data: input, start, end, low: 0, max_dist: MAX_DISTANCE, max_len: |_| usize::MAX, overrun };
-            let reached = match level {
-                Level::Standard => self.lz.parse_greedy(&seg, SearchLimits { depth: 2, nice_len: 32 }, 6, |_| true),
-                Level::Maximum => {
-                    let limits = SearchLimits { depth: 256, nice_len: 300 };
-                    self.lz.parse_optimal(&seg, limits, |parser, seqs| parser.solve(input, &PlainCosts, seqs));
-                    end
-                }
-            };
-            writer.write(out, &input[start..reached], &self.lz.seqs)?;
-            self.lz.seqs.clear();
-            if reached == input.len() {
-                break;
-            }
-            start = reached;
+/// Compresses `input` with tables from `workspace` (Windows' workspace
+/// size for the level, on x64 or x86, is enough), a stretch at a time so
+/// that the parse held stays bounded whatever the input's size (at the
+/// standard level a stretch's last match may run on into the next).
+pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &mut [u8]) -> Result<usize> {
+    let mut arena = Arena::new(workspace);
+    let (mut engine, parse_bytes) = match level {
+        Level::Standard => {
+            let budget = arena.bytes_left().saturating_sub(GREEDY_PARSE_BYTES);
+            (Engine::Greedy(BucketFinder::new(&mut arena, budget, input.len(), MAX_DISTANCE, 4)), arena.bytes_left())
         }
-        writer.finish(out)
+        Level::Maximum => {
+            let finder = MatchFinder::new(&mut arena, input.len(), MAX_DISTANCE);
+            // Share what is left between the parse and the parser's tables.
+            let left = arena.bytes_left();
+            let positions = piece_positions(left * 7 / 8, STRETCH);
+            let parse_bytes = worst_case_bytes(positions);
+            let budget = left - parse_bytes;
+            let parser = OptimalParser::new(&mut arena, positions, budget, MAXIMUM_LIMITS.depth as usize);
+            (Engine::Optimal(finder, parser), parse_bytes)
+        }
+    };
+    let mut seqs = Sequences::new(arena.bytes(parse_bytes));
+    let mut writer = StreamWriter::start(out)?;
+    let mut start = 0;
+    while start < input.len() {
+        let end = input.len().min(start + STRETCH);
+        seqs.clear();
+        let mut seg =
+            Segment { data: input, start, end, low: 0, max_dist: MAX_DISTANCE, max_len: |_| usize::MAX, overrun: false };
+        let reached = match &mut engine {
+            Engine::Greedy(finder) => {
+                seg.overrun = true;
+                greedy(&seg, finder, STANDARD_LIMITS, 6, |_| true, &mut seqs)
+            }
+            Engine::Optimal(finder, parser) => {
+                let reached = parser.collect(&seg, finder, MAXIMUM_LIMITS);
+                parser.solve(input, &PlainCosts);
+                let mut literals = 0;
+                parser.emit(&mut seqs, &mut literals);
+                seqs.push(Sequence { literals, len: 0, dist: 0 });
+                reached
+            }
+        };
+        writer.write(out, &input[start..reached], seqs.iter())?;
+        start = reached;
     }
+    writer.finish(out)
 }
 
 /// Writes flag words, literals and match tokens ([MS-XCA] §2.3) as the
@@ -137,7 +151,7 @@ impl StreamWriter {
     }
 
     /// Writes the items of `seqs`, whose literals are taken from `input`.
-    fn write(&mut self, out: &mut [u8], input: &[u8], seqs: &[Sequence]) -> Result<()> {
+    fn write(&mut self, out: &mut [u8], input: &[u8], seqs: impl Iterator<Item = Sequence>) -> Result<()> {
         let mut ip = 0usize;
         for s in seqs {
             let mut run = s.literals as usize;

@@ -12,8 +12,10 @@ use crate::bits::{bitstream_size, BitWriter};
 use crate::error::{Error, Result};
 use crate::huffman::encode::{build_lengths, canonical_codes};
 use crate::huffman::NUM_SYMBOLS;
-use crate::lz::matchfinder::SearchLimits;
-use crate::lz::parse::{CostModel, LzState, Segment, Sequence};
+use crate::lz::arena::Arena;
+use crate::lz::matchfinder::{BucketFinder, Match, MatchFinder, SearchLimits};
+use crate::lz::parse::{greedy, piece_positions, CostModel, Engine, OptimalParser, Segment};
+use crate::lz::sequences::{worst_case_bytes, Sequence, Sequences};
 use crate::{Format, Level};
 
 /// One step of the token stream.
@@ -24,7 +26,7 @@ enum Item {
 }
 
 /// Calls `f` for each item of `seqs`, whose literals come from `input`.
-fn for_each_item(seqs: &[Sequence], input: &[u8], mut f: impl FnMut(Item)) {
+fn for_each_item(seqs: impl Iterator<Item = Sequence>, input: &[u8], mut f: impl FnMut(Item)) {
     let mut pos = 0;
     for s in seqs {
         for &b in &input[pos..pos + s.literals as usize] {
@@ -102,85 +104,108 @@ impl CostModel for HuffCosts {
     }
 }
 
-fn count_freqs(seqs: &[Sequence], input: &[u8], freqs: &mut [u32; NUM_SYMBOLS]) {
-    freqs.fill(0);
-    for_each_item(seqs, input, |item| match item {
-        Item::Literal(b) => freqs[usize::from(b)] += 1,
-        Item::Match { len, dist } => freqs[match_symbol(len, dist)] += 1,
-    });
-}
+const STANDARD_LIMITS: SearchLimits = SearchLimits { depth: 6, nice_len: 48 };
+const MAXIMUM_LIMITS: SearchLimits = SearchLimits { depth: 64, nice_len: 273 };
 
-/// Reusable encoder state.
-pub(crate) struct Encoder {
-    lz: LzState,
-    /// One block's parse while its code is being learnt.
-    scratch: Vec<Sequence>,
-}
+/// A block's parse, held whole until its code is known.
+const BLOCK_PARSE_BYTES: usize = worst_case_bytes(BLOCK_SIZE);
 
-impl Encoder {
-    pub(crate) fn new() -> Self {
-        Encoder { lz: LzState::new(), scratch: Vec::new() }
-    }
-
-    pub(crate) fn heap_bytes(&self) -> usize {
-        self.lz.heap_bytes() + self.scratch.capacity() * core::mem::size_of::<Sequence>()
-    }
-
-    /// Compresses `input`; with `windows_space_rule` a block is refused the
-    /// way `RtlCompressBuffer` refuses it (see [`write_block`]).
-    pub(crate) fn compress(
-        &mut self,
-        input: &[u8],
-        out: &mut [u8],
-        level: Level,
-        windows_space_rule: bool,
-    ) -> Result<usize> {
-        self.lz.reset(input.len(), MAX_DISTANCE, level, 4);
-        let mut op = 0;
-        // One block per 64 KiB of input, parsed and written in turn, so the
-        // parse held in memory stays bounded. As in Windows' encoder, the
-        // last match of a block may run on past its 64 KiB; the next block
-        // starts where it ends, exactly where the decoder starts it.
-        let mut start = 0;
-        loop {
-            let end = input.len().min(start + BLOCK_SIZE);
-            let overrun = level == Level::Standard;
-            let seg =
-                Segment { data: input, start, end, low: 0, max_dist: MAX_DISTANCE, max_len: |_| usize::MAX, overrun };
-            let reached = match level {
-                Level::Standard => {
-                    // Like Windows, skip 3-byte matches far away: their
-                    // distance bits cost more than the literals they replace.
-                    let accept = |m: crate::lz::matchfinder::Match| m.len > 3 || m.dist <= 4096;
-                    self.lz.parse_greedy(&seg, SearchLimits { depth: 6, nice_len: 48 }, 6, accept)
-                }
-                Level::Maximum => {
-                    let scratch = &mut self.scratch;
-                    let limits = SearchLimits { depth: 64, nice_len: 273 };
-                    self.lz.parse_optimal(&seg, limits, |parser, seqs| {
-                        // Parse, learn the code the parse implies, parse again.
-                        let mut freqs = [0u32; NUM_SYMBOLS];
-                        let mut costs = HuffCosts::initial();
-                        for _ in 0..2 {
-                            scratch.clear();
-                            parser.solve(input, &costs, scratch);
-                            count_freqs(scratch, &input[start..], &mut freqs);
-                            costs = HuffCosts::from_freqs(&freqs);
-                        }
-                        parser.solve(input, &costs, seqs);
-                    });
-                    end
-                }
-            };
-            let last = reached == input.len();
-            op = write_block(&input[start..reached], &self.lz.seqs, last, out, op, windows_space_rule)?;
-            self.lz.seqs.clear();
-            if last {
-                break;
-            }
-            start = reached;
+/// Compresses `input` with tables from `workspace` (Windows' workspace
+/// size for the level, on x64 or x86, is enough); with
+/// `windows_space_rule` a block is refused the way `RtlCompressBuffer`
+/// refuses it (see [`write_block`]).
+pub(crate) fn compress(
+    input: &[u8],
+    out: &mut [u8],
+    level: Level,
+    windows_space_rule: bool,
+    workspace: &mut [u8],
+) -> Result<usize> {
+    let mut arena = Arena::new(workspace);
+    let mut block = Sequences::new(arena.bytes(BLOCK_PARSE_BYTES));
+    assert!(block.room() == BLOCK_PARSE_BYTES, "the workspace holds a block's parse");
+    let mut engine = match level {
+        Level::Standard => {
+            let budget = arena.bytes_left();
+            Engine::Greedy(BucketFinder::new(&mut arena, budget, input.len(), MAX_DISTANCE, 4))
         }
-        Ok(op)
+        Level::Maximum => {
+            let finder = MatchFinder::new(&mut arena, input.len(), MAX_DISTANCE);
+            let budget = arena.bytes_left();
+            let positions = piece_positions(budget, BLOCK_SIZE);
+            Engine::Optimal(finder, OptimalParser::new(&mut arena, positions, budget, MAXIMUM_LIMITS.depth as usize))
+        }
+    };
+    let mut op = 0;
+    // One block per 64 KiB of input, parsed and written in turn. As in
+    // Windows' encoder, the last match of a block may run on past its
+    // 64 KiB (standard level); the next block starts where it ends, exactly
+    // where the decoder starts it.
+    let mut start = 0;
+    loop {
+        let end = input.len().min(start + BLOCK_SIZE);
+        block.clear();
+        let reached = match &mut engine {
+            Engine::Greedy(finder) => {
+                let seg = Segment {
+                    data: input,
+                    start,
+                    end,
+                    low: 0,
+                    max_dist: MAX_DISTANCE,
+                    max_len: |_| usize::MAX,
+                    overrun: true,
+                };
+                // Like Windows, skip 3-byte matches far away: their
+                // distance bits cost more than the literals they replace.
+                let accept = |m: Match| m.len > 3 || m.dist <= 4096;
+                greedy(&seg, finder, STANDARD_LIMITS, 6, accept, &mut block)
+            }
+            Engine::Optimal(finder, parser) => {
+                let mut literals = 0;
+                let mut at = start;
+                while at < end {
+                    let seg = Segment {
+                        data: input,
+                        start: at,
+                        end,
+                        low: 0,
+                        max_dist: MAX_DISTANCE,
+                        max_len: |_| usize::MAX,
+                        overrun: false,
+                    };
+                    at = parser.collect(&seg, finder, MAXIMUM_LIMITS);
+                    // Parse, learn the code the parse implies, parse again.
+                    let mut costs = HuffCosts::initial();
+                    for _ in 0..2 {
+                        parser.solve(input, &costs);
+                        let mut freqs = [0u32; NUM_SYMBOLS];
+                        parser.for_each_step(|pos, step| {
+                            let symbol = if step.len == 0 {
+                                usize::from(input[pos])
+                            } else {
+                                match_symbol(step.len, step.dist)
+                            };
+                            freqs[symbol] += 1;
+                        });
+                        costs = HuffCosts::from_freqs(&freqs);
+                    }
+                    parser.solve(input, &costs);
+                    parser.emit(&mut block, &mut literals);
+                }
+                block.push(Sequence { literals, len: 0, dist: 0 });
+                end
+            }
+        };
+        // A block holds exactly 64 KiB or the rest of the input; its parse
+        // buffer is sized so that it never ends one sooner.
+        assert!(reached >= end, "a block's parse fits its buffer");
+        let last = reached == input.len();
+        op = write_block(&input[start..reached], block.iter(), last, out, op, windows_space_rule)?;
+        if last {
+            return Ok(op);
+        }
+        start = reached;
     }
 }
 
@@ -195,7 +220,7 @@ impl Encoder {
 /// boundaries as on Windows.
 fn write_block(
     input: &[u8],
-    seqs: &[Sequence],
+    seqs: impl Iterator<Item = Sequence> + Clone,
     last: bool,
     out: &mut [u8],
     op: usize,
@@ -205,7 +230,7 @@ fn write_block(
     let mut lengths = [0u8; NUM_SYMBOLS];
     let mut codes = [0u16; NUM_SYMBOLS];
     let (mut offset_bits, mut raw_bytes) = (0u64, 0u64);
-    for_each_item(seqs, input, |item| match item {
+    for_each_item(seqs.clone(), input, |item| match item {
         Item::Literal(b) => freqs[usize::from(b)] += 1,
         Item::Match { len, dist } => {
             freqs[match_symbol(len, dist)] += 1;
