@@ -258,3 +258,39 @@ pub fn compress(format: Format, level: Level, input: &[u8]) -> Vec<u8> {
     output.truncate(n);
     output
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// On 32-bit targets `rtl` hands the encoders Windows' x86 workspace
+    /// sizes; every engine works in them (and misaligned by up to 3 bytes).
+    #[test]
+    fn encoders_fit_the_x86_and_x64_workspaces() {
+        // Words in a varying order (many matches per position, so the
+        // optimal parser's pieces end early), then bytes with few matches.
+        let words = ["the ", "workspace ", "holds ", "every ", "table ", "of ", "an ", "encoder, "];
+        let mut data = Vec::new();
+        let mut x = 1u32;
+        while data.len() < 200_000 {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            data.extend_from_slice(words[(x >> 16) as usize % words.len()].as_bytes());
+        }
+        data.extend((0..100_000u32).map(|i| (i.wrapping_mul(i) >> 9) as u8 ^ (i >> 12) as u8));
+        for format in Format::ALL {
+            for level in Level::ALL {
+                for wide in [false, true] {
+                    let size = match (format, level) {
+                        (Format::Lznt1, Level::Maximum) => lznt1::encode::MAXIMUM_WORKSPACE,
+                        _ => rtl::windows_workspace_sizes(format, level, wide).0 as usize,
+                    };
+                    let mut workspace = vec![0u8; size + 3];
+                    let mut out = vec![0u8; max_compressed_size(format, data.len())];
+                    let n = compress_in_workspace(format, level, &data, &mut out, false, &mut workspace[3..]).unwrap();
+                    let back = decompress(format, &out[..n], data.len()).unwrap();
+                    assert!(back == data, "{format} {level} wide {wide}");
+                }
+            }
+        }
+    }
+}

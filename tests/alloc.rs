@@ -1,7 +1,9 @@
 //! Memory bounds, measured with a counting allocator: decoding into a
-//! caller's buffer allocates nothing once the `Decompressor` exists, and no
-//! size field in an input makes the library allocate before it is checked
-//! against the caller's limit.
+//! caller's buffer allocates nothing once the `Decompressor` exists,
+//! compressing allocates nothing once the `Compressor` exists (and
+//! `rtl::compress_buffer` nothing at all: its tables live in the caller's
+//! workspace), and no size field in an input makes the library allocate
+//! before it is checked against the caller's limit.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -43,7 +45,7 @@ fn allocated_by<T>(f: impl FnOnce() -> T) -> (usize, T) {
 // One test function: the counter is global, so nothing may run beside it.
 #[test]
 fn memory_bounds() {
-    use msxca::{api, compress, mam, Decompressor, Format, Level};
+    use msxca::{api, compress, mam, rtl, Decompressor, Format, Level};
 
     let data: Vec<u8> = b"bounded memory, bounded memory, bounded memory! ".repeat(3000);
     for format in Format::ALL {
@@ -59,6 +61,34 @@ fn memory_bounds() {
         let (bytes, result) = allocated_by(|| msxca::decompress(format, &packed, data.len()));
         assert_eq!(result.unwrap(), data);
         assert!(bytes <= data.len() + 64 * 1024, "{format}: {bytes} bytes for {} of output", data.len());
+    }
+
+    // Compression: the Compressor's memory is its workspace, allocated by
+    // `new` and never grown; rtl's tables are in the caller's workspace.
+    let mixed: Vec<u8> = data.iter().enumerate().map(|(i, &b)| b ^ (i as u8).wrapping_mul(i as u8 >> 3)).collect();
+    for format in Format::ALL {
+        for level in Level::ALL {
+            let (bytes, mut compressor) = allocated_by(|| msxca::Compressor::new(format, level));
+            assert_eq!(bytes, compressor.heap_bytes(), "{format} {level}: new allocates the workspace only");
+            let mut out = vec![0u8; msxca::max_compressed_size(format, mixed.len())];
+            for input in [&data[..], &mixed[..], &mixed[..4096]] {
+                let (bytes, result) = allocated_by(|| compressor.compress_into(input, &mut out));
+                result.unwrap();
+                assert_eq!(bytes, 0, "{format} {level}: compressing allocated {bytes} bytes");
+            }
+
+            let engine = if level == Level::Maximum { rtl::COMPRESSION_ENGINE_MAXIMUM } else { 0 };
+            let format_and_engine = format.windows_id() | engine;
+            let (mut workspace_size, mut fragment) = (0, 0);
+            rtl::get_compression_workspace_size(format_and_engine, &mut workspace_size, &mut fragment);
+            let mut workspace = vec![0u8; workspace_size as usize];
+            let mut size = 0;
+            let (bytes, status) = allocated_by(|| {
+                rtl::compress_buffer(format_and_engine, &mixed, &mut out, 4096, &mut size, &mut workspace)
+            });
+            assert_eq!(status, rtl::NtStatus::SUCCESS, "{format} {level}");
+            assert_eq!(bytes, 0, "{format} {level}: compress_buffer allocated {bytes} bytes");
+        }
     }
 
     // Size fields claiming 4 GiB, 1 TiB: refused against the caller's limit

@@ -170,6 +170,30 @@ fn s4_workspace_smaller_than_reported_is_invalid_parameter() {
 }
 
 #[test]
+fn s4_the_workspace_holds_the_encoder_whatever_it_held_before_and_however_aligned() {
+    // The tables live in the caller's workspace (tests/alloc.rs shows no
+    // heap is used); the output is the core encoder's, byte for byte.
+    let data: Vec<u8> = text(150_000).iter().enumerate().map(|(i, &b)| b ^ ((i * i) >> 11) as u8).collect();
+    for format in [COMPRESSION_FORMAT_LZNT1, COMPRESSION_FORMAT_XPRESS, COMPRESSION_FORMAT_XPRESS_HUFF] {
+        for engine in [COMPRESSION_ENGINE_STANDARD, COMPRESSION_ENGINE_MAXIMUM] {
+            let format_and_engine = format | engine;
+            let f = msxca::Format::from_windows_id(format).unwrap();
+            let level = if engine == 0 { msxca::Level::Standard } else { msxca::Level::Maximum };
+            let core = msxca::compress(f, level, &data);
+            let needed = workspace(format_and_engine).len();
+            for (fill, skew) in [(0u8, 0usize), (0xA5, 1), (0xFF, 3)] {
+                let mut ws = vec![fill; needed + skew];
+                let mut out = vec![0u8; core.len() + 1024];
+                let mut size = SEED;
+                let status = compress_buffer(format_and_engine, &data, &mut out, 4096, &mut size, &mut ws[skew..]);
+                assert_eq!(status, NtStatus::SUCCESS, "{format_and_engine:#x}");
+                assert!(out[..size as usize] == core[..], "{format_and_engine:#x} fill {fill:#x} skew {skew}");
+            }
+        }
+    }
+}
+
+#[test]
 fn s4_1_lznt1_headers_carry_signature_3() {
     let packed = compress(COMPRESSION_FORMAT_LZNT1, &text(10_000));
     let header = u16::from_le_bytes([packed[0], packed[1]]);

@@ -10,7 +10,16 @@ use super::{MAX_CODE_LEN, NUM_SYMBOLS};
 /// does. A single used symbol gets length 1; unused symbols length 0.
 pub(crate) fn build_lengths(freqs: &[u32; NUM_SYMBOLS], lengths: &mut [u8; NUM_SYMBOLS]) {
     lengths.fill(0);
-    let mut symbols: Vec<u16> = (0..NUM_SYMBOLS as u16).filter(|&s| freqs[usize::from(s)] > 0).collect();
+    // Fixed arrays: building a code allocates nothing.
+    let mut used = [0u16; NUM_SYMBOLS];
+    let mut n = 0;
+    for (s, &f) in freqs.iter().enumerate() {
+        if f > 0 {
+            used[n] = s as u16;
+            n += 1;
+        }
+    }
+    let symbols = &mut used[..n];
     match symbols.len() {
         0 => return,
         1 => {
@@ -19,14 +28,19 @@ pub(crate) fn build_lengths(freqs: &[u32; NUM_SYMBOLS], lengths: &mut [u8; NUM_S
         }
         _ => {}
     }
-    symbols.sort_by_key(|&s| (freqs[usize::from(s)], s));
-    let mut weights: Vec<u64> = symbols.iter().map(|&s| u64::from(freqs[usize::from(s)])).collect();
-    let n = symbols.len();
+    // The keys are distinct, so an unstable sort gives the one order.
+    symbols.sort_unstable_by_key(|&s| (freqs[usize::from(s)], s));
+    let mut weights = [0u64; NUM_SYMBOLS];
+    for (w, &s) in weights.iter_mut().zip(symbols.iter()) {
+        *w = u64::from(freqs[usize::from(s)]);
+    }
+    let weights = &mut weights[..n];
     // Nodes 0..n are leaves, n.. internal nodes in creation order.
-    let mut parent = vec![0u32; 2 * n - 1];
-    let mut node_weight = vec![0u64; 2 * n - 1];
+    let mut parent = [0u32; 2 * NUM_SYMBOLS - 1];
+    let mut node_weight = [0u64; 2 * NUM_SYMBOLS - 1];
+    let mut depth = [0u8; 2 * NUM_SYMBOLS - 1];
     loop {
-        node_weight[..n].copy_from_slice(&weights);
+        node_weight[..n].copy_from_slice(weights);
         let (mut leaf, mut internal, mut next) = (0usize, n, n);
         let mut take = |node_weight: &[u64], next: usize| -> usize {
             let use_leaf = leaf < n && (internal >= next || node_weight[leaf] <= node_weight[internal]);
@@ -47,7 +61,7 @@ pub(crate) fn build_lengths(freqs: &[u32; NUM_SYMBOLS], lengths: &mut [u8; NUM_S
             next += 1;
         }
         // Depths, from the root (the last node) down.
-        let mut depth = vec![0u8; 2 * n - 1];
+        depth[2 * n - 2] = 0;
         for node in (0..2 * n - 2).rev() {
             depth[node] = depth[parent[node] as usize] + 1;
         }
@@ -57,7 +71,7 @@ pub(crate) fn build_lengths(freqs: &[u32; NUM_SYMBOLS], lengths: &mut [u8; NUM_S
             }
             return;
         }
-        for w in &mut weights {
+        for w in weights.iter_mut() {
             *w = w.div_ceil(2);
         }
     }
