@@ -1,5 +1,6 @@
 //! Prints the heap memory a `Compressor` holds after compressing inputs of
-//! a few sizes: `cargo run --release --example memory`.
+//! a few sizes (its workspace, which does not grow), beside the workspace
+//! Windows asks for: `cargo run --release --example memory`.
 use msxca::{Compressor, Format, Level};
 
 fn main() {
@@ -13,6 +14,10 @@ fn main() {
                 c.compress_into(&text[..size], &mut out).unwrap();
                 line.push_str(&format!(" {:>7} KiB after {:>7} B", c.heap_bytes() / 1024, size));
             }
+            let (mut windows, mut fragment) = (0, 0);
+            let engine = if level == Level::Maximum { msxca::rtl::COMPRESSION_ENGINE_MAXIMUM } else { 0 };
+            msxca::rtl::get_compression_workspace_size(format.windows_id() | engine, &mut windows, &mut fragment);
+            line.push_str(&format!("   (Windows workspace {windows} B)"));
             println!("{line}");
         }
     }

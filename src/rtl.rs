@@ -159,10 +159,15 @@ pub fn get_compression_workspace_size(
 ///   comes at the same buffer sizes as on Windows.
 /// - `STATUS_BUFFER_TOO_SMALL` whenever the output does not fit.
 ///
+/// The workspace is real: the match finder's tables and the parse live in
+/// it, nothing is allocated on the heap, and the output does not depend on
+/// what the workspace held before (it is the core encoder's, byte for byte).
+///
 /// Deviations: a workspace smaller than
 /// [`get_compression_workspace_size`] reports is refused with
-/// `STATUS_INVALID_PARAMETER` (Windows would overrun it). The match finder
-/// does not yet live in the workspace; it is allocated by the encoder.
+/// `STATUS_INVALID_PARAMETER` (Windows would overrun it). LZNT1's maximum
+/// engine asks for 32 bytes, as Windows' does, which searches without
+/// tables; ours keeps about 96 KiB of tables on the stack instead.
 /// Windows 8 was reported to refuse XPRESS inputs of 7 bytes or fewer; this
 /// mirror compresses them, as current documentation describes no such limit.
 pub fn compress_buffer(
