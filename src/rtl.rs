@@ -227,7 +227,10 @@ fn compress_with_stack_workspace(
     compressed: &mut [u8],
 ) -> crate::Result<usize> {
     let mut tables = [0u32; crate::lznt1::encode::MAXIMUM_WORKSPACE.div_ceil(4)];
-    assert!(crate::encoder_workspace_size(format, level) <= tables.len() * 4, "only LZNT1's maximum level uses the stack");
+    assert!(
+        crate::encoder_workspace_size(format, level) <= tables.len() * 4,
+        "only LZNT1's maximum level uses the stack"
+    );
     crate::compress_in_workspace(format, level, uncompressed, compressed, true, bytemuck::cast_slice_mut(&mut tables))
 }
 

@@ -48,9 +48,10 @@ impl<'a> Arena<'a> {
         &mut bytemuck::cast_slice_mut(words)[..n.min(have)]
     }
 
-    /// `n` groups of four `u16`s.
-    pub(crate) fn u16x4s(&mut self, n: usize) -> &'a mut [[u16; 4]] {
-        bytemuck::cast_slice_mut(self.take_words(2 * n))
+    /// `n` values of a plain type whose size is a multiple of 4 bytes.
+    pub(crate) fn groups<T: bytemuck::Pod>(&mut self, n: usize) -> &'a mut [T] {
+        debug_assert!(core::mem::size_of::<T>() % 4 == 0 && core::mem::align_of::<T>() <= 4);
+        bytemuck::cast_slice_mut(self.take_words(n * core::mem::size_of::<T>() / 4))
     }
 }
 
@@ -60,12 +61,12 @@ mod tests {
 
     #[test]
     fn tables_are_disjoint_and_bounded_by_the_buffer() {
-        let mut buf = vec![0u8; 103];
+        let mut buf = [0u8; 103];
         let mut arena = Arena::new(&mut buf[1..]);
         let total = arena.bytes_left();
         assert!((96..=100).contains(&total) && total % 4 == 0);
         let a = arena.u16s(5);
-        let b = arena.u16x4s(2);
+        let b = arena.groups::<[u16; 4]>(2);
         let c = arena.bytes(9);
         assert_eq!((a.len(), b.len(), c.len()), (5, 2, 9));
         a.fill(0xAAAA);

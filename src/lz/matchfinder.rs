@@ -206,80 +206,103 @@ impl<'a> MatchFinder<'a> {
     }
 }
 
-/// What the greedy parser needs of a match finder.
-pub(crate) trait FindLongest {
-    /// Records `pos` (where `pos + 4 <= data.len()`) as a match source.
-    fn insert(&mut self, data: &[u8], pos: usize);
-    /// The longest match for `pos` reaching no earlier than `lowest`, at
-    /// most `max_len` long (length 0 if none); inserts `pos`.
-    fn find_longest(&mut self, data: &[u8], pos: usize, lowest: usize, max_len: usize, limits: SearchLimits) -> Match;
-}
-
-/// Candidates kept per hash bucket by [`BucketFinder`].
-const WAYS: usize = 4;
-
-/// The fast level's match finder: each hash bucket keeps its few most
+/// The fast level's match finder: each hash bucket keeps its `WAYS` most
 /// recent positions side by side, so a search reads one cache line and
 /// its candidate checks do not wait on one another, unlike a chain walk.
-pub(crate) struct BucketFinder<'a> {
+pub(crate) struct BucketFinder<'a, const WAYS: usize> {
     buckets: &'a mut [[u16; WAYS]],
     hash_shift: u32,
-    /// Bytes hashed: 0x00FF_FFFF for 3, 0xFFFF_FFFF for 4. Four bytes give
-    /// fewer, better candidates; three find the short matches that small
-    /// LZNT1 chunks live on.
-    hash_mask: u32,
+    /// Bytes hashed and compared first: 0x00FF_FFFF for 3, 0xFFFF_FFFF for
+    /// 4. Four bytes give fewer, better candidates; three find the short
+    /// matches that small LZNT1 chunks live on.
+    mask: u32,
+    /// A match this long ends the search.
+    nice_len: usize,
 }
 
-impl<'a> BucketFinder<'a> {
+/// The four bytes at `pos` (which the caller keeps 4 bytes from the end).
+#[inline(always)]
+fn read_u32(data: &[u8], pos: usize) -> u32 {
+    u32::from_le_bytes(data[pos..pos + 4].try_into().unwrap())
+}
+
+impl<'a, const WAYS: usize> BucketFinder<'a, WAYS>
+where
+    [u16; WAYS]: bytemuck::Pod,
+{
     /// Buckets from `arena`, at most `budget` bytes of them, for an input
     /// of `len` bytes searched up to `max_dist` back, hashing `hash_bytes`
-    /// (3 or 4) bytes per position.
-    pub(crate) fn new(arena: &mut Arena<'a>, budget: usize, len: usize, max_dist: usize, hash_bytes: u32) -> Self {
+    /// (3 or 4) bytes per position; a match of `nice_len` ends a search.
+    pub(crate) fn new(
+        arena: &mut Arena<'a>,
+        budget: usize,
+        len: usize,
+        max_dist: usize,
+        hash_bytes: u32,
+        nice_len: usize,
+    ) -> Self {
         debug_assert!(max_dist < 1 << 16);
         let bits = hash_bits(len.min(max_dist), 0, 8, 14, budget, core::mem::size_of::<[u16; WAYS]>());
-        let buckets = arena.u16x4s(1 << bits);
+        let buckets = arena.groups::<[u16; WAYS]>(1 << bits);
         assert_eq!(buckets.len(), 1 << bits, "the arena holds the buckets");
         buckets.fill([0; WAYS]);
-        let hash_mask = if hash_bytes >= 4 { u32::MAX } else { 0x00FF_FFFF };
-        BucketFinder { buckets, hash_shift: 64 - bits, hash_mask }
+        let mask = if hash_bytes >= 4 { u32::MAX } else { 0x00FF_FFFF };
+        BucketFinder { buckets, hash_shift: 64 - bits, mask, nice_len }
     }
 
     #[inline(always)]
-    fn hash(&self, data: &[u8], pos: usize) -> usize {
-        let v = u32::from_le_bytes(data[pos..pos + 4].try_into().unwrap()) & self.hash_mask;
-        (u64::from(v).wrapping_mul(HASH_MULTIPLIER) >> self.hash_shift) as usize
-    }
-}
-
-impl FindLongest for BucketFinder<'_> {
-    #[inline(always)]
-    fn insert(&mut self, data: &[u8], pos: usize) {
-        let h = self.hash(data, pos);
-        let b = &mut self.buckets[h];
-        *b = [pos as u16, b[0], b[1], b[2]];
+    fn hash(&self, head: u32) -> usize {
+        (u64::from(head & self.mask).wrapping_mul(HASH_MULTIPLIER) >> self.hash_shift) as usize
     }
 
+    /// Puts `pos` first in its bucket and returns what the bucket held.
     #[inline(always)]
-    fn find_longest(&mut self, data: &[u8], pos: usize, lowest: usize, max_len: usize, limits: SearchLimits) -> Match {
-        let h = self.hash(data, pos);
-        let b = &mut self.buckets[h];
-        let candidates = *b;
-        *b = [pos as u16, b[0], b[1], b[2]];
+    fn push(&mut self, head: u32, pos: usize) -> [u16; WAYS] {
+        let h = self.hash(head);
+        let bucket = &mut self.buckets[h];
+        let old = *bucket;
+        bucket[0] = pos as u16;
+        bucket[1..].copy_from_slice(&old[..WAYS - 1]);
+        old
+    }
 
-        let reach = pos - lowest;
+    /// Records `pos` (where `pos + 4 <= data.len()`) as a match source.
+    #[inline(always)]
+    pub(crate) fn insert(&mut self, data: &[u8], pos: usize) {
+        self.push(read_u32(data, pos), pos);
+    }
+
+    /// The longest match for `pos` (where `pos + 4 <= data.len()`) at most
+    /// `reach` back and `max_len` (at least 3) long, or length 0; inserts
+    /// `pos`.
+    #[inline(always)]
+    pub(crate) fn find_longest(&mut self, data: &[u8], pos: usize, reach: usize, max_len: usize) -> Match {
+        let head = read_u32(data, pos);
+        let candidates = self.push(head, pos);
         let mut best = Match::default();
         let mut best_len = 2usize;
-        for &stored in &candidates[..(limits.depth as usize).clamp(1, WAYS)] {
-            let Some(dist) = distance(pos, stored, reach) else { continue };
+        for stored in candidates {
+            // Distance 0 (the slot's own position, 64 KiB back) wraps to a
+            // huge value and fails the range check with the far ones.
+            let dist = usize::from((pos as u16).wrapping_sub(stored));
+            if dist.wrapping_sub(1) >= reach {
+                continue;
+            }
             let c = pos - dist;
-            if best_len < max_len && data[c + best_len] == data[pos + best_len] {
-                let len = match_len(data, c, pos, max_len);
-                if len > best_len {
-                    best_len = len;
-                    best = Match { len: len as u32, dist: dist as u32 };
-                    if len >= limits.nice_len || len == max_len {
-                        break;
-                    }
+            // The hashed bytes first, then the byte that would make this
+            // candidate better than the best so far.
+            if (read_u32(data, c) ^ head) & self.mask != 0 || best_len >= max_len {
+                continue;
+            }
+            if data[c + best_len] != data[pos + best_len] {
+                continue;
+            }
+            let len = match_len(data, c, pos, max_len);
+            if len > best_len {
+                best_len = len;
+                best = Match { len: len as u32, dist: dist as u32 };
+                if len >= self.nice_len {
+                    break;
                 }
             }
         }
@@ -345,28 +368,26 @@ mod tests {
         let n = mf.find_all(&data, pos, pos - 0xFFFF, 8, limits, &mut found);
         assert_eq!(unpacked(&found[..n]), [Match { len: 8, dist: (pos - 100) as u32 }]);
 
-        let mut bf = BucketFinder::new(&mut arena, 1 << 16, data.len(), 0xFFFF, 4);
+        let mut bf = BucketFinder::<4>::new(&mut arena, 1 << 16, data.len(), 0xFFFF, 4, 100);
         bf.insert(&data, 0);
-        let limits = SearchLimits { depth: 4, nice_len: 100 };
-        assert_eq!(bf.find_longest(&data, pos, pos - 0xFFFF, 8, limits).len, 0, "65536 back is out of reach");
+        assert_eq!(bf.find_longest(&data, pos, 0xFFFF, 8).len, 0, "65536 back is out of reach");
     }
 
     #[test]
     fn buckets_find_the_longest_recent_match() {
         let data = b"abcdefXabcdeYabcdefZ____";
         let mut buf = vec![0u8; 1 << 16];
-        let limits = SearchLimits { depth: 4, nice_len: 100 };
-        let mut bf = BucketFinder::new(&mut Arena::new(&mut buf), 1 << 16, data.len(), 100, 4);
+        let mut bf = BucketFinder::<4>::new(&mut Arena::new(&mut buf), 1 << 16, data.len(), 100, 4, 100);
         let mut best = Match::default();
         for pos in 0..=13 {
-            best = bf.find_longest(data, pos, 0, data.len() - 4 - pos, limits);
+            best = bf.find_longest(data, pos, pos, data.len() - 4 - pos);
         }
         assert_eq!(best, Match { len: 6, dist: 13 });
-        let mut bf = BucketFinder::new(&mut Arena::new(&mut buf), 1 << 16, data.len(), 100, 4);
+        let mut bf = BucketFinder::<4>::new(&mut Arena::new(&mut buf), 1 << 16, data.len(), 100, 4, 100);
         for pos in 0..13 {
             bf.insert(data, pos);
         }
-        assert_eq!(bf.find_longest(data, 13, 10, data.len() - 4 - 13, limits).len, 0, "lower bound");
+        assert_eq!(bf.find_longest(data, 13, 3, data.len() - 4 - 13).len, 0, "lower bound");
     }
 
     #[test]
@@ -374,7 +395,7 @@ mod tests {
         let mut buf = vec![0u8; 1 << 20];
         let mut arena = Arena::new(&mut buf);
         let before = arena.bytes_left();
-        let _ = BucketFinder::new(&mut arena, 40_000, 1 << 20, 0xFFFF, 4);
+        let _ = BucketFinder::<4>::new(&mut arena, 40_000, 1 << 20, 0xFFFF, 4, 100);
         assert_eq!(before - arena.bytes_left(), 32 << 10, "the largest power of two that fits");
         let before = arena.bytes_left();
         let _ = MatchFinder::new(&mut arena, 1 << 20, 8191);

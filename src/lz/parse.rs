@@ -3,9 +3,8 @@
 //! ("optimal") parse over a format's bit costs for the maximum level.
 
 use super::arena::Arena;
-use super::matchfinder::{FindLongest, Match, MatchFinder, SearchLimits};
+use super::matchfinder::{BucketFinder, Match, MatchFinder, SearchLimits};
 use super::sequences::{Sequence, Sequences, MAX_SEQUENCE_BYTES};
-
 
 /// Where and how a segment may be matched.
 pub(crate) struct Segment<'a, F: Fn(usize) -> usize> {
@@ -59,34 +58,28 @@ const INDEXED_MATCH_TAIL: usize = 4;
 /// data is crossed quickly. `accept` may veto a match (a format's cost rule).
 /// Returns where the parse ends: the segment's end, past it where an
 /// overrunning last match ends, or before it when `out` fills up.
-pub(crate) fn greedy<F: Fn(usize) -> usize>(
+pub(crate) fn greedy<F: Fn(usize) -> usize, const WAYS: usize>(
     seg: &Segment<'_, F>,
-    mf: &mut impl FindLongest,
-    limits: SearchLimits,
+    mf: &mut BucketFinder<'_, WAYS>,
     skip_shift: u32,
     accept: impl Fn(Match) -> bool,
     out: &mut Sequences<'_>,
-) -> usize {
+) -> usize
+where
+    [u16; WAYS]: bytemuck::Pod,
+{
     let data = seg.data;
-    let search_end = seg.search_end();
+    let cap_end = if seg.overrun { data.len() } else { seg.end };
+    // Every position searched has room for a 3-byte match and a 4-byte read.
+    let search_end = seg.end.min(data.len().saturating_sub(3)).min(cap_end.saturating_sub(2)).max(seg.start);
     let mut pos = seg.start;
     let mut lit_start = seg.start;
     let mut misses = 0u32;
-    // Room for one more match and the closing literal run.
-    let full = |out: &Sequences<'_>| out.room() < 2 * MAX_SEQUENCE_BYTES;
     while pos < search_end {
-        if full(out) {
-            out.push(Sequence { literals: (pos - lit_start) as u32, len: 0, dist: 0 });
-            return pos;
-        }
-        let cap = seg.len_cap(pos);
-        let m = if cap >= 3 {
-            mf.find_longest(data, pos, seg.lowest(pos), cap, limits)
-        } else {
-            mf.insert(data, pos);
-            Match::default()
-        };
-        if m.len >= 3 && accept(m) {
+        let cap = (seg.max_len)(pos).min(cap_end - pos);
+        let reach = (pos - seg.low).min(seg.max_dist);
+        let m = mf.find_longest(data, pos, reach, cap);
+        if m.len != 0 && accept(m) {
             out.push(Sequence { literals: (pos - lit_start) as u32, len: m.len, dist: m.dist });
             let match_end = pos + m.len as usize;
             // Only the last positions inside a match are indexed: they are
@@ -101,6 +94,10 @@ pub(crate) fn greedy<F: Fn(usize) -> usize>(
             pos = match_end;
             lit_start = pos;
             misses = 0;
+            // Room for one more match and the closing literal run.
+            if out.room() < 2 * MAX_SEQUENCE_BYTES && pos < seg.end {
+                return pos;
+            }
         } else {
             misses += 1;
             pos += 1 + (misses >> skip_shift) as usize;
@@ -310,8 +307,9 @@ pub(crate) fn piece_positions(bytes: usize, max: usize) -> usize {
     (bytes / (OptimalParser::BYTES_PER_POSITION + 8) / 1024 * 1024).clamp(1024, max)
 }
 
-/// A level's parser and the tables it works on.
-pub(crate) enum Engine<'a> {
-    Greedy(super::matchfinder::BucketFinder<'a>),
+/// A level's parser and the tables it works on (`WAYS` candidates per
+/// bucket for the greedy parser).
+pub(crate) enum Engine<'a, const WAYS: usize> {
+    Greedy(BucketFinder<'a, WAYS>),
     Optimal(MatchFinder<'a>, OptimalParser<'a>),
 }

@@ -64,7 +64,14 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
         Level::Standard => {
             let budget = arena.bytes_left();
             // Three hashed bytes: 4 KiB chunks live on short matches.
-            Engine::Greedy(BucketFinder::new(&mut arena, budget, input.len(), max_dist, 3))
+            Engine::Greedy(BucketFinder::<4>::new(
+                &mut arena,
+                budget,
+                input.len(),
+                max_dist,
+                3,
+                STANDARD_LIMITS.nice_len,
+            ))
         }
         Level::Maximum => {
             let finder = MatchFinder::new(&mut arena, input.len().min(CHUNK_SIZE), max_dist);
@@ -88,7 +95,7 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
         };
         match &mut engine {
             Engine::Greedy(finder) => {
-                let reached = greedy(&seg, finder, STANDARD_LIMITS, 5, |_| true, &mut seqs);
+                let reached = greedy(&seg, finder, 5, |_| true, &mut seqs);
                 assert!(reached == chunk_end, "a chunk's parse fits its buffer");
             }
             Engine::Optimal(finder, parser) => {

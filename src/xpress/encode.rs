@@ -51,7 +51,17 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
     let (mut engine, parse_bytes) = match level {
         Level::Standard => {
             let budget = arena.bytes_left().saturating_sub(GREEDY_PARSE_BYTES);
-            (Engine::Greedy(BucketFinder::new(&mut arena, budget, input.len(), MAX_DISTANCE, 4)), arena.bytes_left())
+            (
+                Engine::Greedy(BucketFinder::<2>::new(
+                    &mut arena,
+                    budget,
+                    input.len(),
+                    MAX_DISTANCE,
+                    4,
+                    STANDARD_LIMITS.nice_len,
+                )),
+                arena.bytes_left(),
+            )
         }
         Level::Maximum => {
             let finder = MatchFinder::new(&mut arena, input.len(), MAX_DISTANCE);
@@ -70,12 +80,19 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
     while start < input.len() {
         let end = input.len().min(start + STRETCH);
         seqs.clear();
-        let mut seg =
-            Segment { data: input, start, end, low: 0, max_dist: MAX_DISTANCE, max_len: |_| usize::MAX, overrun: false };
+        let mut seg = Segment {
+            data: input,
+            start,
+            end,
+            low: 0,
+            max_dist: MAX_DISTANCE,
+            max_len: |_| usize::MAX,
+            overrun: false,
+        };
         let reached = match &mut engine {
             Engine::Greedy(finder) => {
                 seg.overrun = true;
-                greedy(&seg, finder, STANDARD_LIMITS, 6, |_| true, &mut seqs)
+                greedy(&seg, finder, 6, |_| true, &mut seqs)
             }
             Engine::Optimal(finder, parser) => {
                 let reached = parser.collect(&seg, finder, MAXIMUM_LIMITS);

@@ -127,7 +127,14 @@ pub(crate) fn compress(
     let mut engine = match level {
         Level::Standard => {
             let budget = arena.bytes_left();
-            Engine::Greedy(BucketFinder::new(&mut arena, budget, input.len(), MAX_DISTANCE, 4))
+            Engine::Greedy(BucketFinder::<4>::new(
+                &mut arena,
+                budget,
+                input.len(),
+                MAX_DISTANCE,
+                4,
+                STANDARD_LIMITS.nice_len,
+            ))
         }
         Level::Maximum => {
             let finder = MatchFinder::new(&mut arena, input.len(), MAX_DISTANCE);
@@ -159,7 +166,7 @@ pub(crate) fn compress(
                 // Like Windows, skip 3-byte matches far away: their
                 // distance bits cost more than the literals they replace.
                 let accept = |m: Match| m.len > 3 || m.dist <= 4096;
-                greedy(&seg, finder, STANDARD_LIMITS, 6, accept, &mut block)
+                greedy(&seg, finder, 6, accept, &mut block)
             }
             Engine::Optimal(finder, parser) => {
                 let mut literals = 0;
@@ -181,11 +188,8 @@ pub(crate) fn compress(
                         parser.solve(input, &costs);
                         let mut freqs = [0u32; NUM_SYMBOLS];
                         parser.for_each_step(|pos, step| {
-                            let symbol = if step.len == 0 {
-                                usize::from(input[pos])
-                            } else {
-                                match_symbol(step.len, step.dist)
-                            };
+                            let symbol =
+                                if step.len == 0 { usize::from(input[pos]) } else { match_symbol(step.len, step.dist) };
                             freqs[symbol] += 1;
                         });
                         costs = HuffCosts::from_freqs(&freqs);
