@@ -223,7 +223,8 @@ pub(crate) struct BucketFinder<'a, const WAYS: usize> {
 /// The four bytes at `pos` (which the caller keeps 4 bytes from the end).
 #[inline(always)]
 fn read_u32(data: &[u8], pos: usize) -> u32 {
-    u32::from_le_bytes(data[pos..pos + 4].try_into().unwrap())
+    let bytes = &data[pos..][..4];
+    u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])
 }
 
 impl<'a, const WAYS: usize> BucketFinder<'a, WAYS>
@@ -272,29 +273,38 @@ where
         self.push(read_u32(data, pos), pos);
     }
 
-    /// The longest match for `pos` (where `pos + 4 <= data.len()`) at most
-    /// `reach` back and `max_len` (at least 3) long, or length 0; inserts
-    /// `pos`.
+    /// Inserts `pos` (where `pos + 4 <= data.len()`) and returns the
+    /// distances of the candidates at most `reach` back whose hashed bytes
+    /// equal those at `pos`, most recent first, and how many there are.
+    /// This is all most positions need: usually no candidate survives.
     #[inline(always)]
-    pub(crate) fn find_longest(&mut self, data: &[u8], pos: usize, reach: usize, max_len: usize) -> Match {
+    pub(crate) fn screen(&mut self, data: &[u8], pos: usize, reach: usize) -> ([usize; WAYS], usize) {
         let head = read_u32(data, pos);
         let candidates = self.push(head, pos);
-        let mut best = Match::default();
-        let mut best_len = 2usize;
+        let mut dists = [0usize; WAYS];
+        let mut count = 0;
         for stored in candidates {
             // Distance 0 (the slot's own position, 64 KiB back) wraps to a
             // huge value and fails the range check with the far ones.
             let dist = usize::from((pos as u16).wrapping_sub(stored));
-            if dist.wrapping_sub(1) >= reach {
-                continue;
+            if dist.wrapping_sub(1) < reach && (read_u32(data, pos - dist) ^ head) & self.mask == 0 {
+                dists[count] = dist;
+                count += 1;
             }
+        }
+        (dists, count)
+    }
+
+    /// The longest of the matches at `dists` (from [`screen`](Self::screen))
+    /// for `pos`, at most `max_len` (at least 3) long.
+    #[inline(always)]
+    pub(crate) fn longest(&self, data: &[u8], pos: usize, dists: &[usize], max_len: usize) -> Match {
+        let mut best = Match::default();
+        let mut best_len = 2usize;
+        for &dist in dists {
             let c = pos - dist;
-            // The hashed bytes first, then the byte that would make this
-            // candidate better than the best so far.
-            if (read_u32(data, c) ^ head) & self.mask != 0 || best_len >= max_len {
-                continue;
-            }
-            if data[c + best_len] != data[pos + best_len] {
+            // The byte that would make this candidate better than the best.
+            if best_len >= max_len || data[c + best_len] != data[pos + best_len] {
                 continue;
             }
             let len = match_len(data, c, pos, max_len);
@@ -307,6 +317,15 @@ where
             }
         }
         best
+    }
+
+    /// The longest match for `pos` (where `pos + 4 <= data.len()`) at most
+    /// `reach` back and `max_len` (at least 3) long, or length 0; inserts
+    /// `pos`.
+    #[cfg(test)]
+    fn find_longest(&mut self, data: &[u8], pos: usize, reach: usize, max_len: usize) -> Match {
+        let (dists, count) = self.screen(data, pos, reach);
+        self.longest(data, pos, &dists[..count], max_len)
     }
 }
 

@@ -72,13 +72,18 @@ where
     let cap_end = if seg.overrun { data.len() } else { seg.end };
     // Every position searched has room for a 3-byte match and a 4-byte read.
     let search_end = seg.end.min(data.len().saturating_sub(3)).min(cap_end.saturating_sub(2)).max(seg.start);
+    let (low, max_dist) = (seg.low, seg.max_dist);
     let mut pos = seg.start;
     let mut lit_start = seg.start;
     let mut misses = 0u32;
     while pos < search_end {
-        let cap = (seg.max_len)(pos).min(cap_end - pos);
-        let reach = (pos - seg.low).min(seg.max_dist);
-        let m = mf.find_longest(data, pos, reach, cap);
+        let (dists, count) = mf.screen(data, pos, (pos - low).min(max_dist));
+        if count == 0 {
+            misses += 1;
+            pos += 1 + (misses >> skip_shift) as usize;
+            continue;
+        }
+        let m = mf.longest(data, pos, &dists[..count], (seg.max_len)(pos).min(cap_end - pos));
         if m.len != 0 && accept(m) {
             out.push(Sequence { literals: (pos - lit_start) as u32, len: m.len, dist: m.dist });
             let match_end = pos + m.len as usize;
