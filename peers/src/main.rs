@@ -6,9 +6,14 @@
 //! ```
 //!
 //! DIR defaults to `$XPRESS_CORPUS/bench` (or `../shared/corpus/bench`).
+//! With `--features wimlib` wimlib's C library (Debian: libwim-dev) joins
+//! the LZ77+Huffman rows in 64 KiB blocks, the way WIM uses it.
 //! Every peer is first checked: a decoder must reproduce every file from
 //! msxca's streams, and an encoder's streams must decode (with msxca's
 //! strict decoder) to the original. Peers that fail are reported, not timed.
+
+#[cfg(feature = "wimlib")]
+mod wimlib;
 
 use msxca::{Compressor, Decompressor, Format, Level};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -202,42 +207,7 @@ fn main() {
     }
 
     // XPRESS_HUFF in independent 64 KiB blocks (WIM/WOF style).
-    let blocks: Vec<&[u8]> = files.iter().flat_map(|f| f.chunks(65536)).collect();
-    let mut compressor = Compressor::new(Format::XpressHuff, Level::Standard);
-    let mut buf = vec![0u8; msxca::max_compressed_size(Format::XpressHuff, 65536)];
-    let ours = time_best(total, 3, || {
-        for b in &blocks {
-            std::hint::black_box(compressor.compress_into(b, &mut buf).unwrap());
-        }
-    });
-    let our_size: usize = blocks.iter().map(|b| msxca::compress(Format::XpressHuff, Level::Standard, b).len()).sum();
-    let mut row = Row {
-        what: "xpress-huff compress, 64 KiB blocks".into(),
-        ours,
-        peer: None,
-        sizes: format!("msxca {our_size}"),
-        notes: vec![],
-    };
-    let ms = |b: &[u8]| ms_compress::xpress_encode::compress_xpress(b, b.len() + 1024).ok().flatten();
-    let packed: Vec<Option<Vec<u8>>> =
-        blocks.iter().map(|b| catch_unwind(AssertUnwindSafe(|| ms(b))).ok().flatten()).collect();
-    let valid = packed.iter().zip(&blocks).all(|(p, b)| match p {
-        Some(p) => msxca::decompress(Format::XpressHuff, p, b.len()).is_ok_and(|out| out == *b),
-        None => true, // declined (stored by the caller)
-    });
-    if valid {
-        let size: usize = packed.iter().zip(&blocks).map(|(p, b)| p.as_ref().map_or(b.len(), Vec::len)).sum();
-        let speed = time_best(total, 2, || {
-            for b in &blocks {
-                std::hint::black_box(ms(b));
-            }
-        });
-        row.sizes.push_str(&format!(", ms-compress {size}"));
-        row.peer = Some(("ms-compress", speed));
-    } else {
-        row.notes.push("ms-compress: writes blocks that do not decode, not timed".into());
-    }
-    rows.push(row);
+    rows.extend(huffman_in_blocks(&files, total));
 
     println!("{:<38} {:>12} {:>28} {:>7}  sizes", "", "msxca MB/s", "best peer MB/s", "ratio");
     for row in &rows {
@@ -249,5 +219,137 @@ fn main() {
         for note in &row.notes {
             println!("{:<40}{note}", "");
         }
+    }
+}
+
+/// LZ77+Huffman in independent 64 KiB blocks, as WIM and WOF use it: the
+/// decompression and compression rows.
+fn huffman_in_blocks(files: &[Vec<u8>], total: usize) -> Vec<Row> {
+    let blocks: Vec<&[u8]> = files.iter().flat_map(|f| f.chunks(65536)).collect();
+    let ours_packed: Vec<Vec<u8>> =
+        blocks.iter().map(|b| msxca::compress(Format::XpressHuff, Level::Standard, b)).collect();
+    // A block that does not shrink is stored, as for the peers.
+    let our_size: usize = ours_packed.iter().zip(&blocks).map(|(p, b)| p.len().min(b.len())).sum();
+
+    let mut out = vec![0u8; 65536];
+    let mut decompressor = Decompressor::new(Format::XpressHuff);
+    let ours = time_best(total, 5, || {
+        for (p, b) in ours_packed.iter().zip(&blocks) {
+            std::hint::black_box(decompressor.decompress_into(p, &mut out[..b.len()]).unwrap());
+        }
+    });
+    let mut decode =
+        Row { what: "xpress-huff decompress, 64 KiB blocks".into(), ours, peer: None, sizes: String::new(), notes: vec![] };
+    let ms_decode = |p: &[u8], out: &mut [u8]| ms_compress::decompress_xpress_huffman_buffer(p, out).is_ok();
+    add_block_decoder(&mut decode, "ms-compress", &ours_packed, &blocks, total, ms_decode);
+    #[cfg(feature = "wimlib")]
+    match wimlib::WimDecompressor::new() {
+        Some(mut wim) => {
+            add_block_decoder(&mut decode, "wimlib", &ours_packed, &blocks, total, |p, out| wim.decompress(p, out))
+        }
+        None => decode.notes.push("wimlib: could not create a decompressor".into()),
+    }
+
+    let mut compressor = Compressor::new(Format::XpressHuff, Level::Standard);
+    let mut buf = vec![0u8; msxca::max_compressed_size(Format::XpressHuff, 65536)];
+    let ours = time_best(total, 3, || {
+        for b in &blocks {
+            std::hint::black_box(compressor.compress_into(b, &mut buf).unwrap());
+        }
+    });
+    let mut encode = Row {
+        what: "xpress-huff compress, 64 KiB blocks".into(),
+        ours,
+        peer: None,
+        sizes: format!("msxca {our_size}"),
+        notes: vec![],
+    };
+    let ms = |b: &[u8], out: &mut Vec<u8>| -> Option<usize> {
+        let packed = ms_compress::xpress_encode::compress_xpress(b, b.len() + 1024).ok().flatten()?;
+        out.clear();
+        out.extend_from_slice(&packed);
+        Some(packed.len())
+    };
+    add_block_encoder(&mut encode, "ms-compress", &blocks, total, ms);
+    #[cfg(feature = "wimlib")]
+    for level in [20, 50] {
+        let name = if level == 20 { "wimlib level 20" } else { "wimlib level 50" };
+        match wimlib::WimCompressor::new(level) {
+            Some(mut wim) => add_block_encoder(&mut encode, name, &blocks, total, |b, out| {
+                out.resize(65536, 0);
+                let n = wim.compress(b, out)?;
+                out.truncate(n);
+                Some(n)
+            }),
+            None => encode.notes.push(format!("{name}: could not create a compressor")),
+        }
+    }
+    vec![decode, encode]
+}
+
+/// Times a block decoder on msxca's block streams once it decodes them all.
+fn add_block_decoder(
+    row: &mut Row,
+    name: &'static str,
+    packed: &[Vec<u8>],
+    blocks: &[&[u8]],
+    total: usize,
+    mut decode: impl FnMut(&[u8], &mut [u8]) -> bool,
+) {
+    let mut out = vec![0u8; 65536];
+    let correct = packed.iter().zip(blocks).all(|(p, b)| {
+        catch_unwind(AssertUnwindSafe(|| decode(p, &mut out[..b.len()]))).unwrap_or(false) && out[..b.len()] == **b
+    });
+    if !correct {
+        row.notes.push(format!("{name}: does not decode msxca's blocks correctly, not timed"));
+        return;
+    }
+    let speed = time_best(total, 3, || {
+        for (p, b) in packed.iter().zip(blocks) {
+            std::hint::black_box(decode(p, &mut out[..b.len()]));
+        }
+    });
+    row.notes.push(format!("{name}: {speed:.0} MB/s"));
+    if row.peer.is_none_or(|(_, s)| speed > s) {
+        row.peer = Some((name, speed));
+    }
+}
+
+/// Times a block encoder once its blocks all decode (with msxca's strict
+/// decoder) to the input; a block it declines counts as stored.
+fn add_block_encoder(
+    row: &mut Row,
+    name: &'static str,
+    blocks: &[&[u8]],
+    total: usize,
+    mut encode: impl FnMut(&[u8], &mut Vec<u8>) -> Option<usize>,
+) {
+    let mut out = Vec::new();
+    let mut size = 0;
+    for b in blocks {
+        match catch_unwind(AssertUnwindSafe(|| encode(b, &mut out))) {
+            Ok(Some(n)) => {
+                if !msxca::decompress(Format::XpressHuff, &out[..n], b.len()).is_ok_and(|back| back == *b) {
+                    row.notes.push(format!("{name}: writes blocks that do not decode, not timed"));
+                    return;
+                }
+                size += n;
+            }
+            Ok(None) => size += b.len(),
+            Err(_) => {
+                row.notes.push(format!("{name}: panics, not timed"));
+                return;
+            }
+        }
+    }
+    let speed = time_best(total, 2, || {
+        for b in blocks {
+            std::hint::black_box(encode(b, &mut out));
+        }
+    });
+    row.sizes.push_str(&format!(", {name} {size}"));
+    row.notes.push(format!("{name}: {speed:.0} MB/s, {size} bytes"));
+    if row.peer.is_none_or(|(_, s)| speed > s) {
+        row.peer = Some((name, speed));
     }
 }
