@@ -285,9 +285,15 @@ where
         let mut count = 0;
         for stored in candidates {
             // Distance 0 (the slot's own position, 64 KiB back) wraps to a
-            // huge value and fails the range check with the far ones.
+            // huge value and fails the range check with the far ones. The
+            // bucket runs from the most recent position back, so once one
+            // is out of reach the rest are too (or alias to nearer
+            // positions, which would only be chance candidates).
             let dist = usize::from((pos as u16).wrapping_sub(stored));
-            if dist.wrapping_sub(1) < reach && (read_u32(data, pos - dist) ^ head) & self.mask == 0 {
+            if dist.wrapping_sub(1) >= reach {
+                break;
+            }
+            if (read_u32(data, pos - dist) ^ head) & self.mask == 0 {
                 dists[count] = dist;
                 count += 1;
             }

@@ -80,6 +80,9 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
             Engine::Optimal(finder, parser)
         }
     };
+    // A chunk's compressed data, written once its size decides between it
+    // and storing the chunk.
+    let mut scratch = [0u8; CHUNK_WRITE_BYTES];
     let mut op = 0usize;
     for chunk_start in (0..input.len()).step_by(CHUNK_SIZE) {
         let chunk_end = input.len().min(chunk_start + CHUNK_SIZE);
@@ -109,7 +112,7 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
             }
         }
         let chunk = &input[chunk_start..chunk_end];
-        let data_len = compressed_data_len(seqs.iter());
+        let data_len = write_chunk(chunk, seqs.iter(), &mut scratch);
         let store = data_len > CHUNK_SIZE || (chunk.len() == CHUNK_SIZE && data_len >= CHUNK_SIZE);
         let total = 2 + if store { chunk.len() } else { data_len };
         let dst = out.get_mut(op..op + total).ok_or_else(|| too_small(op + total))?;
@@ -120,7 +123,7 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
         } else {
             let header = HEADER_COMPRESSED | HEADER_SIGNATURE | (data_len as u16 - 1);
             dst[..2].copy_from_slice(&header.to_le_bytes());
-            write_chunk(chunk, seqs.iter(), &mut dst[2..]);
+            dst[2..].copy_from_slice(&scratch[..data_len]);
         }
         op += total;
     }
@@ -130,43 +133,36 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
     Ok(op)
 }
 
-/// Size of a compressed chunk's data (without its header).
-fn compressed_data_len(seqs: impl Iterator<Item = Sequence>) -> usize {
-    let mut items = 0usize;
-    let mut bytes = 0usize;
-    for s in seqs {
-        items += s.literals as usize + usize::from(s.len != 0);
-        bytes += s.literals as usize + if s.len != 0 { 2 } else { 0 };
-    }
-    items.div_ceil(8) + bytes
-}
+/// The most a chunk's compressed data takes: all literals and their flags.
+const CHUNK_WRITE_BYTES: usize = CHUNK_SIZE + CHUNK_SIZE / 8;
 
-/// Writes flag groups for one chunk into `dst`, sized exactly for them.
-fn write_chunk(chunk: &[u8], seqs: impl Iterator<Item = Sequence>, dst: &mut [u8]) {
+/// Writes flag groups for one chunk into `dst` and returns their size.
+fn write_chunk(chunk: &[u8], seqs: impl Iterator<Item = Sequence>, dst: &mut [u8; CHUNK_WRITE_BYTES]) -> usize {
     let mut flag_at = 0usize;
     let mut pos = 1usize;
     let mut flags = 0u8;
-    let mut items = 0u32;
+    let mut items = 0usize;
     let mut ip = 0usize;
-    let next_item = |flags: &mut u8, items: &mut u32, flag_at: &mut usize, pos: &mut usize, dst: &mut [u8]| {
-        if *items == 8 {
-            dst[*flag_at] = *flags;
-            *flag_at = *pos;
-            *pos += 1;
-            *flags = 0;
-            *items = 0;
-        }
-    };
     for s in seqs {
-        for _ in 0..s.literals {
-            next_item(&mut flags, &mut items, &mut flag_at, &mut pos, dst);
-            dst[pos] = chunk[ip];
-            pos += 1;
-            ip += 1;
-            items += 1;
+        let mut run = s.literals as usize;
+        while run > 0 {
+            if items == 8 {
+                dst[flag_at] = flags;
+                (flag_at, pos, flags, items) = (pos, pos + 1, 0, 0);
+            }
+            // Literals up to the end of the flag group, in one copy.
+            let take = run.min(8 - items);
+            dst[pos..pos + take].copy_from_slice(&chunk[ip..ip + take]);
+            pos += take;
+            ip += take;
+            items += take;
+            run -= take;
         }
         if s.len != 0 {
-            next_item(&mut flags, &mut items, &mut flag_at, &mut pos, dst);
+            if items == 8 {
+                dst[flag_at] = flags;
+                (flag_at, pos, flags, items) = (pos, pos + 1, 0, 0);
+            }
             let bits = displacement_bits(ip);
             let token = ((s.dist as u16 - 1) << (16 - bits)) | (s.len as u16 - 3);
             dst[pos..pos + 2].copy_from_slice(&token.to_le_bytes());
@@ -177,7 +173,7 @@ fn write_chunk(chunk: &[u8], seqs: impl Iterator<Item = Sequence>, dst: &mut [u8
         }
     }
     dst[flag_at] = flags;
-    debug_assert_eq!(pos, dst.len());
+    pos
 }
 
 /// The largest output of [`Encoder::compress`] for `len` input bytes: every
