@@ -50,6 +50,27 @@ pub(crate) trait CostModel {
     fn matched(&self, len: usize, dist: usize) -> u32;
 }
 
+/// Where parsers put what they find: a buffer to read back, or a format's
+/// writer directly.
+pub(crate) trait SequenceSink {
+    /// Whether another match and a closing literal run can still be taken;
+    /// the greedy parser stops early when not.
+    fn has_room(&self) -> bool;
+    fn push(&mut self, s: Sequence);
+}
+
+impl SequenceSink for Sequences<'_> {
+    #[inline(always)]
+    fn has_room(&self) -> bool {
+        self.room() >= 2 * MAX_SEQUENCE_BYTES
+    }
+
+    #[inline(always)]
+    fn push(&mut self, s: Sequence) {
+        Sequences::push(self, s);
+    }
+}
+
 /// Positions at the end of a match that the greedy parser indexes.
 const INDEXED_MATCH_TAIL: usize = 4;
 
@@ -63,7 +84,7 @@ pub(crate) fn greedy<F: Fn(usize) -> usize, const WAYS: usize>(
     mf: &mut BucketFinder<'_, WAYS>,
     skip_shift: u32,
     accept: impl Fn(Match) -> bool,
-    out: &mut Sequences<'_>,
+    out: &mut impl SequenceSink,
 ) -> usize
 where
     [u16; WAYS]: bytemuck::Pod,
@@ -100,7 +121,7 @@ where
             lit_start = pos;
             misses = 0;
             // Room for one more match and the closing literal run.
-            if out.room() < 2 * MAX_SEQUENCE_BYTES && pos < seg.end {
+            if !out.has_room() && pos < seg.end {
                 return pos;
             }
         } else {
@@ -294,7 +315,7 @@ impl<'a> OptimalParser<'a> {
     /// emitted in turn are then stored as compactly as one: `out` needs
     /// [`worst_case_bytes`](super::sequences::worst_case_bytes) of their
     /// total length.
-    pub(crate) fn emit(&self, out: &mut Sequences<'_>, literals: &mut u32) {
+    pub(crate) fn emit(&self, out: &mut impl SequenceSink, literals: &mut u32) {
         self.for_each_step(|_, step| {
             if step.len == 0 {
                 *literals += 1;
