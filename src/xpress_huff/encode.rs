@@ -14,31 +14,9 @@ use crate::huffman::encode::{build_lengths, canonical_codes};
 use crate::huffman::NUM_SYMBOLS;
 use crate::lz::arena::Arena;
 use crate::lz::matchfinder::{BucketFinder, Match, MatchFinder, SearchLimits};
-use crate::lz::parse::{greedy, piece_positions, CostModel, Engine, OptimalParser, Segment};
+use crate::lz::parse::{greedy, piece_positions, CostModel, Engine, OptimalParser, Segment, SequenceSink};
 use crate::lz::sequences::{worst_case_bytes, Sequence, Sequences};
 use crate::{Format, Level};
-
-/// One step of the token stream.
-#[derive(Clone, Copy)]
-enum Item {
-    Literal(u8),
-    Match { len: u32, dist: u32 },
-}
-
-/// Calls `f` for each item of `seqs`, whose literals come from `input`.
-fn for_each_item(seqs: impl Iterator<Item = Sequence>, input: &[u8], mut f: impl FnMut(Item)) {
-    let mut pos = 0;
-    for s in seqs {
-        for &b in &input[pos..pos + s.literals as usize] {
-            f(Item::Literal(b));
-        }
-        pos += s.literals as usize;
-        if s.len != 0 {
-            f(Item::Match { len: s.len, dist: s.dist });
-            pos += s.len as usize;
-        }
-    }
-}
 
 /// Highest set bit of a distance (its symbol's distance class).
 #[inline(always)]
@@ -110,6 +88,52 @@ const MAXIMUM_LIMITS: SearchLimits = SearchLimits { depth: 64, nice_len: 273 };
 /// A block's parse, held whole until its code is known.
 const BLOCK_PARSE_BYTES: usize = worst_case_bytes(BLOCK_SIZE);
 
+/// A block's parse and the counts its code is built from, gathered as the
+/// parser goes so that writing the block reads the parse only once.
+struct BlockParse<'a, 'i> {
+    seqs: Sequences<'a>,
+    input: &'i [u8],
+    /// Where the next literal comes from.
+    ip: usize,
+    freqs: [u32; NUM_SYMBOLS],
+    /// Distance bits and extra length bytes of the block's matches.
+    offset_bits: u64,
+    raw_bytes: u64,
+}
+
+impl BlockParse<'_, '_> {
+    /// Starts the block that begins at `start`.
+    fn clear(&mut self, start: usize) {
+        self.seqs.clear();
+        self.ip = start;
+        self.freqs.fill(0);
+        self.offset_bits = 0;
+        self.raw_bytes = 0;
+    }
+}
+
+impl SequenceSink for BlockParse<'_, '_> {
+    #[inline(always)]
+    fn has_room(&self) -> bool {
+        self.seqs.has_room()
+    }
+
+    #[inline(always)]
+    fn push(&mut self, s: Sequence) {
+        let literals = &self.input[self.ip..self.ip + s.literals as usize];
+        for &b in literals {
+            self.freqs[usize::from(b)] += 1;
+        }
+        self.ip += literals.len() + s.len as usize;
+        if s.len != 0 {
+            self.freqs[match_symbol(s.len, s.dist)] += 1;
+            self.offset_bits += u64::from(distance_class(s.dist));
+            self.raw_bytes += u64::from(extra_length_bytes(s.len));
+        }
+        self.seqs.push(s);
+    }
+}
+
 /// Compresses `input` with tables from `workspace` (Windows' workspace
 /// size for the level, on x64 or x86, is enough); with
 /// `windows_space_rule` a block is refused the way `RtlCompressBuffer`
@@ -122,8 +146,9 @@ pub(crate) fn compress(
     workspace: &mut [u8],
 ) -> Result<usize> {
     let mut arena = Arena::new(workspace);
-    let mut block = Sequences::new(arena.bytes(BLOCK_PARSE_BYTES));
-    assert!(block.room() == BLOCK_PARSE_BYTES, "the workspace holds a block's parse");
+    let seqs = Sequences::new(arena.bytes(BLOCK_PARSE_BYTES));
+    assert!(seqs.room() == BLOCK_PARSE_BYTES, "the workspace holds a block's parse");
+    let mut block = BlockParse { seqs, input, ip: 0, freqs: [0; NUM_SYMBOLS], offset_bits: 0, raw_bytes: 0 };
     let mut engine = match level {
         Level::Standard => {
             let budget = arena.bytes_left();
@@ -151,7 +176,7 @@ pub(crate) fn compress(
     let mut start = 0;
     loop {
         let end = input.len().min(start + BLOCK_SIZE);
-        block.clear();
+        block.clear(start);
         let reached = match &mut engine {
             Engine::Greedy(finder) => {
                 let seg = Segment {
@@ -205,7 +230,7 @@ pub(crate) fn compress(
         // buffer is sized so that it never ends one sooner.
         assert!(reached >= end, "a block's parse fits its buffer");
         let last = reached == input.len();
-        op = write_block(&input[start..reached], block.iter(), last, out, op, windows_space_rule)?;
+        op = write_block(&input[start..reached], &block, last, out, op, windows_space_rule)?;
         if last {
             return Ok(op);
         }
@@ -213,7 +238,7 @@ pub(crate) fn compress(
     }
 }
 
-/// Writes one block for `seqs` (which cover `input`) at `out[op..]`, with
+/// Writes one block for its parse (which covers `input`) at `out[op..]`, with
 /// the end-of-data symbol if it is the `last`, and returns where it ends.
 ///
 /// The block's exact size is known before it is written; it must fit in
@@ -224,24 +249,16 @@ pub(crate) fn compress(
 /// boundaries as on Windows.
 fn write_block(
     input: &[u8],
-    seqs: impl Iterator<Item = Sequence> + Clone,
+    parse: &BlockParse<'_, '_>,
     last: bool,
     out: &mut [u8],
     op: usize,
     windows_space_rule: bool,
 ) -> Result<usize> {
-    let mut freqs = [0u32; NUM_SYMBOLS];
+    let mut freqs = parse.freqs;
     let mut lengths = [0u8; NUM_SYMBOLS];
     let mut codes = [0u16; NUM_SYMBOLS];
-    let (mut offset_bits, mut raw_bytes) = (0u64, 0u64);
-    for_each_item(seqs.clone(), input, |item| match item {
-        Item::Literal(b) => freqs[usize::from(b)] += 1,
-        Item::Match { len, dist } => {
-            freqs[match_symbol(len, dist)] += 1;
-            offset_bits += u64::from(distance_class(dist));
-            raw_bytes += u64::from(extra_length_bytes(len));
-        }
-    });
+    let (offset_bits, raw_bytes) = (parse.offset_bits, parse.raw_bytes);
     if last {
         freqs[END_OF_DATA] += 1;
     }
@@ -274,9 +291,20 @@ fn write_block(
         *byte = pair[0] | pair[1] << 4;
     }
     let mut w = BitWriter::new(block, TABLE_BYTES);
-    for_each_item(seqs, input, |item| match item {
-        Item::Literal(b) => w.write_bits(u32::from(codes[usize::from(b)]), u32::from(lengths[usize::from(b)])),
-        Item::Match { len, dist } => {
+    // Codes and lengths side by side: one load per symbol.
+    let mut symbols = [(0u32, 0u32); NUM_SYMBOLS];
+    for (entry, (&code, &len)) in symbols.iter_mut().zip(codes.iter().zip(&lengths)) {
+        *entry = (u32::from(code), u32::from(len));
+    }
+    let mut ip = 0;
+    for s in parse.seqs.iter() {
+        for &b in &input[ip..ip + s.literals as usize] {
+            let (code, len) = symbols[usize::from(b)];
+            w.write_bits(code, len);
+        }
+        ip += s.literals as usize + s.len as usize;
+        if s.len != 0 {
+            let (len, dist) = (s.len, s.dist);
             let sym = match_symbol(len, dist);
             w.write_bits(u32::from(codes[sym]), u32::from(lengths[sym]));
             let v = len - 3;
@@ -294,7 +322,7 @@ fn write_block(
             let class = distance_class(dist);
             w.write_bits(dist - (1 << class), class);
         }
-    });
+    }
     if last {
         w.write_bits(u32::from(codes[END_OF_DATA]), u32::from(lengths[END_OF_DATA]));
     }
