@@ -283,20 +283,18 @@ where
         let candidates = self.push(head, pos);
         let mut dists = [0usize; WAYS];
         let mut count = 0;
+        // Without branches: whether a candidate survives is as good as
+        // random, and mispredicted branches would cost more than checking
+        // every candidate.
         for stored in candidates {
             // Distance 0 (the slot's own position, 64 KiB back) wraps to a
-            // huge value and fails the range check with the far ones. The
-            // bucket runs from the most recent position back, so once one
-            // is out of reach the rest are too (or alias to nearer
-            // positions, which would only be chance candidates).
+            // huge value and fails the range check with the far ones; an
+            // out-of-range candidate's bytes are read at `pos` itself.
             let dist = usize::from((pos as u16).wrapping_sub(stored));
-            if dist.wrapping_sub(1) >= reach {
-                break;
-            }
-            if (read_u32(data, pos - dist) ^ head) & self.mask == 0 {
-                dists[count] = dist;
-                count += 1;
-            }
+            let in_reach = dist.wrapping_sub(1) < reach;
+            let same = (read_u32(data, pos - dist.min(pos)) ^ head) & self.mask == 0;
+            dists[count] = dist;
+            count += usize::from(in_reach & same);
         }
         (dists, count)
     }
