@@ -112,10 +112,17 @@ where
             // the likeliest sources for what follows, and indexing every
             // one costs more time than the matches it would find save.
             let index_end = match_end.min(search_end);
-            let mut p = index_end.saturating_sub(INDEXED_MATCH_TAIL).max(pos + 1);
-            while p < index_end {
-                mf.insert(data, p);
-                p += 1;
+            let first = index_end.saturating_sub(INDEXED_MATCH_TAIL).max(pos + 1);
+            if index_end == first + INDEXED_MATCH_TAIL {
+                // The usual case, unrolled: a loop's variable exit would be
+                // mispredicted about once per match.
+                for k in 0..INDEXED_MATCH_TAIL {
+                    mf.insert(data, first + k);
+                }
+            } else {
+                for p in first..index_end {
+                    mf.insert(data, p);
+                }
             }
             pos = match_end;
             lit_start = pos;
