@@ -209,7 +209,10 @@ impl<'a> MatchFinder<'a> {
 /// The fast level's match finder: each hash bucket keeps its `WAYS` most
 /// recent positions side by side, so a search reads one cache line and
 /// its candidate checks do not wait on one another, unlike a chain walk.
-pub(crate) struct BucketFinder<'a, const WAYS: usize> {
+/// With `EXIT_EARLY` a search stops at the first candidate out of reach,
+/// which pays where many are (LZNT1's chunks restart the window every
+/// 4 KiB); without, it checks every candidate without branching.
+pub(crate) struct BucketFinder<'a, const WAYS: usize, const EXIT_EARLY: bool> {
     buckets: &'a mut [[u16; WAYS]],
     hash_shift: u32,
     /// Bytes hashed and compared first: 0x00FF_FFFF for 3, 0xFFFF_FFFF for
@@ -227,7 +230,7 @@ fn read_u32(data: &[u8], pos: usize) -> u32 {
     u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])
 }
 
-impl<'a, const WAYS: usize> BucketFinder<'a, WAYS>
+impl<'a, const WAYS: usize, const EXIT_EARLY: bool> BucketFinder<'a, WAYS, EXIT_EARLY>
 where
     [u16; WAYS]: bytemuck::Pod,
 {
@@ -283,18 +286,31 @@ where
         let candidates = self.push(head, pos);
         let mut dists = [0usize; WAYS];
         let mut count = 0;
-        // Without branches: whether a candidate survives is as good as
-        // random, and mispredicted branches would cost more than checking
-        // every candidate.
         for stored in candidates {
             // Distance 0 (the slot's own position, 64 KiB back) wraps to a
             // huge value and fails the range check with the far ones; an
             // out-of-range candidate's bytes are read at `pos` itself.
             let dist = usize::from((pos as u16).wrapping_sub(stored));
             let in_reach = dist.wrapping_sub(1) < reach;
-            let same = (read_u32(data, pos - dist.min(pos)) ^ head) & self.mask == 0;
-            dists[count] = dist;
-            count += usize::from(in_reach & same);
+            if EXIT_EARLY {
+                // The bucket runs from the most recent position back, so
+                // once one is out of reach the rest are too (or alias to
+                // nearer positions, which would only be chance candidates).
+                if !in_reach {
+                    break;
+                }
+                if (read_u32(data, pos - dist) ^ head) & self.mask == 0 {
+                    dists[count] = dist;
+                    count += 1;
+                }
+            } else {
+                // Without branches: whether a candidate survives is close
+                // to random, and mispredicted branches cost more than
+                // checking every candidate.
+                let same = (read_u32(data, pos - dist.min(pos)) ^ head) & self.mask == 0;
+                dists[count] = dist;
+                count += usize::from(in_reach & same);
+            }
         }
         (dists, count)
     }
@@ -391,7 +407,7 @@ mod tests {
         let n = mf.find_all(&data, pos, pos - 0xFFFF, 8, limits, &mut found);
         assert_eq!(unpacked(&found[..n]), [Match { len: 8, dist: (pos - 100) as u32 }]);
 
-        let mut bf = BucketFinder::<4>::new(&mut arena, 1 << 16, data.len(), 0xFFFF, 4, 100);
+        let mut bf = BucketFinder::<4, false>::new(&mut arena, 1 << 16, data.len(), 0xFFFF, 4, 100);
         bf.insert(&data, 0);
         assert_eq!(bf.find_longest(&data, pos, 0xFFFF, 8).len, 0, "65536 back is out of reach");
     }
@@ -400,13 +416,13 @@ mod tests {
     fn buckets_find_the_longest_recent_match() {
         let data = b"abcdefXabcdeYabcdefZ____";
         let mut buf = vec![0u8; 1 << 16];
-        let mut bf = BucketFinder::<4>::new(&mut Arena::new(&mut buf), 1 << 16, data.len(), 100, 4, 100);
+        let mut bf = BucketFinder::<4, false>::new(&mut Arena::new(&mut buf), 1 << 16, data.len(), 100, 4, 100);
         let mut best = Match::default();
         for pos in 0..=13 {
             best = bf.find_longest(data, pos, pos, data.len() - 4 - pos);
         }
         assert_eq!(best, Match { len: 6, dist: 13 });
-        let mut bf = BucketFinder::<4>::new(&mut Arena::new(&mut buf), 1 << 16, data.len(), 100, 4, 100);
+        let mut bf = BucketFinder::<4, false>::new(&mut Arena::new(&mut buf), 1 << 16, data.len(), 100, 4, 100);
         for pos in 0..13 {
             bf.insert(data, pos);
         }
@@ -418,7 +434,7 @@ mod tests {
         let mut buf = vec![0u8; 1 << 20];
         let mut arena = Arena::new(&mut buf);
         let before = arena.bytes_left();
-        let _ = BucketFinder::<4>::new(&mut arena, 40_000, 1 << 20, 0xFFFF, 4, 100);
+        let _ = BucketFinder::<4, false>::new(&mut arena, 40_000, 1 << 20, 0xFFFF, 4, 100);
         assert_eq!(before - arena.bytes_left(), 32 << 10, "the largest power of two that fits");
         let before = arena.bytes_left();
         let _ = MatchFinder::new(&mut arena, 1 << 20, 8191);

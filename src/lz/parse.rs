@@ -79,9 +79,9 @@ const INDEXED_MATCH_TAIL: usize = 4;
 /// data is crossed quickly. `accept` may veto a match (a format's cost rule).
 /// Returns where the parse ends: the segment's end, past it where an
 /// overrunning last match ends, or before it when `out` fills up.
-pub(crate) fn greedy<F: Fn(usize) -> usize, const WAYS: usize>(
+pub(crate) fn greedy<F: Fn(usize) -> usize, const WAYS: usize, const EXIT_EARLY: bool>(
     seg: &Segment<'_, F>,
-    mf: &mut BucketFinder<'_, WAYS>,
+    mf: &mut BucketFinder<'_, WAYS, EXIT_EARLY>,
     skip_shift: u32,
     accept: impl Fn(Match) -> bool,
     out: &mut impl SequenceSink,
@@ -342,7 +342,7 @@ pub(crate) fn piece_positions(bytes: usize, max: usize) -> usize {
 
 /// A level's parser and the tables it works on (`WAYS` candidates per
 /// bucket for the greedy parser).
-pub(crate) enum Engine<'a, const WAYS: usize> {
-    Greedy(BucketFinder<'a, WAYS>),
+pub(crate) enum Engine<'a, const WAYS: usize, const EXIT_EARLY: bool> {
+    Greedy(BucketFinder<'a, WAYS, EXIT_EARLY>),
     Optimal(MatchFinder<'a>, OptimalParser<'a>),
 }

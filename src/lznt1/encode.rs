@@ -6,15 +6,12 @@ use super::{displacement_bits, max_copy_len, CHUNK_SIZE, HEADER_COMPRESSED, HEAD
 use crate::error::{Error, Result};
 use crate::lz::arena::Arena;
 use crate::lz::matchfinder::{BucketFinder, MatchFinder, SearchLimits};
-use crate::lz::parse::{greedy, CostModel, Engine, OptimalParser, Segment};
-use crate::lz::sequences::{worst_case_bytes, Sequence, Sequences};
+use crate::lz::parse::{greedy, CostModel, Engine, OptimalParser, Segment, SequenceSink};
+use crate::lz::sequences::Sequence;
 use crate::{Format, Level};
 
 const STANDARD_LIMITS: SearchLimits = SearchLimits { depth: 4, nice_len: 64 };
 const MAXIMUM_LIMITS: SearchLimits = SearchLimits { depth: 128, nice_len: 4098 };
-
-/// A chunk's parse, held whole until its size is known.
-const CHUNK_PARSE_BYTES: usize = worst_case_bytes(CHUNK_SIZE);
 
 /// Matches the maximum level's parser keeps for a chunk, at most (a chunk
 /// with more is parsed in pieces).
@@ -23,8 +20,7 @@ const MAXIMUM_MATCHES: usize = 6 * 1024;
 /// Workspace the maximum level needs. Windows' engine asks for only 32
 /// bytes (it keeps no tables); ours keeps hash chains and the optimal
 /// parser's tables for one 4 KiB chunk.
-pub(crate) const MAXIMUM_WORKSPACE: usize = CHUNK_PARSE_BYTES
-    + MatchFinder::table_bytes(CHUNK_SIZE, CHUNK_SIZE - 1)
+pub(crate) const MAXIMUM_WORKSPACE: usize = MatchFinder::table_bytes(CHUNK_SIZE, CHUNK_SIZE - 1)
     + OptimalParser::BYTES_PER_POSITION * CHUNK_SIZE
     + 4 * MAXIMUM_MATCHES
     + 16;
@@ -56,15 +52,13 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
         return Ok(2);
     }
     let mut arena = Arena::new(workspace);
-    let mut seqs = Sequences::new(arena.bytes(CHUNK_PARSE_BYTES));
-    assert!(seqs.room() == CHUNK_PARSE_BYTES, "the workspace holds a chunk's parse");
     // Matches stay inside their chunk: at most 4095 bytes back.
     let max_dist = CHUNK_SIZE - 1;
     let mut engine = match level {
         Level::Standard => {
             let budget = arena.bytes_left();
             // Three hashed bytes: 4 KiB chunks live on short matches.
-            Engine::Greedy(BucketFinder::<4>::new(
+            Engine::Greedy(BucketFinder::<4, true>::new(
                 &mut arena,
                 budget,
                 input.len(),
@@ -80,13 +74,14 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
             Engine::Optimal(finder, parser)
         }
     };
-    // A chunk's compressed data, written once its size decides between it
-    // and storing the chunk.
-    let mut scratch = [0u8; CHUNK_WRITE_BYTES];
+    // A chunk's compressed data, written as the parse comes and copied out
+    // once its size decides between it and storing the chunk.
+    let mut writer = ChunkWriter::new();
     let mut op = 0usize;
     for chunk_start in (0..input.len()).step_by(CHUNK_SIZE) {
         let chunk_end = input.len().min(chunk_start + CHUNK_SIZE);
-        seqs.clear();
+        let chunk = &input[chunk_start..chunk_end];
+        writer.start(chunk);
         let mut seg = Segment {
             data: input,
             start: chunk_start,
@@ -98,7 +93,7 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
         };
         match &mut engine {
             Engine::Greedy(finder) => {
-                let reached = greedy(&seg, finder, 5, |_| true, &mut seqs);
+                let reached = greedy(&seg, finder, 5, |_| true, &mut writer);
                 assert!(reached == chunk_end, "a chunk's parse fits its buffer");
             }
             Engine::Optimal(finder, parser) => {
@@ -106,13 +101,12 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
                 while seg.start < chunk_end {
                     seg.start = parser.collect(&seg, finder, MAXIMUM_LIMITS);
                     parser.solve(input, &Lznt1Costs);
-                    parser.emit(&mut seqs, &mut literals);
+                    parser.emit(&mut writer, &mut literals);
                 }
-                seqs.push(Sequence { literals, len: 0, dist: 0 });
+                writer.push(Sequence { literals, len: 0, dist: 0 });
             }
         }
-        let chunk = &input[chunk_start..chunk_end];
-        let data_len = write_chunk(chunk, seqs.iter(), &mut scratch);
+        let data_len = writer.finish();
         let store = data_len > CHUNK_SIZE || (chunk.len() == CHUNK_SIZE && data_len >= CHUNK_SIZE);
         let total = 2 + if store { chunk.len() } else { data_len };
         let dst = out.get_mut(op..op + total).ok_or_else(|| too_small(op + total))?;
@@ -123,7 +117,7 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
         } else {
             let header = HEADER_COMPRESSED | HEADER_SIGNATURE | (data_len as u16 - 1);
             dst[..2].copy_from_slice(&header.to_le_bytes());
-            dst[2..].copy_from_slice(&scratch[..data_len]);
+            dst[2..].copy_from_slice(&writer.data[..data_len]);
         }
         op += total;
     }
@@ -136,44 +130,75 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
 /// The most a chunk's compressed data takes: all literals and their flags.
 const CHUNK_WRITE_BYTES: usize = CHUNK_SIZE + CHUNK_SIZE / 8;
 
-/// Writes flag groups for one chunk into `dst` and returns their size.
-fn write_chunk(chunk: &[u8], seqs: impl Iterator<Item = Sequence>, dst: &mut [u8; CHUNK_WRITE_BYTES]) -> usize {
-    let mut flag_at = 0usize;
-    let mut pos = 1usize;
-    let mut flags = 0u8;
-    let mut items = 0usize;
-    let mut ip = 0usize;
-    for s in seqs {
+/// Writes a chunk's flag groups, literals and copy tokens as the parse
+/// comes; the parsers' [`SequenceSink`].
+struct ChunkWriter<'i> {
+    data: [u8; CHUNK_WRITE_BYTES],
+    chunk: &'i [u8],
+    /// Where the next literal comes from, in the chunk.
+    ip: usize,
+    flag_at: usize,
+    pos: usize,
+    flags: u8,
+    items: usize,
+}
+
+impl<'i> ChunkWriter<'i> {
+    fn new() -> Self {
+        ChunkWriter { data: [0; CHUNK_WRITE_BYTES], chunk: &[], ip: 0, flag_at: 0, pos: 1, flags: 0, items: 0 }
+    }
+
+    /// Begins `chunk`.
+    fn start(&mut self, chunk: &'i [u8]) {
+        (self.chunk, self.ip, self.flag_at, self.pos, self.flags, self.items) = (chunk, 0, 0, 1, 0, 0);
+    }
+
+    #[inline(always)]
+    fn next_item(&mut self) {
+        if self.items == 8 {
+            self.data[self.flag_at] = self.flags;
+            (self.flag_at, self.pos, self.flags, self.items) = (self.pos, self.pos + 1, 0, 0);
+        }
+    }
+
+    /// Closes the last flag group; returns the size of the chunk's data.
+    fn finish(&mut self) -> usize {
+        self.data[self.flag_at] = self.flags;
+        self.pos
+    }
+}
+
+impl SequenceSink for ChunkWriter<'_> {
+    /// The buffer holds a chunk of literals, the worst case.
+    #[inline(always)]
+    fn has_room(&self) -> bool {
+        true
+    }
+
+    #[inline(always)]
+    fn push(&mut self, s: Sequence) {
         let mut run = s.literals as usize;
         while run > 0 {
-            if items == 8 {
-                dst[flag_at] = flags;
-                (flag_at, pos, flags, items) = (pos, pos + 1, 0, 0);
-            }
+            self.next_item();
             // Literals up to the end of the flag group, in one copy.
-            let take = run.min(8 - items);
-            dst[pos..pos + take].copy_from_slice(&chunk[ip..ip + take]);
-            pos += take;
-            ip += take;
-            items += take;
+            let take = run.min(8 - self.items);
+            self.data[self.pos..self.pos + take].copy_from_slice(&self.chunk[self.ip..self.ip + take]);
+            self.pos += take;
+            self.ip += take;
+            self.items += take;
             run -= take;
         }
         if s.len != 0 {
-            if items == 8 {
-                dst[flag_at] = flags;
-                (flag_at, pos, flags, items) = (pos, pos + 1, 0, 0);
-            }
-            let bits = displacement_bits(ip);
+            self.next_item();
+            let bits = displacement_bits(self.ip);
             let token = ((s.dist as u16 - 1) << (16 - bits)) | (s.len as u16 - 3);
-            dst[pos..pos + 2].copy_from_slice(&token.to_le_bytes());
-            pos += 2;
-            flags |= 1 << items;
-            items += 1;
-            ip += s.len as usize;
+            self.data[self.pos..self.pos + 2].copy_from_slice(&token.to_le_bytes());
+            self.pos += 2;
+            self.flags |= 1 << self.items;
+            self.items += 1;
+            self.ip += s.len as usize;
         }
     }
-    dst[flag_at] = flags;
-    pos
 }
 
 /// The largest output of [`Encoder::compress`] for `len` input bytes: every

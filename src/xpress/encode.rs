@@ -48,7 +48,7 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
         Level::Standard => {
             let budget = arena.bytes_left();
             let nice_len = STANDARD_LIMITS.nice_len;
-            Engine::Greedy(BucketFinder::<2>::new(&mut arena, budget, input.len(), MAX_DISTANCE, 4, nice_len))
+            Engine::Greedy(BucketFinder::<2, false>::new(&mut arena, budget, input.len(), MAX_DISTANCE, 4, nice_len))
         }
         Level::Maximum => {
             let finder = MatchFinder::new(&mut arena, input.len(), MAX_DISTANCE);

@@ -152,7 +152,7 @@ pub(crate) fn compress(
     let mut engine = match level {
         Level::Standard => {
             let budget = arena.bytes_left();
-            Engine::Greedy(BucketFinder::<4>::new(
+            Engine::Greedy(BucketFinder::<4, false>::new(
                 &mut arena,
                 budget,
                 input.len(),
