@@ -235,18 +235,20 @@ where
     [u16; WAYS]: bytemuck::Pod,
 {
     /// Buckets from `arena`, at most `budget` bytes of them, for an input
-    /// of `len` bytes searched up to `max_dist` back, hashing `hash_bytes`
-    /// (3 or 4) bytes per position; a match of `nice_len` ends a search.
+    /// of `len` bytes searched up to `max_dist` back: about one bucket per
+    /// position of the window, times `2^extra_bits`. `hash_bytes` (3 or 4)
+    /// bytes are hashed per position; a match of `nice_len` ends a search.
     pub(crate) fn new(
         arena: &mut Arena<'a>,
         budget: usize,
         len: usize,
         max_dist: usize,
+        extra_bits: u32,
         hash_bytes: u32,
         nice_len: usize,
     ) -> Self {
         debug_assert!(max_dist < 1 << 16);
-        let bits = hash_bits(len.min(max_dist), 0, 8, 14, budget, core::mem::size_of::<[u16; WAYS]>());
+        let bits = hash_bits(len.min(max_dist), extra_bits, 8, 14, budget, core::mem::size_of::<[u16; WAYS]>());
         let buckets = arena.groups::<[u16; WAYS]>(1 << bits);
         assert_eq!(buckets.len(), 1 << bits, "the arena holds the buckets");
         buckets.fill([0; WAYS]);
@@ -407,7 +409,7 @@ mod tests {
         let n = mf.find_all(&data, pos, pos - 0xFFFF, 8, limits, &mut found);
         assert_eq!(unpacked(&found[..n]), [Match { len: 8, dist: (pos - 100) as u32 }]);
 
-        let mut bf = BucketFinder::<4, false>::new(&mut arena, 1 << 16, data.len(), 0xFFFF, 4, 100);
+        let mut bf = BucketFinder::<4, false>::new(&mut arena, 1 << 16, data.len(), 0xFFFF, 0, 4, 100);
         bf.insert(&data, 0);
         assert_eq!(bf.find_longest(&data, pos, 0xFFFF, 8).len, 0, "65536 back is out of reach");
     }
@@ -416,13 +418,13 @@ mod tests {
     fn buckets_find_the_longest_recent_match() {
         let data = b"abcdefXabcdeYabcdefZ____";
         let mut buf = vec![0u8; 1 << 16];
-        let mut bf = BucketFinder::<4, false>::new(&mut Arena::new(&mut buf), 1 << 16, data.len(), 100, 4, 100);
+        let mut bf = BucketFinder::<4, false>::new(&mut Arena::new(&mut buf), 1 << 16, data.len(), 100, 0, 4, 100);
         let mut best = Match::default();
         for pos in 0..=13 {
             best = bf.find_longest(data, pos, pos, data.len() - 4 - pos);
         }
         assert_eq!(best, Match { len: 6, dist: 13 });
-        let mut bf = BucketFinder::<4, false>::new(&mut Arena::new(&mut buf), 1 << 16, data.len(), 100, 4, 100);
+        let mut bf = BucketFinder::<4, false>::new(&mut Arena::new(&mut buf), 1 << 16, data.len(), 100, 0, 4, 100);
         for pos in 0..13 {
             bf.insert(data, pos);
         }
@@ -434,7 +436,7 @@ mod tests {
         let mut buf = vec![0u8; 1 << 20];
         let mut arena = Arena::new(&mut buf);
         let before = arena.bytes_left();
-        let _ = BucketFinder::<4, false>::new(&mut arena, 40_000, 1 << 20, 0xFFFF, 4, 100);
+        let _ = BucketFinder::<4, false>::new(&mut arena, 40_000, 1 << 20, 0xFFFF, 0, 4, 100);
         assert_eq!(before - arena.bytes_left(), 32 << 10, "the largest power of two that fits");
         let before = arena.bytes_left();
         let _ = MatchFinder::new(&mut arena, 1 << 20, 8191);

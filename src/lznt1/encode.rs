@@ -10,7 +10,8 @@ use crate::lz::parse::{greedy, CostModel, Engine, OptimalParser, Segment, Sequen
 use crate::lz::sequences::Sequence;
 use crate::{Format, Level};
 
-const STANDARD_LIMITS: SearchLimits = SearchLimits { depth: 4, nice_len: 64 };
+/// A match this long ends the standard level's search.
+const STANDARD_NICE_LEN: usize = 64;
 const MAXIMUM_LIMITS: SearchLimits = SearchLimits { depth: 128, nice_len: 4098 };
 
 /// Matches the maximum level's parser keeps for a chunk, at most (a chunk
@@ -57,14 +58,18 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
     let mut engine = match level {
         Level::Standard => {
             let budget = arena.bytes_left();
-            // Three hashed bytes: 4 KiB chunks live on short matches.
-            Engine::Greedy(BucketFinder::<4, true>::new(
+            // Two candidates per bucket, in four times as many buckets as
+            // a chunk has positions: most of what the window held before the
+            // chunk stays out of the way. Three hashed bytes: 4 KiB chunks
+            // live on short matches.
+            Engine::Greedy(BucketFinder::<2, true>::new(
                 &mut arena,
                 budget,
                 input.len(),
                 max_dist,
+                2,
                 3,
-                STANDARD_LIMITS.nice_len,
+                STANDARD_NICE_LEN,
             ))
         }
         Level::Maximum => {
@@ -93,7 +98,7 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
         };
         match &mut engine {
             Engine::Greedy(finder) => {
-                let reached = greedy(&seg, finder, 5, |_| true, &mut writer);
+                let reached = greedy(&seg, finder, 7, |_| true, &mut writer);
                 assert!(reached == chunk_end, "a chunk's parse fits its buffer");
             }
             Engine::Optimal(finder, parser) => {

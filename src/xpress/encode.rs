@@ -11,7 +11,8 @@ use crate::{Format, Level};
 /// Input parsed before its tokens are written, at most.
 const STRETCH: usize = 1 << 16;
 
-const STANDARD_LIMITS: SearchLimits = SearchLimits { depth: 2, nice_len: 32 };
+/// A match this long ends the standard level's search.
+const STANDARD_NICE_LEN: usize = 32;
 const MAXIMUM_LIMITS: SearchLimits = SearchLimits { depth: 256, nice_len: 300 };
 
 /// Bits a match costs in the stream, besides its flag bit.
@@ -47,8 +48,8 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
     let mut engine = match level {
         Level::Standard => {
             let budget = arena.bytes_left();
-            let nice_len = STANDARD_LIMITS.nice_len;
-            Engine::Greedy(BucketFinder::<2, false>::new(&mut arena, budget, input.len(), MAX_DISTANCE, 4, nice_len))
+            let nice_len = STANDARD_NICE_LEN;
+            Engine::Greedy(BucketFinder::<2, false>::new(&mut arena, budget, input.len(), MAX_DISTANCE, 0, 4, nice_len))
         }
         Level::Maximum => {
             let finder = MatchFinder::new(&mut arena, input.len(), MAX_DISTANCE);

@@ -82,7 +82,8 @@ impl CostModel for HuffCosts {
     }
 }
 
-const STANDARD_LIMITS: SearchLimits = SearchLimits { depth: 6, nice_len: 48 };
+/// A match this long ends the standard level's search.
+const STANDARD_NICE_LEN: usize = 48;
 const MAXIMUM_LIMITS: SearchLimits = SearchLimits { depth: 64, nice_len: 273 };
 
 /// A block's parse, held whole until its code is known.
@@ -152,13 +153,16 @@ pub(crate) fn compress(
     let mut engine = match level {
         Level::Standard => {
             let budget = arena.bytes_left();
-            Engine::Greedy(BucketFinder::<4, false>::new(
+            // Two candidates per bucket: four find 1.5% smaller output at
+            // a quarter less speed.
+            Engine::Greedy(BucketFinder::<2, false>::new(
                 &mut arena,
                 budget,
                 input.len(),
                 MAX_DISTANCE,
+                0,
                 4,
-                STANDARD_LIMITS.nice_len,
+                STANDARD_NICE_LEN,
             ))
         }
         Level::Maximum => {
