@@ -132,22 +132,30 @@ impl<'a> BitWriter<'a> {
     }
 
     /// Appends the low `n <= 16` bits of `value`, MSB first.
+    ///
+    /// Without branches: whether a symbol completes a word is as good as
+    /// random. The word being filled is stored every time (a later store
+    /// or [`finish`](Self::finish) overwrites it until it is complete), and
+    /// the positions move on only when it overflowed.
     #[inline(always)]
     pub(crate) fn write_bits(&mut self, value: u32, n: u32) {
         debug_assert!(n <= 16 && u64::from(value) < 1u64 << n);
-        if self.filled + n > 16 {
-            let spill = self.filled + n - 16;
-            let word = (self.acc << (n - spill)) | (value >> spill);
-            self.out[self.w1..self.w1 + 2].copy_from_slice(&(word as u16).to_le_bytes());
-            self.w1 = self.w2;
-            self.w2 = self.raw;
-            self.raw += 2;
-            self.acc = value & ((1 << spill) - 1);
-            self.filled = spill;
-        } else {
-            self.acc = (self.acc << n) | value;
-            self.filled += n;
-        }
+        let acc = (u64::from(self.acc) << n) | u64::from(value);
+        let filled = self.filled + n;
+        let spill = filled.saturating_sub(16);
+        let word = (acc >> spill) as u16;
+        self.out[self.w1..self.w1 + 2].copy_from_slice(&word.to_le_bytes());
+        let overflowed = filled > 16;
+        // w1 takes w2's place and w2 the raw position's when a word is
+        // done; selected with masks, which the compiler keeps branch-free.
+        let all = usize::from(overflowed).wrapping_neg();
+        let (w1, w2) = (self.w1, self.w2);
+        self.w1 = (w2 & all) | (w1 & !all);
+        self.w2 = (self.raw & all) | (w2 & !all);
+        self.raw += 2 & all;
+        let kept = if overflowed { spill } else { filled };
+        self.acc = (acc & ((1u64 << kept) - 1)) as u32;
+        self.filled = kept;
     }
 
     /// Writes a raw byte at the raw position.
