@@ -317,25 +317,30 @@ where
         (dists, count)
     }
 
-    /// The longest of the matches at `dists` (from [`screen`](Self::screen))
-    /// for `pos`, at most `max_len` (at least 3) long.
+    /// The longest of the matches at `dists` (from [`screen`](Self::screen),
+    /// at least one) for `pos`, at most `max_len` long, which is no less
+    /// than the bytes hashed.
     #[inline(always)]
     pub(crate) fn longest(&self, data: &[u8], pos: usize, dists: &[usize], max_len: usize) -> Match {
-        let mut best = Match::default();
-        let mut best_len = 2usize;
-        for &dist in dists {
+        // The screen compared the hashed bytes already.
+        let known = if self.mask == u32::MAX { 4 } else { 3 };
+        debug_assert!(!dists.is_empty() && max_len >= known);
+        let first = dists[0];
+        let mut best_len = known + match_len(data, pos - first + known, pos + known, max_len - known);
+        let mut best = Match { len: best_len as u32, dist: first as u32 };
+        for &dist in &dists[1..] {
+            if best_len >= self.nice_len || best_len >= max_len {
+                break;
+            }
             let c = pos - dist;
             // The byte that would make this candidate better than the best.
-            if best_len >= max_len || data[c + best_len] != data[pos + best_len] {
+            if data[c + best_len] != data[pos + best_len] {
                 continue;
             }
             let len = match_len(data, c, pos, max_len);
             if len > best_len {
                 best_len = len;
                 best = Match { len: len as u32, dist: dist as u32 };
-                if len >= self.nice_len {
-                    break;
-                }
             }
         }
         best
@@ -347,6 +352,9 @@ where
     #[cfg(test)]
     fn find_longest(&mut self, data: &[u8], pos: usize, reach: usize, max_len: usize) -> Match {
         let (dists, count) = self.screen(data, pos, reach);
+        if count == 0 {
+            return Match::default();
+        }
         self.longest(data, pos, &dists[..count], max_len)
     }
 }
