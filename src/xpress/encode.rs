@@ -164,6 +164,7 @@ impl<'o, 'i> StreamWriter<'o, 'i> {
         }
     }
 
+    #[inline(always)]
     fn literals(&mut self, mut run: usize) {
         while run > 0 && !self.full {
             self.next_item();
@@ -177,6 +178,7 @@ impl<'o, 'i> StreamWriter<'o, 'i> {
         }
     }
 
+    #[inline(always)]
     fn matched(&mut self, len: usize, dist: usize) {
         self.next_item();
         if self.full {
