@@ -41,14 +41,26 @@ impl<'a> BitReader<'a> {
     }
 
     /// Consumes `n <= 15` bits and refills if fewer than 16 remain.
+    ///
+    /// Whether a refill is due is as good as random, so while a next word
+    /// exists it is loaded every time and kept or dropped by a mask; only
+    /// at the end of the input does the register model's check decide.
     #[inline(always)]
     pub(crate) fn consume(&mut self, n: u32) -> Result<()> {
         self.reg <<= n;
         self.valid -= n;
-        if self.valid < 16 {
-            self.refill()?;
+        if let Some(word) = self.input.get(self.pos..self.pos + 2) {
+            let word = u64::from(u16::from_le_bytes([word[0], word[1]]));
+            let due = u64::from(self.valid < 16).wrapping_neg();
+            self.reg |= (word << (48 - self.valid)) & due;
+            self.valid += 16 & due as u32;
+            self.pos += 2 & due as usize;
+            Ok(())
+        } else if self.valid < 16 {
+            self.refill()
+        } else {
+            Ok(())
         }
-        Ok(())
     }
 
     /// Reads `n <= 15` bits as a number (MSB first).
