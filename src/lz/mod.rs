@@ -43,7 +43,9 @@ pub(crate) fn copy_match(out: &mut [u8], pos: usize, dist: usize, len: usize) {
         // case, are two fixed-size moves that overlap each other instead of
         // one variable-length call; nothing is written past `pos + len`.
         match len {
-            0..=3 => {
+            // The shortest match of every format, and the commonest.
+            3 => copy_fixed::<3>(out, start, pos),
+            0..=2 => {
                 for i in 0..len {
                     out[pos + i] = out[start + i];
                 }
