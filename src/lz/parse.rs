@@ -72,7 +72,7 @@ impl SequenceSink for Sequences<'_> {
 }
 
 /// Positions at the end of a match that the greedy parser indexes.
-const INDEXED_MATCH_TAIL: usize = 4;
+const INDEXED_MATCH_TAIL: usize = 2;
 
 /// Greedy parse: take the longest match found at each position. Every
 /// `2^skip_shift` misses in a row the step grows by one, so incompressible
