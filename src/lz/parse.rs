@@ -24,6 +24,21 @@ pub(crate) struct Segment<'a, F: Fn(usize) -> usize> {
     pub(crate) overrun: bool,
 }
 
+impl<'a> Segment<'a, fn(usize) -> usize> {
+    /// A stretch of a format whose matches reach up to `max_dist` back
+    /// anywhere in the data, with no cap on their length of its own (plain
+    /// LZ77 and LZ77+Huffman).
+    pub(crate) fn sliding(
+        data: &'a [u8],
+        start: usize,
+        end: usize,
+        max_dist: usize,
+        overrun: bool,
+    ) -> Segment<'a, impl Fn(usize) -> usize> {
+        Segment { data, start, end, low: 0, max_dist, max_len: |_| usize::MAX, overrun }
+    }
+}
+
 impl<F: Fn(usize) -> usize> Segment<'_, F> {
     #[inline(always)]
     fn len_cap(&self, pos: usize) -> usize {

@@ -62,20 +62,10 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
     let mut start = 0;
     while start < input.len() {
         let end = input.len().min(start + STRETCH);
-        let mut seg = Segment {
-            data: input,
-            start,
-            end,
-            low: 0,
-            max_dist: MAX_DISTANCE,
-            max_len: |_| usize::MAX,
-            overrun: false,
-        };
+        // At the standard level a stretch's last match may run on past it.
+        let seg = Segment::sliding(input, start, end, MAX_DISTANCE, level == Level::Standard);
         start = match &mut engine {
-            Engine::Greedy(finder) => {
-                seg.overrun = true;
-                greedy(&seg, finder, 6, |_| true, &mut writer)
-            }
+            Engine::Greedy(finder) => greedy(&seg, finder, 6, |_| true, &mut writer),
             Engine::Optimal(finder, parser) => {
                 let reached = parser.collect(&seg, finder, MAXIMUM_LIMITS);
                 parser.solve(input, &PlainCosts);

@@ -183,15 +183,7 @@ pub(crate) fn compress(
         block.clear(start);
         let reached = match &mut engine {
             Engine::Greedy(finder) => {
-                let seg = Segment {
-                    data: input,
-                    start,
-                    end,
-                    low: 0,
-                    max_dist: MAX_DISTANCE,
-                    max_len: |_| usize::MAX,
-                    overrun: true,
-                };
+                let seg = Segment::sliding(input, start, end, MAX_DISTANCE, true);
                 // Like Windows, skip 3-byte matches far away: their
                 // distance bits cost more than the literals they replace.
                 let accept = |m: Match| m.len > 3 || m.dist <= 4096;
@@ -201,15 +193,7 @@ pub(crate) fn compress(
                 let mut literals = 0;
                 let mut at = start;
                 while at < end {
-                    let seg = Segment {
-                        data: input,
-                        start: at,
-                        end,
-                        low: 0,
-                        max_dist: MAX_DISTANCE,
-                        max_len: |_| usize::MAX,
-                        overrun: false,
-                    };
+                    let seg = Segment::sliding(input, at, end, MAX_DISTANCE, false);
                     at = parser.collect(&seg, finder, MAXIMUM_LIMITS);
                     // Parse, learn the code the parse implies, parse again.
                     let mut costs = HuffCosts::initial();
