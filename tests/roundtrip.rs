@@ -142,12 +142,31 @@ fn compressor_reuse_gives_identical_output() {
 
 #[test]
 fn too_small_output_is_an_error_not_a_truncated_stream() {
-    let input: Vec<u8> = (0..10_000u32).map(|i| (i % 251) as u8 ^ (i / 1000) as u8).collect();
+    // Compressible and incompressible stretches, so that the output runs
+    // out in literal runs, in match tokens and between blocks or chunks.
+    let mut input: Vec<u8> = (0..10_000u32).map(|i| (i % 251) as u8 ^ (i / 1000) as u8).collect();
+    let mut x = 7u32;
+    input.extend((0..3000).map(|_| {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        x as u8
+    }));
     for format in Format::ALL {
-        let full = compress(format, Level::Standard, &input);
-        let mut out = vec![0u8; full.len() - 1];
-        let err = Compressor::new(format, Level::Standard).compress_into(&input, &mut out).unwrap_err();
-        assert_eq!(err.kind(), msxca::ErrorKind::OutputTooSmall, "{format}");
+        for level in Level::ALL {
+            let full = compress(format, level, &input);
+            let mut compressor = Compressor::new(format, level);
+            // Every capacity short of the stream fails cleanly...
+            for cap in (0..full.len()).step_by(37).chain([full.len() - 1]) {
+                let mut out = vec![0u8; cap];
+                let err = compressor.compress_into(&input, &mut out).unwrap_err();
+                assert_eq!(err.kind(), msxca::ErrorKind::OutputTooSmall, "{format} {level} capacity {cap}");
+            }
+            // ...and the exact size gives the same stream, after all those failures.
+            let mut out = vec![0u8; full.len()];
+            let n = compressor.compress_into(&input, &mut out).unwrap();
+            assert!(out[..n] == full[..], "{format} {level}");
+        }
     }
 }
 

@@ -424,19 +424,45 @@ mod tests {
 
     #[test]
     fn buckets_find_the_longest_recent_match() {
-        let data = b"abcdefXabcdeYabcdefZ____";
-        let mut buf = vec![0u8; 1 << 16];
-        let mut bf = BucketFinder::<4, false>::new(&mut Arena::new(&mut buf), 1 << 16, data.len(), 100, 0, 4, 100);
-        let mut best = Match::default();
-        for pos in 0..=13 {
-            best = bf.find_longest(data, pos, pos, data.len() - 4 - pos);
+        fn check<const WAYS: usize, const EXIT_EARLY: bool>()
+        where
+            [u16; WAYS]: bytemuck::Pod,
+        {
+            fn new<const WAYS: usize, const EXIT_EARLY: bool>(buf: &mut [u8]) -> BucketFinder<'_, WAYS, EXIT_EARLY>
+            where
+                [u16; WAYS]: bytemuck::Pod,
+            {
+                BucketFinder::new(&mut Arena::new(buf), 1 << 16, 24, 100, 0, 4, 100)
+            }
+            let data = b"abcdefXabcdeYabcdefZ____";
+            let mut buf = vec![0u8; 1 << 16];
+            let mut bf = new::<WAYS, EXIT_EARLY>(&mut buf);
+            let mut best = Match::default();
+            for pos in 0..=13 {
+                best = bf.find_longest(data, pos, pos, data.len() - 4 - pos);
+            }
+            // "abcde" 6 back, then "abcdef" 13 back: the longer wins.
+            assert_eq!(best, Match { len: 6, dist: 13 }, "{WAYS} ways, early exit {EXIT_EARLY}");
+            let mut bf = new::<WAYS, EXIT_EARLY>(&mut buf);
+            for pos in 0..13 {
+                bf.insert(data, pos);
+            }
+            assert_eq!(bf.find_longest(data, 13, 3, data.len() - 4 - 13).len, 0, "lower bound");
+            // "xyzw" at 0, 7 and 13: from 13, a reach of 5 sees neither
+            // copy, a reach of 13 the nearer one.
+            let data = b"xyzwQQQxyzwRRxyzw_______";
+            for (reach, found) in [(5, Match::default()), (13, Match { len: 4, dist: 6 })] {
+                let mut bf = new::<WAYS, EXIT_EARLY>(&mut buf);
+                for pos in 0..13 {
+                    bf.insert(data, pos);
+                }
+                assert_eq!(bf.find_longest(data, 13, reach, 4), found, "reach {reach}");
+            }
         }
-        assert_eq!(best, Match { len: 6, dist: 13 });
-        let mut bf = BucketFinder::<4, false>::new(&mut Arena::new(&mut buf), 1 << 16, data.len(), 100, 0, 4, 100);
-        for pos in 0..13 {
-            bf.insert(data, pos);
-        }
-        assert_eq!(bf.find_longest(data, 13, 3, data.len() - 4 - 13).len, 0, "lower bound");
+        check::<4, false>();
+        check::<2, false>();
+        check::<4, true>();
+        check::<2, true>();
     }
 
     #[test]
