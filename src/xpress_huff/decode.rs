@@ -88,18 +88,17 @@ impl Decoder {
         steps: &mut impl WorkCounter,
     ) -> Result<usize> {
         // Away from the end of the input the reader runs ahead: one refill
-        // serves up to three symbols (a symbol takes at most 15 bits and a
-        // match's distance another 15, and 48 are there after a refill, so a
-        // third symbol is taken only if it is a literal).
+        // serves two symbols (a symbol takes at most 15 bits and a match's
+        // distance another 15, and 48 are there after a refill).
         let mut ran_ahead = false;
         while op < block_end && bits.can_run_ahead() {
             ran_ahead = true;
             bits.refill_ahead();
-            for round in 0..3 {
+            for _ in 0..2 {
+                steps.add(1);
                 let (symbol, len) = self.table.decode(bits.peek15());
+                bits.skip(len);
                 if symbol < 256 {
-                    steps.add(1);
-                    bits.skip(len);
                     out[op] = symbol as u8;
                     op += 1;
                     if op == block_end {
@@ -107,13 +106,6 @@ impl Decoder {
                     }
                     continue;
                 }
-                if round == 2 {
-                    // Too few bits may be left for its distance: decoded
-                    // again after the next refill.
-                    break;
-                }
-                steps.add(1);
-                bits.skip(len);
                 let header = symbol - 256;
                 let (length, distance) = if header & 15 == 15 {
                     // Raw length bytes sit where the model's cursor is.
