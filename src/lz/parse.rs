@@ -91,14 +91,13 @@ const INDEXED_MATCH_TAIL: usize = 2;
 
 /// Greedy parse: take the longest match found at each position. Every
 /// `2^skip_shift` misses in a row the step grows by one, so incompressible
-/// data is crossed quickly. `accept` may veto a match (a format's cost rule).
+/// data is crossed quickly.
 /// Returns where the parse ends: the segment's end, past it where an
 /// overrunning last match ends, or before it when `out` fills up.
 pub(crate) fn greedy<F: Fn(usize) -> usize, const WAYS: usize, const EXIT_EARLY: bool>(
     seg: &Segment<'_, F>,
     mf: &mut BucketFinder<'_, WAYS, EXIT_EARLY>,
     skip_shift: u32,
-    accept: impl Fn(Match) -> bool,
     out: &mut impl SequenceSink,
 ) -> usize
 where
@@ -119,36 +118,32 @@ where
             pos += 1 + (misses >> skip_shift) as usize;
             continue;
         }
+        // A screened candidate is a match: its hashed bytes are equal.
         let m = mf.longest(data, pos, &dists[..count], (seg.max_len)(pos).min(cap_end - pos));
-        if m.len != 0 && accept(m) {
-            out.push(Sequence { literals: (pos - lit_start) as u32, len: m.len, dist: m.dist });
-            let match_end = pos + m.len as usize;
-            // Only the last positions inside a match are indexed: they are
-            // the likeliest sources for what follows, and indexing every
-            // one costs more time than the matches it would find save.
-            let index_end = match_end.min(search_end);
-            let first = index_end.saturating_sub(INDEXED_MATCH_TAIL).max(pos + 1);
-            if index_end == first + INDEXED_MATCH_TAIL {
-                // The usual case, unrolled: a loop's variable exit would be
-                // mispredicted about once per match.
-                for k in 0..INDEXED_MATCH_TAIL {
-                    mf.insert(data, first + k);
-                }
-            } else {
-                for p in first..index_end {
-                    mf.insert(data, p);
-                }
-            }
-            pos = match_end;
-            lit_start = pos;
-            misses = 0;
-            // Room for one more match and the closing literal run.
-            if !out.has_room() && pos < seg.end {
-                return pos;
+        out.push(Sequence { literals: (pos - lit_start) as u32, len: m.len, dist: m.dist });
+        let match_end = pos + m.len as usize;
+        // Only the last positions inside a match are indexed: they are
+        // the likeliest sources for what follows, and indexing every
+        // one costs more time than the matches it would find save.
+        let index_end = match_end.min(search_end);
+        let first = index_end.saturating_sub(INDEXED_MATCH_TAIL).max(pos + 1);
+        if index_end == first + INDEXED_MATCH_TAIL {
+            // The usual case, unrolled: a loop's variable exit would be
+            // mispredicted about once per match.
+            for k in 0..INDEXED_MATCH_TAIL {
+                mf.insert(data, first + k);
             }
         } else {
-            misses += 1;
-            pos += 1 + (misses >> skip_shift) as usize;
+            for p in first..index_end {
+                mf.insert(data, p);
+            }
+        }
+        pos = match_end;
+        lit_start = pos;
+        misses = 0;
+        // Room for one more match and the closing literal run.
+        if !out.has_room() && pos < seg.end {
+            return pos;
         }
     }
     // Skipping over misses may step past the end; only a match moves it.

@@ -98,7 +98,7 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
         };
         match &mut engine {
             Engine::Greedy(finder) => {
-                let reached = greedy(&seg, finder, 7, |_| true, &mut writer);
+                let reached = greedy(&seg, finder, 7, &mut writer);
                 assert!(reached == chunk_end, "a chunk's parse fits its buffer");
             }
             Engine::Optimal(finder, parser) => {

@@ -65,7 +65,7 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
         // At the standard level a stretch's last match may run on past it.
         let seg = Segment::sliding(input, start, end, MAX_DISTANCE, level == Level::Standard);
         start = match &mut engine {
-            Engine::Greedy(finder) => greedy(&seg, finder, 6, |_| true, &mut writer),
+            Engine::Greedy(finder) => greedy(&seg, finder, 6, &mut writer),
             Engine::Optimal(finder, parser) => {
                 let reached = parser.collect(&seg, finder, MAXIMUM_LIMITS);
                 parser.solve(input, &PlainCosts);

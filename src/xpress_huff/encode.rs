@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::huffman::encode::{build_lengths, canonical_codes};
 use crate::huffman::NUM_SYMBOLS;
 use crate::lz::arena::Arena;
-use crate::lz::matchfinder::{BucketFinder, Match, MatchFinder, SearchLimits};
+use crate::lz::matchfinder::{BucketFinder, MatchFinder, SearchLimits};
 use crate::lz::parse::{greedy, piece_positions, CostModel, Engine, OptimalParser, Segment, SequenceSink};
 use crate::lz::sequences::{worst_case_bytes, Sequence, Sequences};
 use crate::{Format, Level};
@@ -184,10 +184,10 @@ pub(crate) fn compress(
         let reached = match &mut engine {
             Engine::Greedy(finder) => {
                 let seg = Segment::sliding(input, start, end, MAX_DISTANCE, true);
-                // Like Windows, skip 3-byte matches far away: their
-                // distance bits cost more than the literals they replace.
-                let accept = |m: Match| m.len > 3 || m.dist <= 4096;
-                greedy(&seg, finder, 6, accept, &mut block)
+                // Four hashed bytes find no 3-byte matches, which Windows
+                // also skips when far away: their distance bits can cost
+                // more than the literals they replace.
+                greedy(&seg, finder, 6, &mut block)
             }
             Engine::Optimal(finder, parser) => {
                 let mut literals = 0;
