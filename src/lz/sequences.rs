@@ -1,7 +1,12 @@
-//! A parse held compactly: literal runs and matches as variable-length
-//! integers in a fixed buffer, so that a whole 64 KiB LZ77+Huffman block's
-//! parse fits in Windows' workspace budget (about 1.4 bytes per input byte
-//! at worst, against 4 for plain structs).
+//! A parse held compactly in a fixed buffer, so that a whole 64 KiB
+//! LZ77+Huffman block's parse fits in Windows' workspace budget (about 1.4
+//! bytes per input byte at worst, against 4 for plain structs).
+//!
+//! A sequence is 4 bytes: its literal count, its length code (0 for no
+//! match, else length - 2) and its distance, when the count is below 255
+//! and the length at most 256; otherwise a 255 byte, the count and the
+//! length as varints, and the distance. Nearly every sequence takes the
+//! short form, which reads and writes without loops.
 
 /// A run of `literals` literal bytes followed by a match of `len` bytes at
 /// `dist` back; `len == 0` for a run with no match after it.
@@ -12,15 +17,18 @@ pub(crate) struct Sequence {
     pub(crate) dist: u32,
 }
 
-/// The most bytes one sequence takes: two 5-byte varints and a distance.
-pub(crate) const MAX_SEQUENCE_BYTES: usize = 12;
+/// The most bytes one sequence takes: the escape, two 5-byte varints and
+/// a distance.
+pub(crate) const MAX_SEQUENCE_BYTES: usize = 13;
+
+/// Marks the long form.
+const ESCAPE: u8 = 255;
 
 /// Bytes that always hold the parse of `span` input bytes (plus a last
-/// match running on past them, and a closing literal run): each match
-/// covers at least 3 bytes and costs at most 4 bytes plus one per 128
-/// bytes of the lengths it stores.
+/// match running on past them, and a closing literal run): a short
+/// sequence covers at least a 3-byte match, a long one at least 255 bytes.
 pub(crate) const fn worst_case_bytes(span: usize) -> usize {
-    span / 3 * 4 + span / 128 + 4 * MAX_SEQUENCE_BYTES
+    span / 3 * 4 + span / 255 * MAX_SEQUENCE_BYTES + 4 * MAX_SEQUENCE_BYTES
 }
 
 /// Sequences appended to a borrowed buffer.
@@ -47,16 +55,22 @@ impl<'a> Sequences<'a> {
     /// [`room`](Self::room).
     #[inline(always)]
     pub(crate) fn push(&mut self, s: Sequence) {
+        debug_assert!(s.len == 0 || (s.len >= 3 && s.dist != 0 && s.dist <= 0xFFFF));
+        let dist = (s.dist as u16).to_le_bytes();
+        if s.literals < u32::from(ESCAPE) && s.len <= 256 {
+            let code = if s.len == 0 { 0 } else { s.len - 2 } as u8;
+            self.bytes[self.len..self.len + 4].copy_from_slice(&[s.literals as u8, code, dist[0], dist[1]]);
+            self.len += 4;
+            return;
+        }
+        self.bytes[self.len] = ESCAPE;
+        self.len += 1;
         self.put_varint(s.literals);
         self.put_varint(s.len);
-        if s.len != 0 {
-            debug_assert!(s.dist != 0 && s.dist <= 0xFFFF);
-            self.bytes[self.len..self.len + 2].copy_from_slice(&(s.dist as u16).to_le_bytes());
-            self.len += 2;
-        }
+        self.bytes[self.len..self.len + 2].copy_from_slice(&dist);
+        self.len += 2;
     }
 
-    #[inline(always)]
     fn put_varint(&mut self, mut v: u32) {
         while v >= 0x80 {
             self.bytes[self.len] = v as u8 | 0x80;
@@ -79,7 +93,6 @@ pub(crate) struct SequenceIter<'a> {
 }
 
 impl SequenceIter<'_> {
-    #[inline(always)]
     fn varint(&mut self) -> u32 {
         let mut v = 0u32;
         let mut shift = 0;
@@ -93,6 +106,16 @@ impl SequenceIter<'_> {
             shift += 7;
         }
     }
+
+    #[cold]
+    fn long_form(&mut self) -> Sequence {
+        self.bytes = &self.bytes[1..];
+        let literals = self.varint();
+        let len = self.varint();
+        let dist = u32::from(u16::from_le_bytes([self.bytes[0], self.bytes[1]]));
+        self.bytes = &self.bytes[2..];
+        Sequence { literals, len, dist }
+    }
 }
 
 impl Iterator for SequenceIter<'_> {
@@ -100,17 +123,15 @@ impl Iterator for SequenceIter<'_> {
 
     #[inline(always)]
     fn next(&mut self) -> Option<Sequence> {
-        if self.bytes.is_empty() {
+        let &[literals, code, d0, d1, ..] = self.bytes else {
             return None;
+        };
+        if literals == ESCAPE {
+            return Some(self.long_form());
         }
-        let literals = self.varint();
-        let len = self.varint();
-        let mut dist = 0;
-        if len != 0 {
-            dist = u32::from(u16::from_le_bytes([self.bytes[0], self.bytes[1]]));
-            self.bytes = &self.bytes[2..];
-        }
-        Some(Sequence { literals, len, dist })
+        self.bytes = &self.bytes[4..];
+        let len = if code == 0 { 0 } else { u32::from(code) + 2 };
+        Some(Sequence { literals: u32::from(literals), len, dist: u32::from(u16::from_le_bytes([d0, d1])) })
     }
 }
 
@@ -120,13 +141,18 @@ mod tests {
 
     #[test]
     fn sequences_read_back_as_written() {
+        // Both forms, on each side of the limits between them.
         let written = [
             Sequence { literals: 0, len: 3, dist: 1 },
+            Sequence { literals: 254, len: 256, dist: 0xFFFF },
+            Sequence { literals: 255, len: 3, dist: 2 },
+            Sequence { literals: 0, len: 257, dist: 3 },
             Sequence { literals: 127, len: 128, dist: 0xFFFF },
             Sequence { literals: 16384, len: u32::MAX, dist: 8192 },
+            Sequence { literals: 254, len: 0, dist: 0 },
             Sequence { literals: u32::MAX, len: 0, dist: 0 },
         ];
-        let mut buf = [0u8; 4 * MAX_SEQUENCE_BYTES];
+        let mut buf = [0u8; 8 * MAX_SEQUENCE_BYTES];
         let mut seqs = Sequences::new(&mut buf);
         for s in written {
             assert!(seqs.room() >= MAX_SEQUENCE_BYTES);
@@ -150,5 +176,12 @@ mod tests {
         seqs.push(Sequence { literals: 200, len: 0, dist: 0 });
         // (A push past the end would have panicked.)
         assert!(seqs.room() < worst_case_bytes(span) / 4, "the bound is not slack");
+        // Long forms: 255 literals and a 3-byte match, over and over.
+        seqs.clear();
+        for _ in 0..span / 258 {
+            seqs.push(Sequence { literals: 255, len: 3, dist: 0xFFFF });
+        }
+        seqs.push(Sequence { literals: 2, len: u32::MAX, dist: 0xFFFF });
+        seqs.push(Sequence { literals: u32::MAX, len: 0, dist: 0 });
     }
 }
