@@ -206,7 +206,7 @@ impl SequenceSink for ChunkWriter<'_> {
     }
 }
 
-/// The largest output of [`Encoder::compress`] for `len` input bytes: every
+/// The largest output of [`compress`] for `len` input bytes: every
 /// chunk stored or compressed no larger than its data plus its flag bytes.
 pub(crate) fn max_compressed_size(len: usize) -> usize {
     if len == 0 {

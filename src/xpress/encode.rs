@@ -232,7 +232,7 @@ impl SequenceSink for StreamWriter<'_, '_> {
     }
 }
 
-/// The largest stream [`Encoder::compress`] writes for `len` input bytes:
+/// The largest stream [`compress`] writes for `len` input bytes:
 /// all literals, one flag word per 32 of them and the closing word.
 pub(crate) fn max_compressed_size(len: usize) -> usize {
     len + 4 * (len / FLAG_BITS as usize + 1)

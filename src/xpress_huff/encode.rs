@@ -319,7 +319,7 @@ fn write_block(
     Ok(op + size as usize)
 }
 
-/// The largest output of [`Encoder::compress`] for `len` input bytes.
+/// The largest output of [`compress`] for `len` input bytes.
 ///
 /// A block's code is never worse than the flat 9-bit code (see
 /// `write_block`), under which every match costs at most 9 bits per byte
