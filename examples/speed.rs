@@ -1,0 +1,68 @@
+//! Standard-level compression (or decompression) speed of one format over
+//! the bench corpus, for quick comparisons and profiling:
+//!
+//! ```text
+//! cargo run --release --example speed -- FORMAT [REPS] [decode]
+//! ```
+//!
+//! FORMAT is `lznt1`, `xpress` or `xpress-huff`; the corpus is
+//! `$XPRESS_CORPUS/bench` (default `../shared/corpus/bench`). Timings of a
+//! shared machine are noisy: take the median of several runs pinned to one
+//! core (`taskset -c 1 target/release/examples/speed ...`). Criterion's
+//! `cargo bench` and the `peers/` table are the full measurements.
+
+use msxca::{Compressor, Decompressor, Format, Level};
+use std::path::PathBuf;
+use std::time::Instant;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(format) = args.first().and_then(|name| Format::ALL.into_iter().find(|f| f.name() == name)) else {
+        eprintln!("usage: speed lznt1|xpress|xpress-huff [REPS] [decode]");
+        std::process::exit(2);
+    };
+    let reps: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(3);
+    let decode = args.get(2).is_some_and(|a| a == "decode");
+
+    let corpus = std::env::var_os("XPRESS_CORPUS").map(PathBuf::from).unwrap_or_else(|| "../shared/corpus".into());
+    let Ok(entries) = std::fs::read_dir(corpus.join("bench")) else {
+        eprintln!("speed: no bench corpus under {} (set XPRESS_CORPUS)", corpus.display());
+        return;
+    };
+    let mut files: Vec<Vec<u8>> = entries
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().is_some_and(|n| n != "SHA256SUMS"))
+        .map(|p| std::fs::read(p).unwrap())
+        .collect();
+    files.sort();
+    let total: usize = files.iter().map(Vec::len).sum();
+    let largest = files.iter().map(Vec::len).max().unwrap_or(0);
+
+    let mut compressor = Compressor::new(format, Level::Standard);
+    let packed: Vec<Vec<u8>> = files.iter().map(|f| msxca::compress(format, Level::Standard, f)).collect();
+    let size: usize = packed.iter().map(Vec::len).sum();
+    let start = Instant::now();
+    if decode {
+        let mut decompressor = Decompressor::new(format);
+        let mut out = vec![0u8; largest];
+        for _ in 0..reps {
+            for (p, f) in packed.iter().zip(&files) {
+                decompressor.decompress_into(p, &mut out[..f.len()]).unwrap();
+            }
+        }
+    } else {
+        let mut out = vec![0u8; msxca::max_compressed_size(format, largest)];
+        for _ in 0..reps {
+            for f in &files {
+                std::hint::black_box(compressor.compress_into(f, &mut out).unwrap());
+            }
+        }
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    println!(
+        "{format} {}: {size} / {total} bytes ({:.4}), {:.1} MB/s",
+        if decode { "decode" } else { "compress" },
+        size as f64 / total as f64,
+        (total * reps) as f64 / seconds / 1e6
+    );
+}
