@@ -145,13 +145,7 @@ fn too_small_output_is_an_error_not_a_truncated_stream() {
     // Compressible and incompressible stretches, so that the output runs
     // out in literal runs, in match tokens and between blocks or chunks.
     let mut input: Vec<u8> = (0..10_000u32).map(|i| (i % 251) as u8 ^ (i / 1000) as u8).collect();
-    let mut x = 7u32;
-    input.extend((0..3000).map(|_| {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        x as u8
-    }));
+    input.extend(common::noise(3000, 7));
     for format in Format::ALL {
         for level in Level::ALL {
             let full = compress(format, level, &input);
@@ -173,18 +167,12 @@ fn too_small_output_is_an_error_not_a_truncated_stream() {
 /// `len` bytes that repeat with period 20 after 20 random ones, then 20
 /// more random ones: one match of exactly `len - 20` at distance 20.
 fn one_match_of(len: usize, seed: u32) -> Vec<u8> {
-    let mut state = seed | 1;
-    let mut random = || {
-        state ^= state << 13;
-        state ^= state >> 17;
-        state ^= state << 5;
-        state as u8
-    };
-    let mut data: Vec<u8> = (0..20).map(|_| random()).collect();
+    let random = common::noise(40, seed);
+    let mut data = random[..20].to_vec();
     for i in 20..len {
         data.push(data[i - 20]);
     }
-    data.extend((0..20).map(|_| random()));
+    data.extend_from_slice(&random[20..]);
     data
 }
 
@@ -211,15 +199,7 @@ fn match_lengths_at_every_escape_threshold_round_trip() {
 fn incompressible_tails_of_every_length_round_trip() {
     // The standard parser steps over misses faster and faster; stepping
     // past the end of the input (or of a 64 KiB stretch) must not count.
-    let mut state = 0x2545_F491u32;
-    let noise: Vec<u8> = (0..140_000)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            state as u8
-        })
-        .collect();
+    let noise = common::noise(140_000, 0x2545_F491);
     for len in [300usize, 1000, 4099, 65_536, 65_539, 70_001, 140_000] {
         for format in Format::ALL {
             roundtrip(format, Level::Standard, &noise[..len]);

@@ -501,13 +501,7 @@ fn s6_larger_size_is_bad() {
 fn s6_smaller_size_succeeds_at_a_literal_and_fails_inside_a_match() {
     // Random tail: a cut there lands on literals.
     let mut data = text(3000);
-    let mut state = 0x1234_5678u32;
-    data.extend((0..1000).map(|_| {
-        state ^= state << 13;
-        state ^= state >> 17;
-        state ^= state << 5;
-        state as u8
-    }));
+    data.extend(common::noise(1000, 0x1234_5678));
     let packed = compress(COMPRESSION_FORMAT_XPRESS_HUFF, &data);
     let (status, size, out) = decompress_ex(COMPRESSION_FORMAT_XPRESS_HUFF, &packed, 3990);
     assert_eq!((status, size), (NtStatus::SUCCESS, 3990));

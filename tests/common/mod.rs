@@ -115,3 +115,17 @@ pub fn examples(dir: &Path) -> Vec<Example> {
     }
     out
 }
+
+/// `len` pseudo-random bytes (xorshift32 from `seed`): incompressible data
+/// that is the same on every run.
+pub fn noise(len: usize, seed: u32) -> Vec<u8> {
+    let mut state = seed | 1;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state as u8
+        })
+        .collect()
+}
