@@ -91,9 +91,9 @@ const INDEXED_MATCH_TAIL: usize = 2;
 
 /// Greedy parse: take the longest match found at each position. Every
 /// `2^skip_shift` misses in a row the step grows by one, so incompressible
-/// data is crossed quickly.
-/// Returns where the parse ends: the segment's end, past it where an
-/// overrunning last match ends, or before it when `out` fills up.
+/// data is crossed quickly. Returns where the parse ends: the segment's
+/// end, past it where an overrunning last match ends, or before it when
+/// `out` fills up.
 pub(crate) fn greedy<F: Fn(usize) -> usize, const WAYS: usize, const EXIT_EARLY: bool>(
     seg: &Segment<'_, F>,
     mf: &mut BucketFinder<'_, WAYS, EXIT_EARLY>,
