@@ -14,20 +14,13 @@ use crate::Format;
 const FORMAT: Format = Format::XpressHuff;
 
 /// Reads the bitstream of one LZ77+Huffman block.
-///
-/// Between raw bytes the words are contiguous, so the reader may also run
-/// ahead of the model ([`refill_ahead`](Self::refill_ahead)) and load up to
-/// 63 bits at once; [`normalize`](Self::normalize) brings it back to the
-/// model's exact state (the model's word count depends only on the bits
-/// consumed) before a raw byte is read or the position is asked for.
 pub(crate) struct BitReader<'a> {
     input: &'a [u8],
     /// Next byte of the input to load: words and raw bytes alike.
     pos: usize,
-    /// Valid bits, MSB-aligned at bit 63; the bits below them are zero or
-    /// the stream's own next bits.
+    /// Valid bits, MSB-aligned at bit 63.
     reg: u64,
-    /// Number of valid bits: 16..=32 in the model's state, 0..=63 ahead.
+    /// Number of valid bits: 16..=32.
     valid: u32,
 }
 
@@ -87,71 +80,6 @@ impl<'a> BitReader<'a> {
         self.reg |= word << (48 - self.valid);
         self.valid += 16;
         self.pos += 2;
-        Ok(())
-    }
-
-    /// Whether [`refill_ahead`](Self::refill_ahead) may run: eight bytes are left.
-    #[inline(always)]
-    pub(crate) fn can_run_ahead(&self) -> bool {
-        self.pos + 8 <= self.input.len()
-    }
-
-    /// Loads whole words until 48 or more bits are valid, running ahead of
-    /// the model. The caller has checked [`can_run_ahead`](Self::can_run_ahead).
-    #[inline(always)]
-    pub(crate) fn refill_ahead(&mut self) {
-        let x = u64::from_be_bytes(self.input[self.pos..self.pos + 8].try_into().unwrap_or([0; 8]));
-        // Four little-endian words, first one in the top 16 bits: the
-        // big-endian load has them in order with each word's bytes swapped.
-        const LOW_BYTES: u64 = 0x00FF_00FF_00FF_00FF;
-        let words = (x & LOW_BYTES) << 8 | (x >> 8) & LOW_BYTES;
-        self.reg |= words >> self.valid;
-        let loaded = (63 - self.valid) >> 4;
-        self.pos += 2 * loaded as usize;
-        self.valid += 16 * loaded;
-    }
-
-    /// Consumes `n` bits, which are valid, without refilling.
-    #[inline(always)]
-    pub(crate) fn skip(&mut self, n: u32) {
-        debug_assert!(n <= self.valid);
-        self.reg <<= n;
-        self.valid -= n;
-    }
-
-    /// Reads `n <= 15` bits, which are valid, without refilling.
-    #[inline(always)]
-    pub(crate) fn take(&mut self, n: u32) -> u32 {
-        let value = (self.reg >> 32 >> (32 - n)) as u32;
-        self.skip(n);
-        value
-    }
-
-    /// Where the model's cursor would be had the last `unread` bits taken
-    /// not been consumed yet (running ahead, away from the input's end).
-    pub(crate) fn model_position(&self, unread: u32) -> usize {
-        let valid = self.valid + unread;
-        if valid >= 16 {
-            self.pos - 2 * ((valid - 16) / 16) as usize
-        } else {
-            self.pos + 2
-        }
-    }
-
-    /// Returns from running ahead to the model's state: 16 to 31 valid
-    /// bits, the words beyond them given back, those short of them loaded
-    /// (failing, as the model does, when a word is missing). Only once bits
-    /// have been consumed: before that the model holds 32.
-    pub(crate) fn normalize(&mut self) -> Result<()> {
-        while self.valid >= 32 {
-            self.valid -= 16;
-            self.pos -= 2;
-        }
-        // Bits of given-back words must not linger: raw bytes may follow.
-        self.reg &= !(u64::MAX >> self.valid);
-        while self.valid < 16 {
-            self.refill()?;
-        }
         Ok(())
     }
 

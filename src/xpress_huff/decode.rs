@@ -87,54 +87,6 @@ impl Decoder {
         block_end: usize,
         steps: &mut impl WorkCounter,
     ) -> Result<usize> {
-        // Away from the end of the input the reader runs ahead: one refill
-        // serves two symbols (a symbol takes at most 15 bits and a match's
-        // distance another 15, and 48 are there after a refill).
-        let mut ran_ahead = false;
-        while op < block_end && bits.can_run_ahead() {
-            ran_ahead = true;
-            bits.refill_ahead();
-            for _ in 0..2 {
-                steps.add(1);
-                let (symbol, len) = self.table.decode(bits.peek15());
-                bits.skip(len);
-                if symbol < 256 {
-                    out[op] = symbol as u8;
-                    op += 1;
-                    if op == block_end {
-                        break;
-                    }
-                    continue;
-                }
-                let header = symbol - 256;
-                let (length, distance) = if header & 15 == 15 {
-                    // Raw length bytes sit where the model's cursor is.
-                    bits.normalize()?;
-                    let token_at = bits.position();
-                    let length = self.long_length(bits)?;
-                    let distance_bits = (header >> 4) as u32;
-                    let distance = (1usize << distance_bits) + bits.read_bits(distance_bits)? as usize;
-                    self.check_match(out, op, length, distance, token_at)?;
-                    (length, distance)
-                } else {
-                    let distance_bits = (header >> 4) as u32;
-                    let distance = (1usize << distance_bits) + bits.take(distance_bits) as usize;
-                    let length = (header & 15) as u64 + 3;
-                    if distance > op || length > (out.len() - op) as u64 {
-                        // The error names the model's position after the symbol.
-                        let token_at = bits.model_position(distance_bits);
-                        self.check_match(out, op, length, distance, token_at)?;
-                    }
-                    (length, distance)
-                };
-                copy_match(out, op, distance, length as usize);
-                op += length as usize;
-                break;
-            }
-        }
-        if ran_ahead {
-            bits.normalize()?;
-        }
         while op < block_end {
             steps.add(1);
             let (symbol, len) = self.table.decode(bits.peek15());
@@ -146,45 +98,34 @@ impl Decoder {
             }
             let token_at = bits.position();
             let header = symbol - 256;
-            let length = if header & 15 == 15 { self.long_length(bits)? } else { (header & 15) as u64 + 3 };
+            let mut length = (header & 15) as u64;
+            if length == 15 {
+                length = u64::from(bits.read_byte()?) + 15;
+                if length == 270 {
+                    let at = bits.position();
+                    let mut value = u64::from(bits.read_u16()?);
+                    if value == 0 {
+                        value = u64::from(bits.read_u32()?);
+                    }
+                    // Short values have shorter encodings; Windows rejects them.
+                    if value < 15 {
+                        return Err(Error::InvalidLength { format: FORMAT, offset: at, value, minimum: 15 });
+                    }
+                    length = value;
+                }
+            }
+            let length = length + 3;
             let distance_bits = (header >> 4) as u32;
             let distance = (1usize << distance_bits) + bits.read_bits(distance_bits)? as usize;
-            self.check_match(out, op, length, distance, token_at)?;
+            if distance > op {
+                return Err(Error::InvalidDistance { format: FORMAT, offset: token_at, distance, available: op });
+            }
+            if length > (out.len() - op) as u64 {
+                return Err(Error::OutputTooSmall { format: FORMAT, capacity: out.len(), needed: op as u64 + length });
+            }
             copy_match(out, op, distance, length as usize);
             op += length as usize;
         }
         Ok(op)
-    }
-
-    /// The length of a match whose symbol's length field is 15, from the
-    /// raw bytes at the reader's cursor (in the model's state).
-    fn long_length(&self, bits: &mut BitReader<'_>) -> Result<u64> {
-        let mut length = u64::from(bits.read_byte()?) + 15;
-        if length == 270 {
-            let at = bits.position();
-            let mut value = u64::from(bits.read_u16()?);
-            if value == 0 {
-                value = u64::from(bits.read_u32()?);
-            }
-            // Short values have shorter encodings; Windows rejects them.
-            if value < 15 {
-                return Err(Error::InvalidLength { format: FORMAT, offset: at, value, minimum: 15 });
-            }
-            length = value;
-        }
-        Ok(length + 3)
-    }
-
-    /// Whether a match fits: its source inside the output so far and its
-    /// bytes inside the output buffer.
-    #[inline(always)]
-    fn check_match(&self, out: &[u8], op: usize, length: u64, distance: usize, token_at: usize) -> Result<()> {
-        if distance > op {
-            return Err(Error::InvalidDistance { format: FORMAT, offset: token_at, distance, available: op });
-        }
-        if length > (out.len() - op) as u64 {
-            return Err(Error::OutputTooSmall { format: FORMAT, capacity: out.len(), needed: op as u64 + length });
-        }
-        Ok(())
     }
 }
