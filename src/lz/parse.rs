@@ -257,7 +257,7 @@ impl<'a> OptimalParser<'a> {
 
     /// Finds the cheapest parse of the collected piece under `costs`: a
     /// shortest path over positions, each literal or match an edge. Read
-    /// it with [`for_each_step`](Self::for_each_step) or [`emit`](Self::emit).
+    /// it with [`for_each_step`](Self::for_each_step).
     pub(crate) fn solve(&mut self, data: &[u8], costs: &impl CostModel) {
         let n = self.piece_len;
         let base = self.piece_start;
@@ -326,21 +326,36 @@ impl<'a> OptimalParser<'a> {
         }
     }
 
-    /// Appends the matches of the solved path to `out`, each with the
-    /// literals before it counted from `literals` on; leaves in `literals`
-    /// those after the last, for the next piece or the closing run. Pieces
-    /// emitted in turn are then stored as compactly as one: `out` needs
-    /// [`worst_case_bytes`](super::sequences::worst_case_bytes) of their
-    /// total length.
-    pub(crate) fn emit(&self, out: &mut impl SequenceSink, literals: &mut u32) {
-        self.for_each_step(|_, step| {
-            if step.len == 0 {
-                *literals += 1;
-            } else {
-                out.push(Sequence { literals: *literals, len: step.len, dist: step.dist });
-                *literals = 0;
-            }
-        });
+    /// Parses all of `seg` (which does not overrun) into `out`, in pieces
+    /// the tables afford: each piece is collected, `solve` finds its path
+    /// (once, or several times as it learns costs), and its matches go to
+    /// `out` with literal runs carried across pieces, so the pieces are
+    /// stored as compactly as one; a closing literal run ends the parse.
+    /// Returns where it ended: the segment's end, or before it when `out`
+    /// has no room left.
+    pub(crate) fn parse<F: Fn(usize) -> usize>(
+        &mut self,
+        mut seg: Segment<'_, F>,
+        mf: &mut MatchFinder<'_>,
+        limits: SearchLimits,
+        out: &mut impl SequenceSink,
+        mut solve: impl FnMut(&mut Self),
+    ) -> usize {
+        let mut literals = 0u32;
+        while seg.start < seg.end && out.has_room() {
+            seg.start = self.collect(&seg, mf, limits);
+            solve(self);
+            self.for_each_step(|_, step| {
+                if step.len == 0 {
+                    literals += 1;
+                } else {
+                    out.push(Sequence { literals, len: step.len, dist: step.dist });
+                    literals = 0;
+                }
+            });
+        }
+        out.push(Sequence { literals, len: 0, dist: 0 });
+        seg.start
     }
 }
 

@@ -87,7 +87,7 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
         let chunk_end = input.len().min(chunk_start + CHUNK_SIZE);
         let chunk = &input[chunk_start..chunk_end];
         writer.start(chunk);
-        let mut seg = Segment {
+        let seg = Segment {
             data: input,
             start: chunk_start,
             end: chunk_end,
@@ -96,21 +96,13 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
             max_len: |pos: usize| max_copy_len(pos - chunk_start),
             overrun: false,
         };
-        match &mut engine {
-            Engine::Greedy(finder) => {
-                let reached = greedy(&seg, finder, 7, &mut writer);
-                assert!(reached == chunk_end, "a chunk's parse fits its buffer");
-            }
+        let reached = match &mut engine {
+            Engine::Greedy(finder) => greedy(&seg, finder, 7, &mut writer),
             Engine::Optimal(finder, parser) => {
-                let mut literals = 0;
-                while seg.start < chunk_end {
-                    seg.start = parser.collect(&seg, finder, MAXIMUM_LIMITS);
-                    parser.solve(input, &Lznt1Costs);
-                    parser.emit(&mut writer, &mut literals);
-                }
-                writer.push(Sequence { literals, len: 0, dist: 0 });
+                parser.parse(seg, finder, MAXIMUM_LIMITS, &mut writer, |parser| parser.solve(input, &Lznt1Costs))
             }
-        }
+        };
+        assert!(reached == chunk_end, "a chunk's parse fits its buffer");
         let data_len = writer.finish();
         let store = data_len > CHUNK_SIZE || (chunk.len() == CHUNK_SIZE && data_len >= CHUNK_SIZE);
         let total = 2 + if store { chunk.len() } else { data_len };

@@ -8,7 +8,8 @@ use crate::lz::parse::{greedy, piece_positions, CostModel, Engine, OptimalParser
 use crate::lz::sequences::Sequence;
 use crate::{Format, Level};
 
-/// Input parsed before its tokens are written, at most.
+/// Input the greedy parser takes at a time, at most; the optimal parser's
+/// pieces are no longer.
 const STRETCH: usize = 1 << 16;
 
 /// A match this long ends the standard level's search.
@@ -40,9 +41,8 @@ impl CostModel for PlainCosts {
 }
 
 /// Compresses `input` with tables from `workspace` (Windows' workspace
-/// size for the level, on x64 or x86, is enough), a stretch at a time; the
-/// parsers hand their matches straight to the stream writer (at the
-/// standard level a stretch's last match may run on into the next).
+/// size for the level, on x64 or x86, is enough); the parsers hand their
+/// matches straight to the stream writer.
 pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &mut [u8]) -> Result<usize> {
     let mut arena = Arena::new(workspace);
     let mut engine = match level {
@@ -59,24 +59,22 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
         }
     };
     let mut writer = StreamWriter::start(out, input)?;
-    let mut start = 0;
-    while start < input.len() {
-        let end = input.len().min(start + STRETCH);
-        // At the standard level a stretch's last match may run on past it.
-        let seg = Segment::sliding(input, start, end, MAX_DISTANCE, level == Level::Standard);
-        start = match &mut engine {
-            Engine::Greedy(finder) => greedy(&seg, finder, 6, &mut writer),
-            Engine::Optimal(finder, parser) => {
-                let reached = parser.collect(&seg, finder, MAXIMUM_LIMITS);
-                parser.solve(input, &PlainCosts);
-                let mut literals = 0;
-                parser.emit(&mut writer, &mut literals);
-                writer.push(Sequence { literals, len: 0, dist: 0 });
-                reached
+    match &mut engine {
+        Engine::Greedy(finder) => {
+            let mut start = 0;
+            while start < input.len() {
+                let end = input.len().min(start + STRETCH);
+                // A stretch's last match may run on past it.
+                start = greedy(&Segment::sliding(input, start, end, MAX_DISTANCE, true), finder, 6, &mut writer);
+                writer.status()?;
             }
-        };
-        writer.status()?;
+        }
+        Engine::Optimal(finder, parser) => {
+            let seg = Segment::sliding(input, 0, input.len(), MAX_DISTANCE, false);
+            parser.parse(seg, finder, MAXIMUM_LIMITS, &mut writer, |parser| parser.solve(input, &PlainCosts));
+        }
     }
+    // Checks the writer ran out of room nowhere.
     writer.finish()
 }
 

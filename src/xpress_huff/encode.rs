@@ -190,11 +190,8 @@ pub(crate) fn compress(
                 greedy(&seg, finder, 6, &mut block)
             }
             Engine::Optimal(finder, parser) => {
-                let mut literals = 0;
-                let mut at = start;
-                while at < end {
-                    let seg = Segment::sliding(input, at, end, MAX_DISTANCE, false);
-                    at = parser.collect(&seg, finder, MAXIMUM_LIMITS);
+                let seg = Segment::sliding(input, start, end, MAX_DISTANCE, false);
+                let parse = |parser: &mut OptimalParser<'_>| {
                     // Parse, learn the code the parse implies, parse again.
                     let mut costs = HuffCosts::initial();
                     for _ in 0..2 {
@@ -208,10 +205,8 @@ pub(crate) fn compress(
                         costs = HuffCosts::from_freqs(&freqs);
                     }
                     parser.solve(input, &costs);
-                    parser.emit(&mut block, &mut literals);
-                }
-                block.push(Sequence { literals, len: 0, dist: 0 });
-                end
+                };
+                parser.parse(seg, finder, MAXIMUM_LIMITS, &mut block, parse)
             }
         };
         // A block holds exactly 64 KiB or the rest of the input; its parse
