@@ -89,12 +89,18 @@ const fn hash_bits(span: usize, extra: u32, min: u32, max: u32, budget: usize, e
     }
 }
 
-/// The distance from `pos` to the position whose low 16 bits are `stored`,
-/// if it is a usable source: nearer than `reach` and not `pos` itself.
+/// The distance from `pos` back to the nearest position whose low 16 bits
+/// are `stored`: 0 for `pos` itself (or 64 KiB back), which no match uses.
 #[inline(always)]
-fn distance(pos: usize, stored: u16, reach: usize) -> Option<usize> {
-    let d = usize::from((pos as u16).wrapping_sub(stored));
-    (d != 0 && d <= reach).then_some(d)
+fn distance(pos: usize, stored: u16) -> usize {
+    usize::from((pos as u16).wrapping_sub(stored))
+}
+
+/// Whether a match `dist` back is usable: 1 to `reach` bytes back. (Distance
+/// 0 wraps to a huge value and fails with the far ones.)
+#[inline(always)]
+fn in_reach(dist: usize, reach: usize) -> bool {
+    dist.wrapping_sub(1) < reach
 }
 
 /// Hash chains, for the maximum level: `head` maps a hash of the next
@@ -146,9 +152,8 @@ impl<'a> MatchFinder<'a> {
 
     #[inline(always)]
     fn hash(&self, data: &[u8], pos: usize) -> usize {
-        // The caller ensures pos + 4 <= data.len(); three bytes are hashed,
-        // so that every 3-byte match can be found.
-        let v = u32::from_le_bytes(data[pos..pos + 4].try_into().unwrap()) & 0x00FF_FFFF;
+        // Three bytes are hashed, so that every 3-byte match can be found.
+        let v = read_u32(data, pos) & 0x00FF_FFFF;
         (u64::from(v).wrapping_mul(HASH_MULTIPLIER) >> self.hash_shift) as usize
     }
 
@@ -160,8 +165,7 @@ impl<'a> MatchFinder<'a> {
         self.head[h] = pos as u16;
     }
 
-    /// Every match for `pos` reaching no earlier than `lowest`, at most
-    /// `max_len` long, that is longer than all nearer ones (so in
+    /// Every match for `pos` at most `reach` back and `max_len` long, that is longer than all nearer ones (so in
     /// increasing length), packed into `found` (which has room for
     /// `limits.depth` of them); returns how many. Inserts `pos`.
     #[inline]
@@ -169,7 +173,7 @@ impl<'a> MatchFinder<'a> {
         &mut self,
         data: &[u8],
         pos: usize,
-        lowest: usize,
+        reach: usize,
         max_len: usize,
         limits: SearchLimits,
         found: &mut [u32],
@@ -179,13 +183,15 @@ impl<'a> MatchFinder<'a> {
         self.chain[pos & self.chain_mask] = stored;
         self.head[h] = pos as u16;
 
-        let reach = pos - lowest;
         let mut count = 0;
         let mut best_len = 2usize;
         let mut last_dist = 0;
         for _ in 0..limits.depth {
             // Distances grow along a chain; one that does not is a stale link.
-            let Some(dist) = distance(pos, stored, reach).filter(|&d| d > last_dist) else { break };
+            let dist = distance(pos, stored);
+            if !in_reach(dist, reach) || dist <= last_dist {
+                break;
+            }
             let c = pos - dist;
             // Check the byte that would extend the best match first.
             if data[c + best_len] == data[pos + best_len] {
@@ -234,13 +240,12 @@ impl<'a, const WAYS: usize, const EXIT_EARLY: bool> BucketFinder<'a, WAYS, EXIT_
 where
     [u16; WAYS]: bytemuck::Pod,
 {
-    /// Buckets from `arena`, at most `budget` bytes of them, for an input
-    /// of `len` bytes searched up to `max_dist` back: about one bucket per
-    /// position of the window, times `2^extra_bits`. `hash_bytes` (3 or 4)
+    /// Buckets from what is left of `arena` for an input of `len` bytes
+    /// searched up to `max_dist` back: about one bucket per position of the
+    /// window, times `2^extra_bits`, as many as fit. `hash_bytes` (3 or 4)
     /// bytes are hashed per position; a match of `nice_len` ends a search.
     pub(crate) fn new(
         arena: &mut Arena<'a>,
-        budget: usize,
         len: usize,
         max_dist: usize,
         extra_bits: u32,
@@ -248,6 +253,7 @@ where
         nice_len: usize,
     ) -> Self {
         debug_assert!(max_dist < 1 << 16);
+        let budget = arena.bytes_left();
         let bits = hash_bits(len.min(max_dist), extra_bits, 8, 14, budget, core::mem::size_of::<[u16; WAYS]>());
         let buckets = arena.groups::<[u16; WAYS]>(1 << bits);
         assert_eq!(buckets.len(), 1 << bits, "the arena holds the buckets");
@@ -289,11 +295,9 @@ where
         let mut dists = [0usize; WAYS];
         let mut count = 0;
         for stored in candidates {
-            // Distance 0 (the slot's own position, 64 KiB back) wraps to a
-            // huge value and fails the range check with the far ones; an
-            // out-of-range candidate's bytes are read at `pos` itself.
-            let dist = usize::from((pos as u16).wrapping_sub(stored));
-            let in_reach = dist.wrapping_sub(1) < reach;
+            // An out-of-reach candidate's bytes are read at `pos` itself.
+            let dist = distance(pos, stored);
+            let in_reach = in_reach(dist, reach);
             if EXIT_EARLY {
                 // The bucket runs from the most recent position back, so
                 // once one is out of reach the rest are too (or alias to
@@ -376,7 +380,7 @@ mod tests {
         let mut found = [0u32; 16];
         let mut n = 0;
         for pos in 0..=13 {
-            n = mf.find_all(data, pos, 0, data.len() - 4 - pos, limits, &mut found);
+            n = mf.find_all(data, pos, pos, data.len() - 4 - pos, limits, &mut found);
         }
         // At 13: "abcde" 6 back (length 5), then "abcdef" 13 back (length 6).
         assert_eq!(unpacked(&found[..n]), [Match { len: 5, dist: 6 }, Match { len: 6, dist: 13 }]);
@@ -392,8 +396,8 @@ mod tests {
             mf.insert(data, pos);
         }
         let mut found = [0u32; 16];
-        assert_eq!(mf.find_all(data, 6, 6, 6, limits, &mut found), 0);
-        let n = mf.find_all(data, 9, 6, 3, limits, &mut found);
+        assert_eq!(mf.find_all(data, 6, 0, 6, limits, &mut found), 0);
+        let n = mf.find_all(data, 9, 3, 3, limits, &mut found);
         assert_eq!(unpacked(&found[..n]), [Match { len: 3, dist: 3 }]);
     }
 
@@ -414,10 +418,10 @@ mod tests {
         let mut found = [0u32; 16];
         let limits = SearchLimits { depth: 16, nice_len: 100 };
         let pos = 1 << 16;
-        let n = mf.find_all(&data, pos, pos - 0xFFFF, 8, limits, &mut found);
+        let n = mf.find_all(&data, pos, 0xFFFF, 8, limits, &mut found);
         assert_eq!(unpacked(&found[..n]), [Match { len: 8, dist: (pos - 100) as u32 }]);
 
-        let mut bf = BucketFinder::<4, false>::new(&mut arena, 1 << 16, data.len(), 0xFFFF, 0, 4, 100);
+        let mut bf = BucketFinder::<4, false>::new(&mut arena, data.len(), 0xFFFF, 0, 4, 100);
         bf.insert(&data, 0);
         assert_eq!(bf.find_longest(&data, pos, 0xFFFF, 8).len, 0, "65536 back is out of reach");
     }
@@ -432,7 +436,7 @@ mod tests {
             where
                 [u16; WAYS]: bytemuck::Pod,
             {
-                BucketFinder::new(&mut Arena::new(buf), 1 << 16, 24, 100, 0, 4, 100)
+                BucketFinder::new(&mut Arena::new(buf), 24, 100, 0, 4, 100)
             }
             let data = b"abcdefXabcdeYabcdefZ____";
             let mut buf = vec![0u8; 1 << 16];
@@ -467,11 +471,13 @@ mod tests {
 
     #[test]
     fn tables_fit_their_budget() {
-        let mut buf = vec![0u8; 1 << 20];
+        let mut buf = vec![0u8; 40_000];
         let mut arena = Arena::new(&mut buf);
         let before = arena.bytes_left();
-        let _ = BucketFinder::<4, false>::new(&mut arena, 40_000, 1 << 20, 0xFFFF, 0, 4, 100);
+        let _ = BucketFinder::<4, false>::new(&mut arena, 1 << 20, 0xFFFF, 0, 4, 100);
         assert_eq!(before - arena.bytes_left(), 32 << 10, "the largest power of two that fits");
+        let mut buf = vec![0u8; 1 << 20];
+        let mut arena = Arena::new(&mut buf);
         let before = arena.bytes_left();
         let _ = MatchFinder::new(&mut arena, 1 << 20, 8191);
         assert_eq!(before - arena.bytes_left(), MatchFinder::table_bytes(1 << 20, 8191));

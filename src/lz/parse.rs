@@ -46,10 +46,10 @@ impl<F: Fn(usize) -> usize> Segment<'_, F> {
         (self.max_len)(pos).min(end - pos)
     }
 
-    /// The earliest position a match at `pos` may copy from.
+    /// How far back a match at `pos` may copy from.
     #[inline(always)]
-    fn lowest(&self, pos: usize) -> usize {
-        self.low.max(pos.saturating_sub(self.max_dist))
+    fn reach(&self, pos: usize) -> usize {
+        (pos - self.low).min(self.max_dist)
     }
 
     /// Positions at or past this one are never searched: the hash reads 4 bytes.
@@ -106,20 +106,19 @@ where
     let data = seg.data;
     let cap_end = if seg.overrun { data.len() } else { seg.end };
     // Every position searched has room for a 3-byte match and a 4-byte read.
-    let search_end = seg.end.min(data.len().saturating_sub(3)).min(cap_end.saturating_sub(2)).max(seg.start);
-    let (low, max_dist) = (seg.low, seg.max_dist);
+    let search_end = seg.search_end().min(cap_end.saturating_sub(2).max(seg.start));
     let mut pos = seg.start;
     let mut lit_start = seg.start;
     let mut misses = 0u32;
     while pos < search_end {
-        let (dists, count) = mf.screen(data, pos, (pos - low).min(max_dist));
+        let (dists, count) = mf.screen(data, pos, seg.reach(pos));
         if count == 0 {
             misses += 1;
             pos += 1 + (misses >> skip_shift) as usize;
             continue;
         }
         // A screened candidate is a match: its hashed bytes are equal.
-        let m = mf.longest(data, pos, &dists[..count], (seg.max_len)(pos).min(cap_end - pos));
+        let m = mf.longest(data, pos, &dists[..count], seg.len_cap(pos));
         out.push(Sequence { literals: (pos - lit_start) as u32, len: m.len, dist: m.dist });
         let match_end = pos + m.len as usize;
         // Only the last positions inside a match are indexed: they are
@@ -184,9 +183,10 @@ impl<'a> OptimalParser<'a> {
     /// Bytes per position of a piece, besides its matches.
     pub(crate) const BYTES_PER_POSITION: usize = 2 + 4 + 4;
 
-    /// Tables for pieces of up to `positions` bytes, with room for the
-    /// matches in `budget` bytes of `arena` (at least `min_matches`).
-    pub(crate) fn new(arena: &mut Arena<'a>, positions: usize, budget: usize, min_matches: usize) -> Self {
+    /// Tables for pieces of up to `positions` bytes, and the rest of
+    /// `arena` for their matches (at least `min_matches`).
+    pub(crate) fn new(arena: &mut Arena<'a>, positions: usize, min_matches: usize) -> Self {
+        let budget = arena.bytes_left();
         let counts = arena.u16s(positions);
         let cost = arena.u32s(positions + 1);
         let from = arena.u32s(positions + 1);
@@ -231,7 +231,7 @@ impl<'a> OptimalParser<'a> {
                 i += 1;
                 continue;
             }
-            let found = mf.find_all(data, pos, seg.lowest(pos), cap, limits, &mut self.matches[used..]);
+            let found = mf.find_all(data, pos, seg.reach(pos), cap, limits, &mut self.matches[used..]);
             self.counts[i] = found as u16;
             used += found;
             let longest = if found > 0 { Match::unpack(self.matches[used - 1]).len as usize } else { 0 };

@@ -57,25 +57,15 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
     let max_dist = CHUNK_SIZE - 1;
     let mut engine = match level {
         Level::Standard => {
-            let budget = arena.bytes_left();
             // Two candidates per bucket, in four times as many buckets as
             // a chunk has positions: most of what the window held before the
             // chunk stays out of the way. Three hashed bytes: 4 KiB chunks
             // live on short matches.
-            Engine::Greedy(BucketFinder::<2, true>::new(
-                &mut arena,
-                budget,
-                input.len(),
-                max_dist,
-                2,
-                3,
-                STANDARD_NICE_LEN,
-            ))
+            Engine::Greedy(BucketFinder::<2, true>::new(&mut arena, input.len(), max_dist, 2, 3, STANDARD_NICE_LEN))
         }
         Level::Maximum => {
             let finder = MatchFinder::new(&mut arena, input.len().min(CHUNK_SIZE), max_dist);
-            let budget = arena.bytes_left();
-            let parser = OptimalParser::new(&mut arena, CHUNK_SIZE, budget, MAXIMUM_LIMITS.depth as usize);
+            let parser = OptimalParser::new(&mut arena, CHUNK_SIZE, MAXIMUM_LIMITS.depth as usize);
             Engine::Optimal(finder, parser)
         }
     };

@@ -47,15 +47,13 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
     let mut arena = Arena::new(workspace);
     let mut engine = match level {
         Level::Standard => {
-            let budget = arena.bytes_left();
             let nice_len = STANDARD_NICE_LEN;
-            Engine::Greedy(BucketFinder::<2, false>::new(&mut arena, budget, input.len(), MAX_DISTANCE, 0, 4, nice_len))
+            Engine::Greedy(BucketFinder::<2, false>::new(&mut arena, input.len(), MAX_DISTANCE, 0, 4, nice_len))
         }
         Level::Maximum => {
             let finder = MatchFinder::new(&mut arena, input.len(), MAX_DISTANCE);
-            let budget = arena.bytes_left();
-            let positions = piece_positions(budget, STRETCH);
-            Engine::Optimal(finder, OptimalParser::new(&mut arena, positions, budget, MAXIMUM_LIMITS.depth as usize))
+            let positions = piece_positions(arena.bytes_left(), STRETCH);
+            Engine::Optimal(finder, OptimalParser::new(&mut arena, positions, MAXIMUM_LIMITS.depth as usize))
         }
     };
     let mut writer = StreamWriter::start(out, input)?;
@@ -74,7 +72,7 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
             parser.parse(seg, finder, MAXIMUM_LIMITS, &mut writer, |parser| parser.solve(input, &PlainCosts));
         }
     }
-    // Checks the writer ran out of room nowhere.
+    // Reports an output that ran out of room, if it did.
     writer.finish()
 }
 

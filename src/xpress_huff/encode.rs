@@ -152,12 +152,10 @@ pub(crate) fn compress(
     let mut block = BlockParse { seqs, input, ip: 0, freqs: [0; NUM_SYMBOLS], offset_bits: 0, raw_bytes: 0 };
     let mut engine = match level {
         Level::Standard => {
-            let budget = arena.bytes_left();
             // Two candidates per bucket: four find 1.5% smaller output at
             // a quarter less speed.
             Engine::Greedy(BucketFinder::<2, false>::new(
                 &mut arena,
-                budget,
                 input.len(),
                 MAX_DISTANCE,
                 0,
@@ -167,9 +165,8 @@ pub(crate) fn compress(
         }
         Level::Maximum => {
             let finder = MatchFinder::new(&mut arena, input.len(), MAX_DISTANCE);
-            let budget = arena.bytes_left();
-            let positions = piece_positions(budget, BLOCK_SIZE);
-            Engine::Optimal(finder, OptimalParser::new(&mut arena, positions, budget, MAXIMUM_LIMITS.depth as usize))
+            let positions = piece_positions(arena.bytes_left(), BLOCK_SIZE);
+            Engine::Optimal(finder, OptimalParser::new(&mut arena, positions, MAXIMUM_LIMITS.depth as usize))
         }
     };
     let mut op = 0;
