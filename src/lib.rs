@@ -162,9 +162,14 @@ impl core::fmt::Debug for Compressor {
 /// runs the same encoder in the workspace its caller sized that way, except
 /// for LZNT1's maximum level, whose Windows engine needs none.
 pub(crate) fn encoder_workspace_size(format: Format, level: Level) -> usize {
+    encoder_workspace_size_on(format, level, cfg!(target_pointer_width = "64"))
+}
+
+/// [`encoder_workspace_size`] on x64 (`wide`) or x86.
+fn encoder_workspace_size_on(format: Format, level: Level, wide: bool) -> usize {
     match (format, level) {
         (Format::Lznt1, Level::Maximum) => lznt1::encode::MAXIMUM_WORKSPACE,
-        _ => rtl::windows_workspace_sizes(format, level, cfg!(target_pointer_width = "64")).0 as usize,
+        _ => rtl::windows_workspace_sizes(format, level, wide).0 as usize,
     }
 }
 
@@ -225,15 +230,18 @@ impl Compressor {
     /// [`max_compressed_size`] bytes always suffice. Nothing useful is left
     /// in `output` then. [`Error::LimitExceeded`] for inputs of 4 GiB or more.
     pub fn compress_into(&mut self, input: &[u8], output: &mut [u8]) -> Result<usize> {
-        let workspace = bytemuck::cast_slice_mut(&mut self.workspace);
-        compress_in_workspace(self.format, self.level, input, output, false, workspace)
+        self.compress_with(input, output, false)
     }
 
     /// [`compress_into`](Self::compress_into) with Windows' own rule for
-    /// when LZ77+Huffman output does not fit, for [`rtl`].
+    /// when LZ77+Huffman output does not fit, for [`api`].
     pub(crate) fn compress_into_windows_rules(&mut self, input: &[u8], output: &mut [u8]) -> Result<usize> {
+        self.compress_with(input, output, true)
+    }
+
+    fn compress_with(&mut self, input: &[u8], output: &mut [u8], windows_space_rule: bool) -> Result<usize> {
         let workspace = bytemuck::cast_slice_mut(&mut self.workspace);
-        compress_in_workspace(self.format, self.level, input, output, true, workspace)
+        compress_in_workspace(self.format, self.level, input, output, windows_space_rule, workspace)
     }
 }
 
@@ -280,11 +288,7 @@ mod tests {
         for format in Format::ALL {
             for level in Level::ALL {
                 for wide in [false, true] {
-                    let size = match (format, level) {
-                        (Format::Lznt1, Level::Maximum) => lznt1::encode::MAXIMUM_WORKSPACE,
-                        _ => rtl::windows_workspace_sizes(format, level, wide).0 as usize,
-                    };
-                    let mut workspace = vec![0u8; size + 3];
+                    let mut workspace = vec![0u8; encoder_workspace_size_on(format, level, wide) + 3];
                     let mut out = vec![0u8; max_compressed_size(format, data.len())];
                     let n = compress_in_workspace(format, level, &data, &mut out, false, &mut workspace[3..]).unwrap();
                     let back = decompress(format, &out[..n], data.len()).unwrap();

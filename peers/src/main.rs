@@ -23,25 +23,24 @@ use std::time::Instant;
 type DecodeFn = fn(&[u8], usize) -> Option<Vec<u8>>;
 type EncodeFn = fn(&[u8]) -> Option<Vec<u8>>;
 
+/// Decodes into a fresh `size`-byte buffer with `decode`, which returns
+/// the bytes it wrote.
+fn into_vec(size: usize, decode: impl FnOnce(&mut [u8]) -> Option<usize>) -> Option<Vec<u8>> {
+    let mut out = vec![0u8; size];
+    let n = decode(&mut out)?;
+    out.truncate(n);
+    Some(out)
+}
+
 fn msxca_decode(format: Format) -> impl Fn(&[u8], usize) -> Option<Vec<u8>> {
-    move |input, size| {
-        let mut out = vec![0u8; size];
-        let n = Decompressor::new(format).decompress_into(input, &mut out).ok()?;
-        out.truncate(n);
-        Some(out)
-    }
+    move |input, size| into_vec(size, |out| Decompressor::new(format).decompress_into(input, out).ok())
 }
 
 /// The peers' decoders, by format.
 fn peer_decoders(format: Format) -> Vec<(&'static str, DecodeFn)> {
     match format {
         Format::Lznt1 => vec![
-            ("ms-compress", |i, n| {
-                let mut out = vec![0u8; n];
-                let m = ms_compress::lznt1::decompress(i, &mut out).ok()?;
-                out.truncate(m);
-                Some(out)
-            }),
+            ("ms-compress", |i, n| into_vec(n, |out| ms_compress::lznt1::decompress(i, out).ok())),
             ("rust-lzxpress", |i, _| lzxpress::lznt1::decompress(i).ok()),
             ("lznt1", |i, n| {
                 let mut out = Vec::with_capacity(n);
@@ -50,20 +49,13 @@ fn peer_decoders(format: Format) -> Vec<(&'static str, DecodeFn)> {
             }),
         ],
         Format::Xpress => vec![
-            ("ms-compress", |i, n| {
-                let mut out = vec![0u8; n];
-                let m = ms_compress::xpress_plain::decompress(i, &mut out).ok()?;
-                out.truncate(m);
-                Some(out)
-            }),
+            ("ms-compress", |i, n| into_vec(n, |out| ms_compress::xpress_plain::decompress(i, out).ok())),
             ("rust-lzxpress", |i, _| lzxpress::data::decompress(i).ok()),
             ("xpress_rs", |i, _| xpress_rs::lz77::LZ77Decompressor::new(i.to_vec()).decompress().ok()),
         ],
         Format::XpressHuff => vec![
             ("ms-compress", |i, n| {
-                let mut out = vec![0u8; n];
-                ms_compress::decompress_xpress_huffman_buffer(i, &mut out).ok()?;
-                Some(out)
+                into_vec(n, |out| ms_compress::decompress_xpress_huffman_buffer(i, out).ok().map(|_| n))
             }),
             ("xpress-huffman", |i, n| xpress_huffman::decompress(i, n).ok()),
         ],
@@ -238,8 +230,13 @@ fn huffman_in_blocks(files: &[Vec<u8>], total: usize) -> Vec<Row> {
             std::hint::black_box(decompressor.decompress_into(p, &mut out[..b.len()]).unwrap());
         }
     });
-    let mut decode =
-        Row { what: "xpress-huff decompress, 64 KiB blocks".into(), ours, peer: None, sizes: String::new(), notes: vec![] };
+    let mut decode = Row {
+        what: "xpress-huff decompress, 64 KiB blocks".into(),
+        ours,
+        peer: None,
+        sizes: String::new(),
+        notes: vec![],
+    };
     let ms_decode = |p: &[u8], out: &mut [u8]| ms_compress::decompress_xpress_huffman_buffer(p, out).is_ok();
     add_block_decoder(&mut decode, "ms-compress", &ours_packed, &blocks, total, ms_decode);
     #[cfg(feature = "wimlib")]

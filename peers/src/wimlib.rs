@@ -47,9 +47,7 @@ impl WimCompressor {
         assert!(block.len() <= BLOCK);
         let avail = block.len().saturating_sub(1).min(out.len());
         // SAFETY: both buffers are valid for the lengths passed.
-        let n = unsafe {
-            wimlib_compress(block.as_ptr().cast(), block.len(), out.as_mut_ptr().cast(), avail, self.0)
-        };
+        let n = unsafe { wimlib_compress(block.as_ptr().cast(), block.len(), out.as_mut_ptr().cast(), avail, self.0) };
         (n != 0).then_some(n)
     }
 }
@@ -75,7 +73,9 @@ impl WimDecompressor {
     pub fn decompress(&mut self, input: &[u8], out: &mut [u8]) -> bool {
         assert!(out.len() <= BLOCK);
         // SAFETY: both buffers are valid for the lengths passed.
-        unsafe { wimlib_decompress(input.as_ptr().cast(), input.len(), out.as_mut_ptr().cast(), out.len(), self.0) == 0 }
+        unsafe {
+            wimlib_decompress(input.as_ptr().cast(), input.len(), out.as_mut_ptr().cast(), out.len(), self.0) == 0
+        }
     }
 }
 
