@@ -1,5 +1,6 @@
-//! LZ77 helpers shared by the three formats: the match copy used by every
-//! decoder and the match finder used by every encoder.
+//! LZ77 helpers shared by the three formats: the match copy every decoder
+//! uses, and the encoders' working memory (`arena`), match finders,
+//! parsers and parse buffer.
 
 pub(crate) mod arena;
 pub(crate) mod matchfinder;
