@@ -13,8 +13,9 @@ fn sized(data: &[u8]) -> Option<(usize, &[u8])> {
     Some((size, rest))
 }
 
-/// Decoding never panics, never writes past the output, and gives the same
-/// result whatever the output buffer held before.
+/// Decoding never panics, never writes past the output (nor, when it
+/// succeeds, past the bytes it reports), and gives the same result
+/// whatever the output buffer held before.
 pub fn check_decompress(format: Format, data: &[u8]) {
     let Some((size, input)) = sized(data) else { return };
     let mut a = vec![0x00u8; size + 16];
@@ -29,6 +30,10 @@ pub fn check_decompress(format: Format, data: &[u8]) {
     if let Ok(n) = ra {
         assert!(n <= size);
         assert_eq!(a[..n], b[..n], "{format}: output depends on the buffer's old contents");
+        assert!(
+            a[n..size].iter().all(|&x| x == 0x00) && b[n..size].iter().all(|&x| x == 0xFF),
+            "{format}: wrote past the {n} bytes it produced"
+        );
     }
 }
 

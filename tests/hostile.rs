@@ -21,6 +21,7 @@ fn decode_checked(format: Format, input: &[u8], cap: usize, fill: u8) -> (Result
     assert!(steps <= bound, "{format}: {steps} steps for {} input and {cap} output bytes", input.len());
     if let Ok(n) = result {
         assert!(n <= cap, "{format}: reported {n} bytes in a {cap}-byte buffer");
+        assert!(buf[n..].iter().all(|&b| b == fill), "{format}: wrote past the {n} bytes it produced");
     }
     let produced = match result {
         Ok(n) => buf[..n].to_vec(),

@@ -80,6 +80,33 @@ pub(crate) fn copy_match(out: &mut [u8], pos: usize, dist: usize, len: usize) {
     }
 }
 
+/// How far past a match [`copy_match_wide`] may write.
+pub(crate) const WIDE_COPY_SLACK: usize = 15;
+
+/// [`copy_match`] for decoders' fast loops: the same result in
+/// `out[pos..pos + len]`, but faster because it may also write up to
+/// [`WIDE_COPY_SLACK`] bytes of garbage after the match. The caller has
+/// checked `1 <= dist <= pos` and `pos + len + WIDE_COPY_SLACK <=
+/// out.len()`, and overwrites the garbage later.
+#[inline(always)]
+pub(crate) fn copy_match_wide(out: &mut [u8], pos: usize, dist: usize, len: usize) {
+    debug_assert!(dist >= 1 && dist <= pos && pos + len + WIDE_COPY_SLACK <= out.len());
+    if dist >= 16 {
+        // Each 16-byte move reads bytes that are already final: the source
+        // ends at least `dist - 16` bytes before the destination starts.
+        let mut done = 0;
+        loop {
+            copy_fixed::<16>(out, pos - dist + done, pos + done);
+            done += 16;
+            if done >= len {
+                break;
+            }
+        }
+    } else {
+        copy_match(out, pos, dist, len);
+    }
+}
+
 /// Copies `N` bytes from `src` to `dst` (ranges that do not overlap).
 #[inline(always)]
 fn copy_fixed<const N: usize>(out: &mut [u8], src: usize, dst: usize) {

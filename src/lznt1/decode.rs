@@ -3,7 +3,7 @@
 
 use super::{displacement_bits, CHUNK_SIZE, HEADER_COMPRESSED, HEADER_LENGTH_MASK};
 use crate::error::{truncated, Error, Result};
-use crate::lz::{copy_match, NoCount, WorkCounter};
+use crate::lz::{copy_match, copy_match_wide, NoCount, WorkCounter, WIDE_COPY_SLACK};
 use crate::Format;
 
 const FORMAT: Format = Format::Lznt1;
@@ -147,6 +147,32 @@ fn decode_buffer(
     Ok(Decoded { len: op, first_chunk_len: first_chunk_len.unwrap_or(0), consumed: ip })
 }
 
+/// The fast loop runs only while this much of the chunk's data is left.
+/// It covers one step's reads (a flag byte, an 8-byte literal over-read, a
+/// copy token), and guarantees that the chunk, whatever its data, still
+/// produces at least 16 bytes when the loop ends: a flag byte serves up to
+/// eight items and every other byte stands for at least one output byte.
+/// So the chunk itself overwrites the loop's over-copies (at most
+/// [`WIDE_COPY_SLACK`] bytes ahead), unless decoding fails.
+const FAST_INPUT_MARGIN: usize = 48;
+/// The fast loop runs only while this much output room is left: an
+/// 8-byte literal over-copy, then a copy checked against what remains.
+const FAST_OUTPUT_MARGIN: usize = 32;
+
+/// Where decoding a chunk stands between two items.
+struct ChunkCursor {
+    /// Position in the chunk's data.
+    ip: usize,
+    /// Output position.
+    op: usize,
+    /// The current flag byte's unread bits, at the bottom, followed by a
+    /// sentinel 1 bit: when only the sentinel is left, the group is done.
+    flags: u32,
+}
+
+/// A flag register holding nothing but the end-of-group sentinel.
+const SENTINEL: u32 = 1;
+
 /// Decodes the data of one compressed chunk into `out`, starting at
 /// `chunk_start`. `base` is the data's offset in the whole input, for error
 /// messages. Returns the output position reached and how the chunk ended.
@@ -157,60 +183,121 @@ fn decode_chunk(
     chunk_start: usize,
     steps: &mut impl WorkCounter,
 ) -> Result<(usize, ChunkEnd)> {
-    let mut ip = 0usize;
-    let mut op = chunk_start;
-    while ip < data.len() {
-        steps.add(1);
-        let flags = data[ip];
-        ip += 1;
-        // Eight literals in a row, with room for them: one move.
-        if flags == 0 && data.len() - ip >= 8 && out.len() - op >= 8 {
-            out[op..op + 8].copy_from_slice(&data[ip..ip + 8]);
-            ip += 8;
-            op += 8;
-            continue;
-        }
-        for bit in 0..8 {
-            if ip >= data.len() {
-                // Flag bits for elements past the chunk's data are ignored.
-                break;
-            }
-            if flags >> bit & 1 == 0 {
-                if op == out.len() {
-                    return Ok((op, ChunkEnd::OutputFull));
-                }
-                out[op] = data[ip];
-                ip += 1;
-                op += 1;
-            } else {
-                let Some(token) = data.get(ip..ip + 2) else {
-                    return Err(truncated(FORMAT, base + ip, 1, base + data.len()));
-                };
-                let token = u16::from_le_bytes([token[0], token[1]]);
-                let produced = op - chunk_start;
-                let bits = displacement_bits(produced);
-                let dist = usize::from(token >> (16 - bits)) + 1;
-                let len = usize::from(token & ((1u16 << (16 - bits)) - 1)) + 3;
-                if dist > produced {
-                    return Err(Error::InvalidDistance {
-                        format: FORMAT,
-                        offset: base + ip,
-                        distance: dist,
-                        available: produced,
-                    });
-                }
-                if len > out.len() - op {
-                    return Err(Error::OutputTooSmall {
-                        format: FORMAT,
-                        capacity: out.len(),
-                        needed: (op + len) as u64,
-                    });
-                }
-                copy_match(out, op, dist, len);
-                op += len;
-                ip += 2;
-            }
+    let mut at = ChunkCursor { ip: 0, op: chunk_start, flags: SENTINEL };
+    loop {
+        decode_chunk_fast(data, out, chunk_start, &mut at, steps);
+        if let Some(end) = decode_chunk_careful(data, base, out, chunk_start, &mut at, steps)? {
+            return Ok((at.op, end));
         }
     }
-    Ok((op, ChunkEnd::Complete))
+}
+
+/// Whether the fast loop may run at these positions.
+#[inline(always)]
+fn has_margins(data: &[u8], ip: usize, out: &[u8], op: usize) -> bool {
+    data.len() - ip >= FAST_INPUT_MARGIN && out.len() - op >= FAST_OUTPUT_MARGIN
+}
+
+/// Decodes while both buffers have their margins, with fixed-size
+/// over-copies. Stops before a copy it does not handle (a bad
+/// displacement, or one that would not fit) and leaves it to
+/// [`decode_chunk_careful`], which reports errors.
+fn decode_chunk_fast(
+    data: &[u8],
+    out: &mut [u8],
+    chunk_start: usize,
+    at: &mut ChunkCursor,
+    steps: &mut impl WorkCounter,
+) {
+    let ChunkCursor { mut ip, mut op, mut flags } = *at;
+    while has_margins(data, ip, out, op) {
+        steps.add(1);
+        if flags == SENTINEL {
+            flags = u32::from(data[ip]) | 1 << 8;
+            ip += 1;
+        }
+        // The literals before the next copy token (possibly none): one
+        // 8-byte move whatever their number.
+        let run = flags.trailing_zeros() as usize;
+        let literals: [u8; 8] = data[ip..ip + 8].try_into().unwrap_or([0; 8]);
+        out[op..op + 8].copy_from_slice(&literals);
+        ip += run;
+        op += run;
+        flags >>= run;
+        if flags == SENTINEL {
+            continue;
+        }
+
+        let token = u16::from_le_bytes([data[ip], data[ip + 1]]);
+        let produced = op - chunk_start;
+        let bits = displacement_bits(produced);
+        let dist = usize::from(token >> (16 - bits)) + 1;
+        let len = usize::from(token & ((1u16 << (16 - bits)) - 1)) + 3;
+        if dist > produced || len + WIDE_COPY_SLACK > out.len() - op {
+            break;
+        }
+        copy_match_wide(out, op, dist, len);
+        op += len;
+        ip += 2;
+        flags >>= 1;
+    }
+    *at = ChunkCursor { ip, op, flags };
+}
+
+/// Decodes from `at`, checking every read and write, until the chunk ends
+/// (returning how) or, after at least one step, the fast loop's margins
+/// are back (returning `None`).
+fn decode_chunk_careful(
+    data: &[u8],
+    base: usize,
+    out: &mut [u8],
+    chunk_start: usize,
+    at: &mut ChunkCursor,
+    steps: &mut impl WorkCounter,
+) -> Result<Option<ChunkEnd>> {
+    let mut first = true;
+    loop {
+        if !first && has_margins(data, at.ip, out, at.op) {
+            return Ok(None);
+        }
+        first = false;
+        steps.add(1);
+        let ChunkCursor { ip, op, flags } = *at;
+        // Flag bits for items past the chunk's data are ignored.
+        if ip >= data.len() {
+            return Ok(Some(ChunkEnd::Complete));
+        }
+        if flags == SENTINEL {
+            at.flags = u32::from(data[ip]) | 1 << 8;
+            at.ip += 1;
+        } else if flags & 1 == 0 {
+            if op == out.len() {
+                return Ok(Some(ChunkEnd::OutputFull));
+            }
+            out[op] = data[ip];
+            *at = ChunkCursor { ip: ip + 1, op: op + 1, flags: flags >> 1 };
+        } else {
+            let Some(token) = data.get(ip..ip + 2) else {
+                return Err(truncated(FORMAT, base + ip, 1, base + data.len()));
+            };
+            let token = u16::from_le_bytes([token[0], token[1]]);
+            let produced = op - chunk_start;
+            let bits = displacement_bits(produced);
+            let dist = usize::from(token >> (16 - bits)) + 1;
+            let len = usize::from(token & ((1u16 << (16 - bits)) - 1)) + 3;
+            if dist > produced {
+                return Err(Error::InvalidDistance {
+                    format: FORMAT,
+                    offset: base + ip,
+                    distance: dist,
+                    available: produced,
+                });
+            }
+            if len > out.len() - op {
+                return Err(Error::OutputTooSmall { format: FORMAT, capacity: out.len(), needed: (op + len) as u64 });
+            }
+            copy_match(out, op, dist, len);
+            *at = ChunkCursor { ip: ip + 2, op: op + len, flags: flags >> 1 };
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! Plain LZ77 decoder ([MS-XCA] §2.4).
 
 use crate::error::{truncated, Error, Result};
-use crate::lz::{copy_match, WorkCounter};
+use crate::lz::{copy_match, copy_match_wide, WorkCounter, WIDE_COPY_SLACK};
 use crate::Format;
 
 const FORMAT: Format = Format::Xpress;
@@ -9,21 +9,139 @@ const FORMAT: Format = Format::Xpress;
 /// A flag register holding nothing but the end-of-word sentinel.
 const SENTINEL: u64 = 1 << 63;
 
+/// The fast loop runs only while this much input is left. It covers one
+/// step's reads (a flag word, a 32-byte literal over-read, a match token
+/// with its nibble and length byte), and it guarantees that the stream,
+/// if it is valid, still has at least 32 bytes to produce when the loop
+/// ends: every byte left after the step is either part of a flag word (at
+/// most one in nine, plus the two words that can end the stream) or
+/// stands for at least one output byte. A valid stream therefore
+/// overwrites the loop's over-copies, and a successful decode leaves
+/// nothing behind past its output.
+const FAST_INPUT_MARGIN: usize = 96;
+/// The fast loop runs only while this much output room is left: a
+/// 32-byte literal over-copy, then a match checked against what remains.
+const FAST_OUTPUT_MARGIN: usize = 64;
+
+/// Where decoding stands between two items.
+#[derive(Clone, Copy)]
+struct Cursor {
+    /// Input position.
+    ip: usize,
+    /// Output position.
+    op: usize,
+    /// The current flag word's unread bits, at the top, followed by a
+    /// sentinel 1 bit: when only the sentinel is left, the word is used up.
+    flags: u64,
+    /// Position of a nibble byte whose high half is still unclaimed.
+    pending_nibble: Option<usize>,
+}
+
 /// Decodes a whole Plain LZ77 stream into `out` and returns the number of
 /// bytes produced. `out.len()` is the capacity: the stream decides the size.
 ///
 /// On error the bytes decoded so far are left in `out`. `steps` counts
 /// loop iterations, for tests that bound the work done.
 pub(crate) fn decompress(input: &[u8], out: &mut [u8], steps: &mut impl WorkCounter) -> Result<usize> {
-    let mut ip = 0usize;
-    let mut op = 0usize;
-    // The current flag word's unread bits, at the top, followed by a
-    // sentinel 1 bit: when only the sentinel is left, the word is used up.
-    let mut flags = SENTINEL;
-    // Position of a nibble byte whose high half is still unclaimed.
-    let mut pending_nibble: Option<usize> = None;
-
+    let mut at = Cursor { ip: 0, op: 0, flags: SENTINEL, pending_nibble: None };
     loop {
+        decode_fast(input, out, &mut at, steps);
+        if let Some(produced) = decode_careful(input, out, &mut at, steps)? {
+            return Ok(produced);
+        }
+    }
+}
+
+/// Whether the fast loop may run at these positions.
+#[inline(always)]
+fn has_margins(input: &[u8], ip: usize, out: &[u8], op: usize) -> bool {
+    input.len() - ip >= FAST_INPUT_MARGIN && out.len() - op >= FAST_OUTPUT_MARGIN
+}
+
+/// Decodes while both buffers have their margins, with fixed-size
+/// over-copies and no per-byte checks. Stops before anything it does not
+/// handle (a long-length escape, a bad distance, a match that would not
+/// fit) and leaves it to [`decode_careful`], which reports errors.
+fn decode_fast(input: &[u8], out: &mut [u8], at: &mut Cursor, steps: &mut impl WorkCounter) {
+    let Cursor { mut ip, mut op, mut flags, mut pending_nibble } = *at;
+    while has_margins(input, ip, out, op) {
+        steps.add(1);
+        if flags == SENTINEL {
+            flags = u64::from(u32::from_le_bytes(fixed(input, ip))) << 32 | 1 << 31;
+            ip += 4;
+        }
+        // The literal run before the next match (possibly empty): one
+        // 32-byte move whatever its length.
+        let run = flags.leading_zeros() as usize;
+        let literals: [u8; 32] = fixed(input, ip);
+        out[op..op + 32].copy_from_slice(&literals);
+        ip += run;
+        op += run;
+        flags <<= run;
+        if flags == SENTINEL {
+            continue;
+        }
+
+        let [t0, t1, extra0, extra1] = fixed(input, ip);
+        let token = u16::from_le_bytes([t0, t1]);
+        let dist = usize::from(token >> 3) + 1;
+        let mut len = usize::from(token & 7);
+        let mut next_ip = ip + 2;
+        let mut next_nibble = pending_nibble;
+        if len == 7 {
+            let nibble = match pending_nibble {
+                Some(at) => {
+                    next_nibble = None;
+                    input[at] >> 4
+                }
+                None => {
+                    next_nibble = Some(next_ip);
+                    next_ip += 1;
+                    extra0 & 15
+                }
+            };
+            len = usize::from(nibble) + 7;
+            if nibble == 15 {
+                // The length byte follows the nibble byte if this match
+                // brought one.
+                let byte = if next_nibble.is_some() { extra1 } else { extra0 };
+                next_ip += 1;
+                if byte == 255 {
+                    break;
+                }
+                len = usize::from(byte) + 22;
+            }
+        }
+        let len = len + 3;
+        if dist > op || len + WIDE_COPY_SLACK > out.len() - op {
+            break;
+        }
+        copy_match_wide(out, op, dist, len);
+        op += len;
+        ip = next_ip;
+        pending_nibble = next_nibble;
+        flags <<= 1;
+    }
+    *at = Cursor { ip, op, flags, pending_nibble };
+}
+
+/// Decodes from `at`, checking every read and write, until the stream
+/// ends (returning the output size) or, after at least one step, the fast
+/// loop's margins are back (returning `None`).
+fn decode_careful(
+    input: &[u8],
+    out: &mut [u8],
+    at: &mut Cursor,
+    steps: &mut impl WorkCounter,
+) -> Result<Option<usize>> {
+    let Cursor { mut ip, mut op, mut flags, mut pending_nibble } = *at;
+    let mut first = true;
+    loop {
+        if !first && has_margins(input, ip, out, op) {
+            *at = Cursor { ip, op, flags, pending_nibble };
+            return Ok(None);
+        }
+        first = false;
         steps.add(1);
         if flags == SENTINEL {
             let Some(word) = input.get(ip..ip + 4) else {
@@ -58,7 +176,7 @@ pub(crate) fn decompress(input: &[u8], out: &mut [u8], steps: &mut impl WorkCoun
         // A match bit.
         flags <<= 1;
         if ip == input.len() {
-            return Ok(op);
+            return Ok(Some(op));
         }
         let token_at = ip;
         let Some(token) = input.get(ip..ip + 2) else {
@@ -103,6 +221,13 @@ pub(crate) fn decompress(input: &[u8], out: &mut [u8], steps: &mut impl WorkCoun
         copy_match(out, op, dist, len as usize);
         op += len as usize;
     }
+}
+
+/// The `N` bytes of `input` at `at`, which the caller has checked are
+/// there: one bounds check for the lot.
+#[inline(always)]
+fn fixed<const N: usize>(input: &[u8], at: usize) -> [u8; N] {
+    input[at..at + N].try_into().unwrap_or([0; N])
 }
 
 /// Reads the u16 (and, when that is 0, u32) escape of cases D and E and
