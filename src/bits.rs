@@ -120,6 +120,132 @@ impl<'a> BitReader<'a> {
     }
 }
 
+/// A [`BitReader`] that reads ahead, for decoders' fast loops.
+///
+/// It loads words in fours, with no branch, so it holds 48 to 63 bits
+/// after each [`refill`](Self::refill): enough for a symbol and its
+/// distance bits. The register model is still known exactly. Both hold
+/// the same stream bits at the front, and the model's register has 16 to
+/// 31 valid bits once a symbol was read (a refill is due below 16), so it
+/// holds the `16 + count % 16` leading bits of this buffer and has loaded
+/// every word before those this buffer read beyond it. That locates the
+/// model's byte cursor, where a raw length byte sits: reading one drops
+/// the words read ahead, which came from the wrong place.
+pub(crate) struct LookaheadBits<'a> {
+    input: &'a [u8],
+    /// Input position of the next word to load.
+    next: usize,
+    /// Bits, MSB-aligned at bit 63; below `count` they may hold the front
+    /// of the next word already (the same bits it will load).
+    buf: u64,
+    /// Number of valid bits.
+    count: u32,
+}
+
+impl<'a> LookaheadBits<'a> {
+    /// Input the fast loop keeps past the next word's position: the 8
+    /// bytes a [`refill`](Self::refill) reads, and after a raw byte the
+    /// word the register model loads next.
+    pub(crate) const MARGIN: usize = 10;
+
+    /// Takes over `reader`'s state.
+    #[inline(always)]
+    pub(crate) fn new(reader: &BitReader<'a>) -> Self {
+        LookaheadBits { input: reader.input, next: reader.pos, buf: reader.reg, count: reader.valid }
+    }
+
+    /// Whether the input has the [`MARGIN`](Self::MARGIN) for a refill.
+    #[inline(always)]
+    pub(crate) fn can_refill(&self) -> bool {
+        self.input.len() - self.next >= Self::MARGIN
+    }
+
+    /// Loads whole words until at least 48 bits are held. The caller has
+    /// checked [`can_refill`](Self::can_refill).
+    #[inline(always)]
+    pub(crate) fn refill(&mut self) {
+        let bytes: [u8; 8] = self.input[self.next..self.next + 8].try_into().unwrap_or([0; 8]);
+        // Four little-endian words, first word in the top 16 bits.
+        let raw = u64::from_be_bytes(bytes);
+        let words = (raw & 0x00FF_00FF_00FF_00FF) << 8 | (raw >> 8) & 0x00FF_00FF_00FF_00FF;
+        self.buf |= words >> self.count;
+        let loaded = (63 - self.count) / 16;
+        self.count += 16 * loaded;
+        self.next += 2 * loaded as usize;
+    }
+
+    /// The next 15 bits, MSB first.
+    #[inline(always)]
+    pub(crate) fn peek15(&self) -> u32 {
+        (self.buf >> 49) as u32
+    }
+
+    /// The `n <= 15` bits that follow the first `skip <= 15`, as a number.
+    #[inline(always)]
+    pub(crate) fn peek_after(&self, skip: u32, n: u32) -> u32 {
+        (self.buf << skip >> 1 >> (63 - n)) as u32
+    }
+
+    /// Drops `n` bits; the caller knows they are held.
+    #[inline(always)]
+    pub(crate) fn consume(&mut self, n: u32) {
+        self.buf <<= n;
+        self.count -= n;
+    }
+
+    /// The register model's byte cursor once `skip` more bits are read
+    /// (at least one symbol was read, and `count - skip >= 16`).
+    #[inline(always)]
+    fn model_cursor_after(&self, skip: u32) -> usize {
+        let count = self.count - skip;
+        self.next - 2 * (count / 16 - 1) as usize
+    }
+
+    /// The raw byte at the model's byte cursor once `skip` more bits are
+    /// read, if the input has it.
+    #[inline(always)]
+    pub(crate) fn raw_byte_after(&self, skip: u32) -> Option<u8> {
+        self.input.get(self.model_cursor_after(skip)).copied()
+    }
+
+    /// Moves the byte cursor past the raw byte at the model's cursor. The
+    /// words read ahead came from the wrong place and are dropped; the
+    /// model's register keeps the leading `16 + count % 16` bits.
+    #[inline(always)]
+    pub(crate) fn skip_raw_byte(&mut self) {
+        self.settle();
+        self.next += 1;
+    }
+
+    /// Drops the words read ahead of the register model. Right after a
+    /// raw byte and a match's distance bits, fewer than 16 bits may be
+    /// left with nothing read ahead: the model has then loaded the next
+    /// word, which [`can_refill`](Self::can_refill)'s margin guarantees.
+    #[inline(always)]
+    fn settle(&mut self) {
+        if self.count < 16 {
+            let word = self.input.get(self.next..self.next + 2).map_or(0, |w| u16::from_le_bytes([w[0], w[1]]));
+            self.buf |= u64::from(word) << (48 - self.count);
+            self.count += 16;
+            self.next += 2;
+        } else {
+            self.next = self.model_cursor_after(0);
+            self.count = 16 + self.count % 16;
+            self.buf &= !0u64 << (64 - self.count);
+        }
+    }
+
+    /// Hands the state back to `reader`, in the register model's terms. At
+    /// least one symbol was read.
+    #[inline(always)]
+    pub(crate) fn finish(mut self, reader: &mut BitReader<'a>) {
+        self.settle();
+        reader.pos = self.next;
+        reader.reg = self.buf;
+        reader.valid = self.count;
+    }
+}
+
 /// Writes the bitstream of one LZ77+Huffman block into a buffer whose exact
 /// size the caller has computed beforehand (so every write fits).
 pub(crate) struct BitWriter<'a> {

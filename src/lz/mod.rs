@@ -81,7 +81,7 @@ pub(crate) fn copy_match(out: &mut [u8], pos: usize, dist: usize, len: usize) {
 }
 
 /// How far past a match [`copy_match_wide`] may write.
-pub(crate) const WIDE_COPY_SLACK: usize = 15;
+pub(crate) const WIDE_COPY_SLACK: usize = 31;
 
 /// [`copy_match`] for decoders' fast loops: the same result in
 /// `out[pos..pos + len]`, but faster because it may also write up to
@@ -92,15 +92,17 @@ pub(crate) const WIDE_COPY_SLACK: usize = 15;
 pub(crate) fn copy_match_wide(out: &mut [u8], pos: usize, dist: usize, len: usize) {
     debug_assert!(dist >= 1 && dist <= pos && pos + len + WIDE_COPY_SLACK <= out.len());
     if dist >= 16 {
-        // Each 16-byte move reads bytes that are already final: the source
-        // ends at least `dist - 16` bytes before the destination starts.
-        let mut done = 0;
-        loop {
-            copy_fixed::<16>(out, pos - dist + done, pos + done);
+        // 16-byte moves, in order: each reads bytes that are already final,
+        // since its source ends at least `dist - 16` bytes before its
+        // destination starts. The first 32 bytes need no test: most
+        // matches are that short.
+        let src = pos - dist;
+        copy_fixed::<16>(out, src, pos);
+        copy_fixed::<16>(out, src + 16, pos + 16);
+        let mut done = 32;
+        while done < len {
+            copy_fixed::<16>(out, src + done, pos + done);
             done += 16;
-            if done >= len {
-                break;
-            }
         }
     } else {
         copy_match(out, pos, dist, len);

@@ -150,14 +150,14 @@ fn decode_buffer(
 /// The fast loop runs only while this much of the chunk's data is left.
 /// It covers one step's reads (a flag byte, an 8-byte literal over-read, a
 /// copy token), and guarantees that the chunk, whatever its data, still
-/// produces at least 16 bytes when the loop ends: a flag byte serves up to
+/// produces at least 32 bytes when the loop ends: a flag byte serves up to
 /// eight items and every other byte stands for at least one output byte.
 /// So the chunk itself overwrites the loop's over-copies (at most
 /// [`WIDE_COPY_SLACK`] bytes ahead), unless decoding fails.
-const FAST_INPUT_MARGIN: usize = 48;
+const FAST_INPUT_MARGIN: usize = 64;
 /// The fast loop runs only while this much output room is left: an
 /// 8-byte literal over-copy, then a copy checked against what remains.
-const FAST_OUTPUT_MARGIN: usize = 32;
+const FAST_OUTPUT_MARGIN: usize = 48;
 
 /// Where decoding a chunk stands between two items.
 struct ChunkCursor {
@@ -192,6 +192,14 @@ fn decode_chunk(
     }
 }
 
+/// How many low bits of a copy token hold the length once the chunk has
+/// produced `produced` bytes, and up to which output count that holds.
+#[inline(always)]
+fn token_split(produced: usize) -> (u32, usize) {
+    let bits = displacement_bits(produced);
+    (16 - bits, if bits == 12 { usize::MAX } else { 1 << bits })
+}
+
 /// Whether the fast loop may run at these positions.
 #[inline(always)]
 fn has_margins(data: &[u8], ip: usize, out: &[u8], op: usize) -> bool {
@@ -210,6 +218,8 @@ fn decode_chunk_fast(
     steps: &mut impl WorkCounter,
 ) {
     let ChunkCursor { mut ip, mut op, mut flags } = *at;
+    // The token split changes only eight times in a chunk.
+    let (mut length_bits, mut split_until) = token_split(op - chunk_start);
     while has_margins(data, ip, out, op) {
         steps.add(1);
         if flags == SENTINEL {
@@ -230,9 +240,11 @@ fn decode_chunk_fast(
 
         let token = u16::from_le_bytes([data[ip], data[ip + 1]]);
         let produced = op - chunk_start;
-        let bits = displacement_bits(produced);
-        let dist = usize::from(token >> (16 - bits)) + 1;
-        let len = usize::from(token & ((1u16 << (16 - bits)) - 1)) + 3;
+        if produced > split_until {
+            (length_bits, split_until) = token_split(produced);
+        }
+        let dist = usize::from(token >> length_bits) + 1;
+        let len = usize::from(token & ((1 << length_bits) - 1)) + 3;
         if dist > produced || len + WIDE_COPY_SLACK > out.len() - op {
             break;
         }

@@ -64,7 +64,14 @@ fn has_margins(input: &[u8], ip: usize, out: &[u8], op: usize) -> bool {
 /// fit) and leaves it to [`decode_careful`], which reports errors.
 fn decode_fast(input: &[u8], out: &mut [u8], at: &mut Cursor, steps: &mut impl WorkCounter) {
     let Cursor { mut ip, mut op, mut flags, mut pending_nibble } = *at;
-    while has_margins(input, ip, out, op) {
+    // Positions up to these limits have the margins. Stated as limits,
+    // they let the compiler see that the fixed-size moves are in bounds.
+    let (Some(in_limit), Some(out_limit)) =
+        (input.len().checked_sub(FAST_INPUT_MARGIN), out.len().checked_sub(FAST_OUTPUT_MARGIN))
+    else {
+        return;
+    };
+    while ip <= in_limit && op <= out_limit {
         steps.add(1);
         if flags == SENTINEL {
             flags = u64::from(u32::from_le_bytes(fixed(input, ip))) << 32 | 1 << 31;

@@ -2,11 +2,11 @@
 //! of the data from `WINDOWS-SEMANTICS.md` §6).
 
 use super::{BLOCK_SIZE, MIN_BLOCK_BYTES, TABLE_BYTES};
-use crate::bits::BitReader;
+use crate::bits::{BitReader, LookaheadBits};
 use crate::error::{truncated, Error, Result};
 use crate::huffman::decode::DecodeTable;
 use crate::huffman::NUM_SYMBOLS;
-use crate::lz::{copy_match, NoCount, WorkCounter};
+use crate::lz::{copy_match, copy_match_wide, NoCount, WorkCounter, WIDE_COPY_SLACK};
 use crate::Format;
 
 const FORMAT: Format = Format::XpressHuff;
@@ -88,44 +88,131 @@ impl Decoder {
         steps: &mut impl WorkCounter,
     ) -> Result<usize> {
         while op < block_end {
-            steps.add(1);
-            let (symbol, len) = self.table.decode(bits.peek15());
-            bits.consume(len)?;
+            op = self.decode_fast(bits, out, op, block_end, steps);
+            if op < block_end {
+                op = self.decode_symbol(bits, out, op, steps)?;
+            }
+        }
+        Ok(op)
+    }
+
+    /// Decodes symbols while the input allows a [`LookaheadBits`] refill,
+    /// with over-copies for matches. Stops before a symbol it does not handle (a
+    /// 16- or 32-bit length escape, a bad distance, a match that would not
+    /// fit) and leaves it to [`decode_symbol`](Self::decode_symbol), which
+    /// reports errors. Returns the output position.
+    fn decode_fast(
+        &self,
+        reader: &mut BitReader<'_>,
+        out: &mut [u8],
+        mut op: usize,
+        block_end: usize,
+        steps: &mut impl WorkCounter,
+    ) -> usize {
+        // Room for two literals before the end.
+        let fast_end = block_end.min(out.len()).saturating_sub(1);
+        let mut bits = LookaheadBits::new(reader);
+        let start = op;
+        while op < fast_end && bits.can_refill() {
+            // A refill holds at least 48 bits: two symbols, or a literal
+            // and a match with its distance bits.
+            bits.refill();
+            let (mut symbol, mut code_len) = self.table.decode(bits.peek15());
             if symbol < 256 {
+                steps.add(1);
                 out[op] = symbol as u8;
                 op += 1;
-                continue;
-            }
-            let token_at = bits.position();
-            let header = symbol - 256;
-            let mut length = (header & 15) as u64;
-            if length == 15 {
-                length = u64::from(bits.read_byte()?) + 15;
-                if length == 270 {
-                    let at = bits.position();
-                    let mut value = u64::from(bits.read_u16()?);
-                    if value == 0 {
-                        value = u64::from(bits.read_u32()?);
-                    }
-                    // Short values have shorter encodings; Windows rejects them.
-                    if value < 15 {
-                        return Err(Error::InvalidLength { format: FORMAT, offset: at, value, minimum: 15 });
-                    }
-                    length = value;
+                bits.consume(code_len);
+                (symbol, code_len) = self.table.decode(bits.peek15());
+                if symbol < 256 {
+                    steps.add(1);
+                    out[op] = symbol as u8;
+                    op += 1;
+                    bits.consume(code_len);
+                    continue;
                 }
             }
-            let length = length + 3;
+            let header = symbol - 256;
             let distance_bits = (header >> 4) as u32;
-            let distance = (1usize << distance_bits) + bits.read_bits(distance_bits)? as usize;
-            if distance > op {
-                return Err(Error::InvalidDistance { format: FORMAT, offset: token_at, distance, available: op });
+            let length_field = header & 15;
+            // A length of 18 or more adds a raw byte at the register model's
+            // byte cursor: peeked here, taken once the match is accepted.
+            let mut raw_byte = None;
+            let length = if length_field == 15 {
+                match bits.raw_byte_after(code_len) {
+                    Some(byte) if byte < 255 => {
+                        raw_byte = Some(byte);
+                        usize::from(byte) + 15 + 3
+                    }
+                    _ => break,
+                }
+            } else {
+                length_field + 3
+            };
+            let distance = (1usize << distance_bits) + bits.peek_after(code_len, distance_bits) as usize;
+            if distance > op || length + WIDE_COPY_SLACK > out.len() - op {
+                break;
             }
-            if length > (out.len() - op) as u64 {
-                return Err(Error::OutputTooSmall { format: FORMAT, capacity: out.len(), needed: op as u64 + length });
+            steps.add(1);
+            bits.consume(code_len);
+            if raw_byte.is_some() {
+                bits.skip_raw_byte();
             }
-            copy_match(out, op, distance, length as usize);
-            op += length as usize;
+            bits.consume(distance_bits);
+            copy_match_wide(out, op, distance, length);
+            op += length;
         }
+        if op > start {
+            bits.finish(reader);
+        }
+        op
+    }
+
+    /// Decodes one symbol, checking every read and write; returns the
+    /// output position.
+    fn decode_symbol(
+        &self,
+        bits: &mut BitReader<'_>,
+        out: &mut [u8],
+        mut op: usize,
+        steps: &mut impl WorkCounter,
+    ) -> Result<usize> {
+        steps.add(1);
+        let (symbol, len) = self.table.decode(bits.peek15());
+        bits.consume(len)?;
+        if symbol < 256 {
+            out[op] = symbol as u8;
+            return Ok(op + 1);
+        }
+        let token_at = bits.position();
+        let header = symbol - 256;
+        let mut length = (header & 15) as u64;
+        if length == 15 {
+            length = u64::from(bits.read_byte()?) + 15;
+            if length == 270 {
+                let at = bits.position();
+                let mut value = u64::from(bits.read_u16()?);
+                if value == 0 {
+                    value = u64::from(bits.read_u32()?);
+                }
+                // Short values have shorter encodings; Windows rejects them.
+                if value < 15 {
+                    return Err(Error::InvalidLength { format: FORMAT, offset: at, value, minimum: 15 });
+                }
+                length = value;
+            }
+        }
+        let length = length + 3;
+        let distance_bits = (header >> 4) as u32;
+        let distance = (1usize << distance_bits) + bits.read_bits(distance_bits)? as usize;
+        if distance > op {
+            return Err(Error::InvalidDistance { format: FORMAT, offset: token_at, distance, available: op });
+        }
+        if length > (out.len() - op) as u64 {
+            return Err(Error::OutputTooSmall { format: FORMAT, capacity: out.len(), needed: op as u64 + length });
+        }
+        copy_match(out, op, distance, length as usize);
+        op += length as usize;
         Ok(op)
     }
 }
