@@ -169,9 +169,10 @@ impl<'a> LookaheadBits<'a> {
         let raw = u64::from_be_bytes(bytes);
         let words = (raw & 0x00FF_00FF_00FF_00FF) << 8 | (raw >> 8) & 0x00FF_00FF_00FF_00FF;
         self.buf |= words >> self.count;
-        let loaded = (63 - self.count) / 16;
-        self.count += 16 * loaded;
-        self.next += 2 * loaded as usize;
+        // Whole words up to 48..=63 bits: `count | 48` is the count plus
+        // as many times 16 as fit below 64.
+        self.next += ((63 - self.count) >> 3 & !1) as usize;
+        self.count |= 48;
     }
 
     /// The next 15 bits, MSB first.
@@ -191,6 +192,16 @@ impl<'a> LookaheadBits<'a> {
     pub(crate) fn consume(&mut self, n: u32) {
         self.buf <<= n;
         self.count -= n;
+    }
+
+    /// Drops the code of a decode-table entry: its length is the entry's
+    /// low 4 bits, and shifting by the whole entry (which the shift masks
+    /// to 6 bits; bits 4 and 5 are clear) keeps a mask off the path from
+    /// one symbol's lookup to the next.
+    #[inline(always)]
+    pub(crate) fn consume_entry(&mut self, entry: u32) {
+        self.buf = self.buf.wrapping_shl(entry);
+        self.count -= entry & 15;
     }
 
     /// The register model's byte cursor once `skip` more bits are read

@@ -2,8 +2,11 @@
 //!
 //! A root table indexed by the next `ROOT_BITS` bits answers every code of
 //! up to `ROOT_BITS` bits at once; longer codes go through a 16-entry
-//! subtable indexed by the following 4 bits. Entries are `u16`: a leaf holds
-//! `symbol << 4 | length`; a root entry with bit 15 set points to a subtable.
+//! subtable indexed by the following 4 bits. Entries are `u32`: a leaf
+//! holds `symbol << 8 | length`, so a literal's byte is the entry's second
+//! byte, symbols of 256 and up (matches) have bit 16 set, and bits 4 and 5
+//! are clear (a shift by the entry is a shift by the length); a root entry
+//! with bit 31 set points to a subtable.
 
 use super::{MAX_CODE_LEN, NUM_SYMBOLS};
 use crate::error::TableProblem;
@@ -16,12 +19,14 @@ const SUB_SIZE: usize = 1 << SUB_BITS;
 /// Every subtable holds at least one code longer than `ROOT_BITS`, so there
 /// are at most as many subtables as symbols.
 const TABLE_SIZE: usize = ROOT_SIZE + NUM_SYMBOLS * SUB_SIZE;
-const SUBTABLE_FLAG: u16 = 0x8000;
+const SUBTABLE_FLAG: u32 = 1 << 31;
+/// Set in the entries of symbols 256 and up: matches.
+pub(crate) const MATCH_FLAG: u32 = 1 << 16;
 
 /// A decode table for one block's code.
 #[derive(Clone)]
 pub(crate) struct DecodeTable {
-    entries: Box<[u16; TABLE_SIZE]>,
+    entries: Box<[u32; TABLE_SIZE]>,
 }
 
 impl DecodeTable {
@@ -44,8 +49,8 @@ impl DecodeTable {
             return Err(TableProblem::Empty);
         }
         if used == 1 && count[1] == 1 {
-            let symbol = lengths.iter().position(|&l| l == 1).unwrap_or(0) as u16;
-            self.entries[..ROOT_SIZE].fill(symbol << 4 | 1);
+            let symbol = lengths.iter().position(|&l| l == 1).unwrap_or(0) as u32;
+            self.entries[..ROOT_SIZE].fill(symbol << 8 | 1);
             return Ok(());
         }
         let kraft: u32 = (1..=MAX_CODE_LEN).map(|l| count[l as usize] << (MAX_CODE_LEN - l)).sum();
@@ -79,7 +84,7 @@ impl DecodeTable {
             let len = u32::from(lengths[usize::from(symbol)]);
             code <<= len - prev_len;
             prev_len = len;
-            let entry = symbol << 4 | len as u16;
+            let entry = u32::from(symbol) << 8 | len;
             if len <= ROOT_BITS {
                 let start = (code << (ROOT_BITS - len)) as usize;
                 self.entries[start..start + (1 << (ROOT_BITS - len))].fill(entry);
@@ -91,7 +96,7 @@ impl DecodeTable {
                     current_prefix = prefix;
                     sub_base = next_sub;
                     next_sub += SUB_SIZE;
-                    self.entries[prefix as usize] = SUBTABLE_FLAG | (sub_base - ROOT_SIZE) as u16;
+                    self.entries[prefix as usize] = SUBTABLE_FLAG | (sub_base - ROOT_SIZE) as u32;
                 }
                 let low = code & ((1 << (len - ROOT_BITS)) - 1);
                 let start = sub_base + (low << (MAX_CODE_LEN - len)) as usize;
@@ -102,17 +107,37 @@ impl DecodeTable {
         Ok(())
     }
 
+    /// The entry of the symbol at the front of `bits`, the next 15 bits of
+    /// the stream (MSB first): see [`entry_symbol`] and [`entry_len`].
+    #[inline(always)]
+    pub(crate) fn entry(&self, bits: u32) -> u32 {
+        let mut entry = self.entries[(bits >> SUB_BITS) as usize & (ROOT_SIZE - 1)];
+        if entry & SUBTABLE_FLAG != 0 {
+            let index = ROOT_SIZE + (entry & !SUBTABLE_FLAG) as usize + (bits as usize & (SUB_SIZE - 1));
+            entry = self.entries[index.min(TABLE_SIZE - 1)];
+        }
+        entry
+    }
+
     /// Decodes the symbol at the front of `bits`, the next 15 bits of the
     /// stream (MSB first). Returns `(symbol, code length)`.
     #[inline(always)]
     pub(crate) fn decode(&self, bits: u32) -> (usize, u32) {
-        let mut entry = self.entries[(bits >> SUB_BITS) as usize & (ROOT_SIZE - 1)];
-        if entry & SUBTABLE_FLAG != 0 {
-            let index = ROOT_SIZE + usize::from(entry & !SUBTABLE_FLAG) + (bits as usize & (SUB_SIZE - 1));
-            entry = self.entries[index.min(TABLE_SIZE - 1)];
-        }
-        (usize::from(entry >> 4), u32::from(entry & 15))
+        let entry = self.entry(bits);
+        (entry_symbol(entry), entry_len(entry))
     }
+}
+
+/// The symbol of a leaf entry.
+#[inline(always)]
+pub(crate) fn entry_symbol(entry: u32) -> usize {
+    (entry >> 8) as usize & (NUM_SYMBOLS - 1)
+}
+
+/// The code length of a leaf entry.
+#[inline(always)]
+pub(crate) fn entry_len(entry: u32) -> u32 {
+    entry & 15
 }
 
 #[cfg(test)]

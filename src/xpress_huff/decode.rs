@@ -4,7 +4,7 @@
 use super::{BLOCK_SIZE, MIN_BLOCK_BYTES, TABLE_BYTES};
 use crate::bits::{BitReader, LookaheadBits};
 use crate::error::{truncated, Error, Result};
-use crate::huffman::decode::DecodeTable;
+use crate::huffman::decode::{entry_len, entry_symbol, DecodeTable, MATCH_FLAG};
 use crate::huffman::NUM_SYMBOLS;
 use crate::lz::{copy_match, copy_match_wide, NoCount, WorkCounter, WIDE_COPY_SLACK};
 use crate::Format;
@@ -117,21 +117,22 @@ impl Decoder {
             // A refill holds at least 48 bits: two symbols, or a literal
             // and a match with its distance bits.
             bits.refill();
-            let (mut symbol, mut code_len) = self.table.decode(bits.peek15());
-            if symbol < 256 {
+            let mut entry = self.table.entry(bits.peek15());
+            if entry & MATCH_FLAG == 0 {
                 steps.add(1);
-                out[op] = symbol as u8;
+                out[op] = (entry >> 8) as u8;
                 op += 1;
-                bits.consume(code_len);
-                (symbol, code_len) = self.table.decode(bits.peek15());
-                if symbol < 256 {
+                bits.consume_entry(entry);
+                entry = self.table.entry(bits.peek15());
+                if entry & MATCH_FLAG == 0 {
                     steps.add(1);
-                    out[op] = symbol as u8;
+                    out[op] = (entry >> 8) as u8;
                     op += 1;
-                    bits.consume(code_len);
+                    bits.consume_entry(entry);
                     continue;
                 }
             }
+            let (symbol, code_len) = (entry_symbol(entry), entry_len(entry));
             let header = symbol - 256;
             let distance_bits = (header >> 4) as u32;
             let length_field = header & 15;
