@@ -117,10 +117,14 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
 /// The most a chunk's compressed data takes: all literals and their flags.
 const CHUNK_WRITE_BYTES: usize = CHUNK_SIZE + CHUNK_SIZE / 8;
 
+/// Room after the data for the 8-byte moves that copy literals: they may
+/// write past the literals they are for, which later items overwrite.
+const LITERAL_SLACK: usize = 8;
+
 /// Writes a chunk's flag groups, literals and copy tokens as the parse
 /// comes; the parsers' [`SequenceSink`].
 struct ChunkWriter<'i> {
-    data: [u8; CHUNK_WRITE_BYTES],
+    data: [u8; CHUNK_WRITE_BYTES + LITERAL_SLACK],
     chunk: &'i [u8],
     /// Where the next literal comes from, in the chunk.
     ip: usize,
@@ -132,7 +136,15 @@ struct ChunkWriter<'i> {
 
 impl<'i> ChunkWriter<'i> {
     fn new() -> Self {
-        ChunkWriter { data: [0; CHUNK_WRITE_BYTES], chunk: &[], ip: 0, flag_at: 0, pos: 1, flags: 0, items: 0 }
+        ChunkWriter {
+            data: [0; CHUNK_WRITE_BYTES + LITERAL_SLACK],
+            chunk: &[],
+            ip: 0,
+            flag_at: 0,
+            pos: 1,
+            flags: 0,
+            items: 0,
+        }
     }
 
     /// Begins `chunk`.
@@ -167,9 +179,14 @@ impl SequenceSink for ChunkWriter<'_> {
         let mut run = s.literals as usize;
         while run > 0 {
             self.next_item();
-            // Literals up to the end of the flag group, in one copy.
+            // Literals up to the end of the flag group, in one copy: a
+            // fixed 8-byte move where the chunk has the bytes to read.
             let take = run.min(8 - self.items);
-            self.data[self.pos..self.pos + take].copy_from_slice(&self.chunk[self.ip..self.ip + take]);
+            if let Some(eight) = self.chunk.get(self.ip..self.ip + 8) {
+                self.data[self.pos..self.pos + 8].copy_from_slice(eight);
+            } else {
+                self.data[self.pos..self.pos + take].copy_from_slice(&self.chunk[self.ip..self.ip + take]);
+            }
             self.pos += take;
             self.ip += take;
             self.items += take;

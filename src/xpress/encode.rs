@@ -47,8 +47,11 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
     let mut arena = Arena::new(workspace);
     let mut engine = match level {
         Level::Standard => {
+            // One candidate per bucket: a second makes the output 0.8%
+            // smaller on the Windows corpus and 2.3% on the bench corpus,
+            // at a fifth less speed.
             let nice_len = STANDARD_NICE_LEN;
-            Engine::Greedy(BucketFinder::<2, false>::new(&mut arena, input.len(), MAX_DISTANCE, 0, 4, nice_len))
+            Engine::Greedy(BucketFinder::<1, false>::new(&mut arena, input.len(), MAX_DISTANCE, 0, 4, nice_len))
         }
         Level::Maximum => {
             let finder = MatchFinder::new(&mut arena, input.len(), MAX_DISTANCE);
