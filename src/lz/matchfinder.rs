@@ -218,13 +218,17 @@ impl<'a> MatchFinder<'a> {
 /// With `EXIT_EARLY` a search stops at the first candidate out of reach,
 /// which pays where many are (LZNT1's chunks restart the window every
 /// 4 KiB); without, it checks every candidate without branching.
-pub(crate) struct BucketFinder<'a, const WAYS: usize, const EXIT_EARLY: bool> {
+///
+/// `HASH_BYTES` (3 or 4) bytes are hashed and compared first. Four give
+/// fewer, better candidates; three find the short matches that small LZNT1
+/// chunks live on.
+pub(crate) struct BucketFinder<'a, const WAYS: usize, const EXIT_EARLY: bool, const HASH_BYTES: usize> {
     buckets: &'a mut [[u16; WAYS]],
     hash_shift: u32,
-    /// Bytes hashed and compared first: 0x00FF_FFFF for 3, 0xFFFF_FFFF for
-    /// 4. Four bytes give fewer, better candidates; three find the short
-    /// matches that small LZNT1 chunks live on.
-    mask: u32,
+    /// The hashed bytes of a little-endian u32, for three bytes. A mask the
+    /// compiler cannot see keeps each 4-byte read one load: knowing it, the
+    /// compiler reads three bytes in two loads and merges them.
+    three_bytes: u32,
     /// A match this long ends the search.
     nice_len: usize,
 }
@@ -236,35 +240,38 @@ fn read_u32(data: &[u8], pos: usize) -> u32 {
     u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])
 }
 
-impl<'a, const WAYS: usize, const EXIT_EARLY: bool> BucketFinder<'a, WAYS, EXIT_EARLY>
+impl<'a, const WAYS: usize, const EXIT_EARLY: bool, const HASH_BYTES: usize>
+    BucketFinder<'a, WAYS, EXIT_EARLY, HASH_BYTES>
 where
     [u16; WAYS]: bytemuck::Pod,
 {
+    /// The hashed bytes of a little-endian u32.
+    #[inline(always)]
+    fn mask(&self) -> u32 {
+        if HASH_BYTES >= 4 {
+            u32::MAX
+        } else {
+            self.three_bytes
+        }
+    }
+
     /// Buckets from what is left of `arena` for an input of `len` bytes
     /// searched up to `max_dist` back: about one bucket per position of the
-    /// window, times `2^extra_bits`, as many as fit. `hash_bytes` (3 or 4)
-    /// bytes are hashed per position; a match of `nice_len` ends a search.
-    pub(crate) fn new(
-        arena: &mut Arena<'a>,
-        len: usize,
-        max_dist: usize,
-        extra_bits: u32,
-        hash_bytes: u32,
-        nice_len: usize,
-    ) -> Self {
+    /// window, times `2^extra_bits`, as many as fit. A match of `nice_len`
+    /// ends a search.
+    pub(crate) fn new(arena: &mut Arena<'a>, len: usize, max_dist: usize, extra_bits: u32, nice_len: usize) -> Self {
         debug_assert!(max_dist < 1 << 16);
         let budget = arena.bytes_left();
         let bits = hash_bits(len.min(max_dist), extra_bits, 8, 14, budget, core::mem::size_of::<[u16; WAYS]>());
         let buckets = arena.groups::<[u16; WAYS]>(1 << bits);
         assert_eq!(buckets.len(), 1 << bits, "the arena holds the buckets");
         buckets.fill([0; WAYS]);
-        let mask = if hash_bytes >= 4 { u32::MAX } else { 0x00FF_FFFF };
-        BucketFinder { buckets, hash_shift: 64 - bits, mask, nice_len }
+        BucketFinder { buckets, hash_shift: 64 - bits, three_bytes: 0x00FF_FFFF, nice_len }
     }
 
     #[inline(always)]
     fn hash(&self, head: u32) -> usize {
-        (u64::from(head & self.mask).wrapping_mul(HASH_MULTIPLIER) >> self.hash_shift) as usize
+        (u64::from(head & self.mask()).wrapping_mul(HASH_MULTIPLIER) >> self.hash_shift) as usize
     }
 
     /// Puts `pos` first in its bucket and returns what the bucket held.
@@ -305,7 +312,7 @@ where
                 if !in_reach {
                     break;
                 }
-                if (read_u32(data, pos - dist) ^ head) & self.mask == 0 {
+                if (read_u32(data, pos - dist) ^ head) & self.mask() == 0 {
                     dists[count] = dist;
                     count += 1;
                 }
@@ -313,7 +320,7 @@ where
                 // Without branches: whether a candidate survives is close
                 // to random, and mispredicted branches cost more than
                 // checking every candidate.
-                let same = (read_u32(data, pos - dist.min(pos)) ^ head) & self.mask == 0;
+                let same = (read_u32(data, pos - dist.min(pos)) ^ head) & self.mask() == 0;
                 dists[count] = dist;
                 count += usize::from(in_reach & same);
             }
@@ -327,7 +334,7 @@ where
     #[inline(always)]
     pub(crate) fn longest(&self, data: &[u8], pos: usize, dists: &[usize], max_len: usize) -> Match {
         // The screen compared the hashed bytes already.
-        let known = if self.mask == u32::MAX { 4 } else { 3 };
+        let known = HASH_BYTES;
         debug_assert!(!dists.is_empty() && max_len >= known);
         let first = dists[0];
         let mut best_len = known + match_len(data, pos - first + known, pos + known, max_len - known);
@@ -421,7 +428,7 @@ mod tests {
         let n = mf.find_all(&data, pos, 0xFFFF, 8, limits, &mut found);
         assert_eq!(unpacked(&found[..n]), [Match { len: 8, dist: (pos - 100) as u32 }]);
 
-        let mut bf = BucketFinder::<4, false>::new(&mut arena, data.len(), 0xFFFF, 0, 4, 100);
+        let mut bf = BucketFinder::<4, false, 4>::new(&mut arena, data.len(), 0xFFFF, 0, 100);
         bf.insert(&data, 0);
         assert_eq!(bf.find_longest(&data, pos, 0xFFFF, 8).len, 0, "65536 back is out of reach");
     }
@@ -432,11 +439,11 @@ mod tests {
         where
             [u16; WAYS]: bytemuck::Pod,
         {
-            fn new<const WAYS: usize, const EXIT_EARLY: bool>(buf: &mut [u8]) -> BucketFinder<'_, WAYS, EXIT_EARLY>
+            fn new<const WAYS: usize, const EXIT_EARLY: bool>(buf: &mut [u8]) -> BucketFinder<'_, WAYS, EXIT_EARLY, 4>
             where
                 [u16; WAYS]: bytemuck::Pod,
             {
-                BucketFinder::new(&mut Arena::new(buf), 24, 100, 0, 4, 100)
+                BucketFinder::new(&mut Arena::new(buf), 24, 100, 0, 100)
             }
             let data = b"abcdefXabcdeYabcdefZ____";
             let mut buf = vec![0u8; 1 << 16];
@@ -474,7 +481,7 @@ mod tests {
         let mut buf = vec![0u8; 40_000];
         let mut arena = Arena::new(&mut buf);
         let before = arena.bytes_left();
-        let _ = BucketFinder::<4, false>::new(&mut arena, 1 << 20, 0xFFFF, 0, 4, 100);
+        let _ = BucketFinder::<4, false, 4>::new(&mut arena, 1 << 20, 0xFFFF, 0, 100);
         assert_eq!(before - arena.bytes_left(), 32 << 10, "the largest power of two that fits");
         let mut buf = vec![0u8; 1 << 20];
         let mut arena = Arena::new(&mut buf);

@@ -109,6 +109,35 @@ pub(crate) fn copy_match_wide(out: &mut [u8], pos: usize, dist: usize, len: usiz
     }
 }
 
+/// Copies `src` (at most 32 bytes) to `dst`, of the same length, with at
+/// most two fixed-size moves that may overlap each other: no call and no
+/// loop, for the short literal runs that encoders copy most.
+#[inline(always)]
+pub(crate) fn copy_short(dst: &mut [u8], src: &[u8]) {
+    let n = src.len();
+    debug_assert!(n <= 32 && dst.len() == n);
+    match n {
+        0 => {}
+        1..=3 => {
+            dst[0] = src[0];
+            dst[n / 2] = src[n / 2];
+            dst[n - 1] = src[n - 1];
+        }
+        4..=7 => {
+            dst[..4].copy_from_slice(&src[..4]);
+            dst[n - 4..].copy_from_slice(&src[n - 4..]);
+        }
+        8..=16 => {
+            dst[..8].copy_from_slice(&src[..8]);
+            dst[n - 8..].copy_from_slice(&src[n - 8..]);
+        }
+        _ => {
+            dst[..16].copy_from_slice(&src[..16]);
+            dst[n - 16..].copy_from_slice(&src[n - 16..]);
+        }
+    }
+}
+
 /// Copies `N` bytes from `src` to `dst` (ranges that do not overlap).
 #[inline(always)]
 fn copy_fixed<const N: usize>(out: &mut [u8], src: usize, dst: usize) {
@@ -118,7 +147,18 @@ fn copy_fixed<const N: usize>(out: &mut [u8], src: usize, dst: usize) {
 
 #[cfg(test)]
 mod tests {
-    use super::copy_match;
+    use super::{copy_match, copy_short};
+
+    #[test]
+    fn copy_short_copies_every_length_exactly() {
+        let src: Vec<u8> = (1..=32).collect();
+        for n in 0..=32 {
+            let mut dst = vec![0u8; n + 4];
+            copy_short(&mut dst[2..2 + n], &src[..n]);
+            assert_eq!(dst[2..2 + n], src[..n], "length {n}");
+            assert_eq!([dst[0], dst[1], dst[n + 2], dst[n + 3]], [0; 4], "length {n} wrote outside");
+        }
+    }
 
     fn naive(out: &mut [u8], pos: usize, dist: usize, len: usize) {
         for i in 0..len {

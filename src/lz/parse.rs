@@ -94,9 +94,9 @@ const INDEXED_MATCH_TAIL: usize = 2;
 /// data is crossed quickly. Returns where the parse ends: the segment's
 /// end, past it where an overrunning last match ends, or before it when
 /// `out` fills up.
-pub(crate) fn greedy<F: Fn(usize) -> usize, const WAYS: usize, const EXIT_EARLY: bool>(
+pub(crate) fn greedy<F: Fn(usize) -> usize, const WAYS: usize, const EXIT_EARLY: bool, const HASH_BYTES: usize>(
     seg: &Segment<'_, F>,
-    mf: &mut BucketFinder<'_, WAYS, EXIT_EARLY>,
+    mf: &mut BucketFinder<'_, WAYS, EXIT_EARLY, HASH_BYTES>,
     skip_shift: u32,
     out: &mut impl SequenceSink,
 ) -> usize
@@ -367,7 +367,7 @@ pub(crate) fn piece_positions(bytes: usize, max: usize) -> usize {
 
 /// A level's parser and the tables it works on (`WAYS` candidates per
 /// bucket for the greedy parser).
-pub(crate) enum Engine<'a, const WAYS: usize, const EXIT_EARLY: bool> {
-    Greedy(BucketFinder<'a, WAYS, EXIT_EARLY>),
+pub(crate) enum Engine<'a, const WAYS: usize, const EXIT_EARLY: bool, const HASH_BYTES: usize> {
+    Greedy(BucketFinder<'a, WAYS, EXIT_EARLY, HASH_BYTES>),
     Optimal(MatchFinder<'a>, OptimalParser<'a>),
 }

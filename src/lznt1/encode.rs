@@ -61,7 +61,7 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
             // a chunk has positions: most of what the window held before the
             // chunk stays out of the way. Three hashed bytes: 4 KiB chunks
             // live on short matches.
-            Engine::Greedy(BucketFinder::<2, true>::new(&mut arena, input.len(), max_dist, 2, 3, STANDARD_NICE_LEN))
+            Engine::Greedy(BucketFinder::<2, true, 3>::new(&mut arena, input.len(), max_dist, 2, STANDARD_NICE_LEN))
         }
         Level::Maximum => {
             let finder = MatchFinder::new(&mut arena, input.len().min(CHUNK_SIZE), max_dist);
