@@ -219,7 +219,10 @@ fn main() {
         rows.push(row);
     }
 
+    // Plain LZ77 and LZNT1 in 4 KiB blocks (memory pages, NTFS clusters);
     // XPRESS_HUFF in independent 64 KiB blocks (WIM/WOF style).
+    rows.extend(in_blocks(Format::Xpress, 4096, &files, total));
+    rows.extend(in_blocks(Format::Lznt1, 4096, &files, total));
     rows.extend(huffman_in_blocks(&files, total));
 
     println!("{:<38} {:>12} {:>28} {:>7}  sizes", "", "msxca MB/s", "best peer MB/s", "ratio");
@@ -233,6 +236,83 @@ fn main() {
             println!("{:<40}{note}", "");
         }
     }
+}
+
+/// `format` in independent blocks of `block` bytes (4 KiB: the memory
+/// compression store's pages), against the peers that handle the format
+/// one call per buffer: the decompression and compression rows.
+fn in_blocks(format: Format, block: usize, files: &[Vec<u8>], total: usize) -> Vec<Row> {
+    let blocks: Vec<&[u8]> = files.iter().flat_map(|f| f.chunks(block)).collect();
+    let ours_packed: Vec<Vec<u8>> = blocks.iter().map(|b| msxca::compress(format, Level::Standard, b)).collect();
+    let our_size: usize = ours_packed.iter().map(Vec::len).sum();
+    let label = format!("{} KiB blocks", block / 1024);
+
+    let mut out = vec![0u8; block];
+    let mut decode = msxca_decode(format);
+    let ours = time_best(total, 5, || {
+        for (p, b) in ours_packed.iter().zip(&blocks) {
+            std::hint::black_box(decode(p, &mut out[..b.len()]));
+        }
+    });
+    let mut decode_row =
+        Row { what: format!("{format} decompress, {label}"), ours, peer: None, sizes: String::new(), notes: vec![] };
+    for (name, peer) in peer_decoders(format) {
+        let correct = ours_packed.iter().zip(&blocks).all(|(p, b)| {
+            let out = &mut out[..b.len()];
+            catch_unwind(AssertUnwindSafe(|| peer(p, out))).ok().flatten().is_some_and(|d| d.bytes(out) == *b)
+        });
+        if !correct {
+            decode_row.notes.push(format!("{name}: does not decode msxca's blocks correctly, not timed"));
+            continue;
+        }
+        let speed = time_best(total, 5, || {
+            for (p, b) in ours_packed.iter().zip(&blocks) {
+                std::hint::black_box(peer(p, &mut out[..b.len()]));
+            }
+        });
+        decode_row.notes.push(format!("{name}: {speed:.0} MB/s"));
+        if decode_row.peer.is_none_or(|(_, s)| speed > s) {
+            decode_row.peer = Some((name, speed));
+        }
+    }
+
+    let mut compressor = Compressor::new(format, Level::Standard);
+    let mut buf = vec![0u8; msxca::max_compressed_size(format, block)];
+    let ours = time_best(total, 3, || {
+        for b in &blocks {
+            std::hint::black_box(compressor.compress_into(b, &mut buf).unwrap());
+        }
+    });
+    let mut encode_row = Row {
+        what: format!("{format} compress, {label}"),
+        ours,
+        peer: None,
+        sizes: format!("msxca {our_size}"),
+        notes: vec![],
+    };
+    for (name, peer) in peer_encoders(format) {
+        let packed: Option<Vec<Vec<u8>>> =
+            blocks.iter().map(|b| catch_unwind(AssertUnwindSafe(|| peer(b))).ok().flatten()).collect();
+        let valid = packed.as_ref().is_some_and(|packed| {
+            packed.iter().zip(&blocks).all(|(p, b)| msxca::decompress(format, p, b.len()).is_ok_and(|o| o == *b))
+        });
+        let Some(packed) = packed.filter(|_| valid) else {
+            encode_row.notes.push(format!("{name}: fails or writes blocks that do not decode to the input, not timed"));
+            continue;
+        };
+        let size: usize = packed.iter().map(Vec::len).sum();
+        let speed = time_best(total, 2, || {
+            for b in &blocks {
+                std::hint::black_box(peer(b));
+            }
+        });
+        encode_row.sizes.push_str(&format!(", {name} {size}"));
+        encode_row.notes.push(format!("{name}: {speed:.0} MB/s, {size} bytes"));
+        if encode_row.peer.is_none_or(|(_, s)| speed > s) {
+            encode_row.peer = Some((name, speed));
+        }
+    }
+    vec![decode_row, encode_row]
 }
 
 /// LZ77+Huffman in independent 64 KiB blocks, as WIM and WOF use it: the
