@@ -143,10 +143,11 @@ pub(crate) struct LookaheadBits<'a> {
 }
 
 impl<'a> LookaheadBits<'a> {
-    /// Input the fast loop keeps past the next word's position: the 8
-    /// bytes a [`refill`](Self::refill) reads, and after a raw byte the
-    /// word the register model loads next.
-    pub(crate) const MARGIN: usize = 10;
+    /// Input the fast loop keeps past the next word's position: for two
+    /// [`refill`](Self::refill)s in a row (the first moves on by up to 6
+    /// bytes, the second reads 8), and after a raw byte the word the
+    /// register model loads next.
+    pub(crate) const MARGIN: usize = 16;
 
     /// Takes over `reader`'s state.
     #[inline(always)]

@@ -109,13 +109,14 @@ impl Decoder {
         block_end: usize,
         steps: &mut impl WorkCounter,
     ) -> usize {
-        // Room for two literals before the end.
-        let fast_end = block_end.min(out.len()).saturating_sub(1);
+        // Room for three literals before the end.
+        let fast_end = block_end.min(out.len()).saturating_sub(2);
         let mut bits = LookaheadBits::new(reader);
         let start = op;
         while op < fast_end && bits.can_refill() {
-            // A refill holds at least 48 bits: two symbols, or a literal
-            // and a match with its distance bits.
+            // A refill holds at least 48 bits: three literals, or a literal
+            // and a match with its distance bits. A match after two
+            // literals refills again first.
             bits.refill();
             let mut entry = self.table.entry(bits.peek15());
             if entry & MATCH_FLAG == 0 {
@@ -129,7 +130,16 @@ impl Decoder {
                     out[op] = (entry >> 8) as u8;
                     op += 1;
                     bits.consume_entry(entry);
-                    continue;
+                    entry = self.table.entry(bits.peek15());
+                    if entry & MATCH_FLAG == 0 {
+                        steps.add(1);
+                        out[op] = (entry >> 8) as u8;
+                        op += 1;
+                        bits.consume_entry(entry);
+                        continue;
+                    }
+                    // The margin checked at the top covers a second refill.
+                    bits.refill();
                 }
             }
             let (symbol, code_len) = (entry_symbol(entry), entry_len(entry));
