@@ -3,7 +3,7 @@
 
 use super::{displacement_bits, CHUNK_SIZE, HEADER_COMPRESSED, HEADER_LENGTH_MASK};
 use crate::error::{truncated, Error, Result};
-use crate::lz::{copy_match, copy_match_wide, NoCount, WorkCounter, WIDE_COPY_SLACK};
+use crate::lz::{copy_match, copy_match_wide, copy_short, NoCount, WorkCounter, WIDE_COPY_SLACK};
 use crate::Format;
 
 const FORMAT: Format = Format::Lznt1;
@@ -286,8 +286,10 @@ fn decode_chunk_careful(
             if op == out.len() {
                 return Ok(Some(ChunkEnd::OutputFull));
             }
-            out[op] = data[ip];
-            *at = ChunkCursor { ip: ip + 1, op: op + 1, flags: flags >> 1 };
+            // The group's literals in a row, as far as data and room go.
+            let run = (flags.trailing_zeros() as usize).min(data.len() - ip).min(out.len() - op);
+            copy_short(&mut out[op..op + run], &data[ip..ip + run]);
+            *at = ChunkCursor { ip: ip + run, op: op + run, flags: flags >> run };
         } else {
             let Some(token) = data.get(ip..ip + 2) else {
                 return Err(truncated(FORMAT, base + ip, 1, base + data.len()));

@@ -1,7 +1,7 @@
 //! Plain LZ77 decoder ([MS-XCA] §2.4).
 
 use crate::error::{truncated, Error, Result};
-use crate::lz::{copy_match, copy_match_wide, WorkCounter, WIDE_COPY_SLACK};
+use crate::lz::{copy_match, copy_match_wide, copy_short, WorkCounter, WIDE_COPY_SLACK};
 use crate::Format;
 
 const FORMAT: Format = Format::Xpress;
@@ -164,7 +164,7 @@ fn decode_careful(
         if run > 0 {
             let available = (input.len() - ip).min(out.len() - op);
             let n = run.min(available);
-            out[op..op + n].copy_from_slice(&input[ip..ip + n]);
+            copy_short(&mut out[op..op + n], &input[ip..ip + n]);
             ip += n;
             op += n;
             if n < run {
