@@ -140,89 +140,16 @@ fn main() {
     std::panic::set_hook(Box::new(|_| {}));
     let mut rows = Vec::new();
 
+    let whole: Vec<&[u8]> = files.iter().map(Vec::as_slice).collect();
     for format in Format::ALL {
-        let ours_packed: Vec<Vec<u8>> = files.iter().map(|f| msxca::compress(format, Level::Standard, f)).collect();
-        let our_size: usize = ours_packed.iter().map(Vec::len).sum();
-
-        // Decompression of msxca's streams.
-        let largest = files.iter().map(Vec::len).max().unwrap_or(0);
-        let mut out = vec![0u8; largest];
-        let mut decode = msxca_decode(format);
-        let ours = time_best(total, 5, || {
-            for (p, f) in ours_packed.iter().zip(&files) {
-                std::hint::black_box(decode(p, &mut out[..f.len()]));
-            }
-        });
-        let mut row =
-            Row { what: format!("{format} decompress"), ours, peer: None, sizes: String::new(), notes: vec![] };
-        for (name, peer) in peer_decoders(format) {
-            let correct = ours_packed.iter().zip(&files).all(|(p, f)| {
-                let out = &mut out[..f.len()];
-                catch_unwind(AssertUnwindSafe(|| peer(p, out)))
-                    .ok()
-                    .flatten()
-                    .is_some_and(|decoded| decoded.bytes(out) == f.as_slice())
-            });
-            if !correct {
-                row.notes.push(format!("{name}: does not decode msxca's streams correctly, not timed"));
-                continue;
-            }
-            let speed = time_best(total, 5, || {
-                for (p, f) in ours_packed.iter().zip(&files) {
-                    std::hint::black_box(peer(p, &mut out[..f.len()]));
-                }
-            });
-            row.notes.push(format!("{name}: {speed:.0} MB/s"));
-            if row.peer.is_none_or(|(_, s)| speed > s) {
-                row.peer = Some((name, speed));
-            }
-        }
-        rows.push(row);
-
-        // Compression.
-        let mut compressor = Compressor::new(format, Level::Standard);
-        let mut buf = vec![0u8; msxca::max_compressed_size(format, files.iter().map(Vec::len).max().unwrap_or(0))];
-        let ours = time_best(total, 3, || {
-            for f in &files {
-                std::hint::black_box(compressor.compress_into(f, &mut buf).unwrap());
-            }
-        });
-        let mut row = Row {
-            what: format!("{format} compress"),
-            ours,
-            peer: None,
-            sizes: format!("msxca {our_size}"),
-            notes: vec![],
-        };
-        for (name, peer) in peer_encoders(format) {
-            let packed: Option<Vec<Vec<u8>>> =
-                files.iter().map(|f| catch_unwind(AssertUnwindSafe(|| peer(f))).ok().flatten()).collect();
-            let valid = packed.as_ref().is_some_and(|packed| {
-                packed.iter().zip(&files).all(|(p, f)| msxca::decompress(format, p, f.len()).is_ok_and(|out| out == *f))
-            });
-            let Some(packed) = packed.filter(|_| valid) else {
-                row.notes.push(format!("{name}: fails or writes streams that do not decode to the input, not timed"));
-                continue;
-            };
-            let size: usize = packed.iter().map(Vec::len).sum();
-            let speed = time_best(total, 2, || {
-                for f in &files {
-                    std::hint::black_box(peer(f));
-                }
-            });
-            row.sizes.push_str(&format!(", {name} {size}"));
-            row.notes.push(format!("{name}: {speed:.0} MB/s, {size} bytes"));
-            if row.peer.is_none_or(|(_, s)| speed > s) {
-                row.peer = Some((name, speed));
-            }
-        }
-        rows.push(row);
+        rows.extend(rows_for(format, "", &whole, total));
     }
 
     // Plain LZ77 and LZNT1 in 4 KiB blocks (memory pages, NTFS clusters);
     // XPRESS_HUFF in independent 64 KiB blocks (WIM/WOF style).
-    rows.extend(in_blocks(Format::Xpress, 4096, &files, total));
-    rows.extend(in_blocks(Format::Lznt1, 4096, &files, total));
+    let pages: Vec<&[u8]> = files.iter().flat_map(|f| f.chunks(4096)).collect();
+    rows.extend(rows_for(Format::Xpress, ", 4 KiB blocks", &pages, total));
+    rows.extend(rows_for(Format::Lznt1, ", 4 KiB blocks", &pages, total));
     rows.extend(huffman_in_blocks(&files, total));
 
     println!("{:<38} {:>12} {:>28} {:>7}  sizes", "", "msxca MB/s", "best peer MB/s", "ratio");
@@ -238,36 +165,37 @@ fn main() {
     }
 }
 
-/// `format` in independent blocks of `block` bytes (4 KiB: the memory
-/// compression store's pages), against the peers that handle the format
-/// one call per buffer: the decompression and compression rows.
-fn in_blocks(format: Format, block: usize, files: &[Vec<u8>], total: usize) -> Vec<Row> {
-    let blocks: Vec<&[u8]> = files.iter().flat_map(|f| f.chunks(block)).collect();
-    let ours_packed: Vec<Vec<u8>> = blocks.iter().map(|b| msxca::compress(format, Level::Standard, b)).collect();
+/// The decompression and compression rows of `format` on `pieces`, each
+/// compressed on its own (whole files, or blocks: 4 KiB is the memory
+/// compression store's page), against the peers that handle the format one
+/// call per buffer. `label` follows the format's name in the rows.
+fn rows_for(format: Format, label: &str, pieces: &[&[u8]], total: usize) -> Vec<Row> {
+    let ours_packed: Vec<Vec<u8>> = pieces.iter().map(|p| msxca::compress(format, Level::Standard, p)).collect();
     let our_size: usize = ours_packed.iter().map(Vec::len).sum();
-    let label = format!("{} KiB blocks", block / 1024);
+    let largest = pieces.iter().map(|p| p.len()).max().unwrap_or(0);
 
-    let mut out = vec![0u8; block];
+    // Decompression of msxca's streams.
+    let mut out = vec![0u8; largest];
     let mut decode = msxca_decode(format);
     let ours = time_best(total, 5, || {
-        for (p, b) in ours_packed.iter().zip(&blocks) {
-            std::hint::black_box(decode(p, &mut out[..b.len()]));
+        for (p, piece) in ours_packed.iter().zip(pieces) {
+            std::hint::black_box(decode(p, &mut out[..piece.len()]));
         }
     });
     let mut decode_row =
-        Row { what: format!("{format} decompress, {label}"), ours, peer: None, sizes: String::new(), notes: vec![] };
+        Row { what: format!("{format} decompress{label}"), ours, peer: None, sizes: String::new(), notes: vec![] };
     for (name, peer) in peer_decoders(format) {
-        let correct = ours_packed.iter().zip(&blocks).all(|(p, b)| {
-            let out = &mut out[..b.len()];
-            catch_unwind(AssertUnwindSafe(|| peer(p, out))).ok().flatten().is_some_and(|d| d.bytes(out) == *b)
+        let correct = ours_packed.iter().zip(pieces).all(|(p, piece)| {
+            let out = &mut out[..piece.len()];
+            catch_unwind(AssertUnwindSafe(|| peer(p, out))).ok().flatten().is_some_and(|d| d.bytes(out) == *piece)
         });
         if !correct {
-            decode_row.notes.push(format!("{name}: does not decode msxca's blocks correctly, not timed"));
+            decode_row.notes.push(format!("{name}: does not decode msxca's streams correctly, not timed"));
             continue;
         }
         let speed = time_best(total, 5, || {
-            for (p, b) in ours_packed.iter().zip(&blocks) {
-                std::hint::black_box(peer(p, &mut out[..b.len()]));
+            for (p, piece) in ours_packed.iter().zip(pieces) {
+                std::hint::black_box(peer(p, &mut out[..piece.len()]));
             }
         });
         decode_row.notes.push(format!("{name}: {speed:.0} MB/s"));
@@ -276,15 +204,16 @@ fn in_blocks(format: Format, block: usize, files: &[Vec<u8>], total: usize) -> V
         }
     }
 
+    // Compression.
     let mut compressor = Compressor::new(format, Level::Standard);
-    let mut buf = vec![0u8; msxca::max_compressed_size(format, block)];
+    let mut buf = vec![0u8; msxca::max_compressed_size(format, largest)];
     let ours = time_best(total, 3, || {
-        for b in &blocks {
-            std::hint::black_box(compressor.compress_into(b, &mut buf).unwrap());
+        for piece in pieces {
+            std::hint::black_box(compressor.compress_into(piece, &mut buf).unwrap());
         }
     });
     let mut encode_row = Row {
-        what: format!("{format} compress, {label}"),
+        what: format!("{format} compress{label}"),
         ours,
         peer: None,
         sizes: format!("msxca {our_size}"),
@@ -292,18 +221,23 @@ fn in_blocks(format: Format, block: usize, files: &[Vec<u8>], total: usize) -> V
     };
     for (name, peer) in peer_encoders(format) {
         let packed: Option<Vec<Vec<u8>>> =
-            blocks.iter().map(|b| catch_unwind(AssertUnwindSafe(|| peer(b))).ok().flatten()).collect();
+            pieces.iter().map(|p| catch_unwind(AssertUnwindSafe(|| peer(p))).ok().flatten()).collect();
         let valid = packed.as_ref().is_some_and(|packed| {
-            packed.iter().zip(&blocks).all(|(p, b)| msxca::decompress(format, p, b.len()).is_ok_and(|o| o == *b))
+            packed
+                .iter()
+                .zip(pieces)
+                .all(|(p, piece)| msxca::decompress(format, p, piece.len()).is_ok_and(|o| o == *piece))
         });
         let Some(packed) = packed.filter(|_| valid) else {
-            encode_row.notes.push(format!("{name}: fails or writes blocks that do not decode to the input, not timed"));
+            encode_row
+                .notes
+                .push(format!("{name}: fails or writes streams that do not decode to the input, not timed"));
             continue;
         };
         let size: usize = packed.iter().map(Vec::len).sum();
         let speed = time_best(total, 2, || {
-            for b in &blocks {
-                std::hint::black_box(peer(b));
+            for piece in pieces {
+                std::hint::black_box(peer(piece));
             }
         });
         encode_row.sizes.push_str(&format!(", {name} {size}"));
