@@ -119,28 +119,23 @@ impl Decoder {
             // literals refills again first.
             bits.refill();
             let mut entry = self.table.entry(bits.peek15());
-            if entry & MATCH_FLAG == 0 {
+            let mut literals = 0;
+            while entry & MATCH_FLAG == 0 {
                 steps.add(1);
                 out[op] = (entry >> 8) as u8;
                 op += 1;
                 bits.consume_entry(entry);
-                entry = self.table.entry(bits.peek15());
-                if entry & MATCH_FLAG == 0 {
-                    steps.add(1);
-                    out[op] = (entry >> 8) as u8;
-                    op += 1;
-                    bits.consume_entry(entry);
-                    entry = self.table.entry(bits.peek15());
-                    if entry & MATCH_FLAG == 0 {
-                        steps.add(1);
-                        out[op] = (entry >> 8) as u8;
-                        op += 1;
-                        bits.consume_entry(entry);
-                        continue;
-                    }
-                    // The margin checked at the top covers a second refill.
-                    bits.refill();
+                literals += 1;
+                if literals == 3 {
+                    break;
                 }
+                entry = self.table.entry(bits.peek15());
+            }
+            match literals {
+                3 => continue,
+                // The margin checked at the top covers a second refill.
+                2 => bits.refill(),
+                _ => {}
             }
             let (symbol, code_len) = (entry_symbol(entry), entry_len(entry));
             let header = symbol - 256;
