@@ -48,10 +48,14 @@ impl<'a> Arena<'a> {
         &mut bytemuck::cast_slice_mut(words)[..n.min(have)]
     }
 
-    /// `n` values of a plain type whose size is a multiple of 4 bytes.
+    /// `n` values of a plain type aligned to at most 4 bytes (rounded up
+    /// to whole words); fewer if the arena runs out.
     pub(crate) fn groups<T: bytemuck::Pod>(&mut self, n: usize) -> &'a mut [T] {
-        debug_assert!(core::mem::size_of::<T>() % 4 == 0 && core::mem::align_of::<T>() <= 4);
-        bytemuck::cast_slice_mut(self.take_words(n * core::mem::size_of::<T>() / 4))
+        let size = core::mem::size_of::<T>();
+        debug_assert!(size > 0 && core::mem::align_of::<T>() <= 4);
+        let bytes: &mut [u8] = bytemuck::cast_slice_mut(self.take_words((n * size).div_ceil(4)));
+        let whole = bytes.len() / size;
+        &mut bytemuck::cast_slice_mut(&mut bytes[..whole * size])[..n.min(whole)]
     }
 }
 
@@ -68,13 +72,17 @@ mod tests {
         let a = arena.u16s(5);
         let b = arena.groups::<[u16; 4]>(2);
         let c = arena.bytes(9);
-        assert_eq!((a.len(), b.len(), c.len()), (5, 2, 9));
+        let d = arena.groups::<[u16; 1]>(3);
+        assert_eq!((a.len(), b.len(), c.len(), d.len()), (5, 2, 9, 3));
         a.fill(0xAAAA);
         b.iter_mut().for_each(|g| *g = [0xBBBB; 4]);
         c.fill(0xCC);
+        d.fill([0xDDDD]);
         assert!(a.iter().all(|&x| x == 0xAAAA) && b.iter().all(|g| g == &[0xBBBB; 4]));
-        assert_eq!(arena.bytes_left(), total - 12 - 16 - 12);
-        assert_eq!(arena.u32s(1000).len(), (total - 40) / 4, "a request past the end gets what is left");
+        assert!(c.iter().all(|&x| x == 0xCC));
+        assert_eq!(arena.bytes_left(), total - 12 - 16 - 12 - 8);
+        assert_eq!(arena.u32s(1000).len(), (total - 48) / 4, "a request past the end gets what is left");
         assert_eq!(arena.bytes_left(), 0);
+        assert!(arena.groups::<[u16; 4]>(1).is_empty(), "an empty arena gives nothing");
     }
 }
