@@ -160,11 +160,13 @@ impl Decoder {
                 break;
             }
             steps.add(1);
-            bits.consume(code_len);
             if raw_byte.is_some() {
+                bits.consume(code_len);
                 bits.skip_raw_byte();
+                bits.consume(distance_bits);
+            } else {
+                bits.consume(code_len + distance_bits);
             }
-            bits.consume(distance_bits);
             copy_match_wide(out, op, distance, length);
             op += length;
         }
