@@ -53,13 +53,16 @@ impl Decompressor {
     ///
     /// For [`Format::XpressHuff`] `output.len()` must be the exact
     /// uncompressed size (the format does not record it). For the other two
-    /// formats it is the capacity and the stream decides the size.
+    /// formats it is the capacity and the stream decides the size; on
+    /// success the bytes of `output` past the returned size are untouched,
+    /// as with Windows.
     ///
     /// # Errors
     /// Any [`Error`] of kind [`ErrorKind::BadData`] or
     /// [`ErrorKind::Truncated`] for invalid input, and
     /// [`Error::OutputTooSmall`] when the data does not fit. The bytes decoded
-    /// before the error stay in `output`.
+    /// before the error stay in `output`; past them, the decoder may have
+    /// written scratch bytes.
     pub fn decompress_into(&mut self, input: &[u8], output: &mut [u8]) -> Result<usize> {
         self.decode(input, output, &mut lz::NoCount)
     }
