@@ -26,14 +26,37 @@ pub(crate) const HEADER_LENGTH_MASK: u16 = 0x0FFF;
 /// that can reach every produced byte.
 #[inline(always)]
 pub(crate) fn displacement_bits(produced: usize) -> u32 {
-    let need = usize::BITS - produced.saturating_sub(1).leading_zeros();
-    need.clamp(4, 12)
+    u32::from(SPLIT[split_index(produced)].0)
 }
 
 /// The longest copy a token can describe at this point of a chunk.
 #[inline(always)]
 pub(crate) fn max_copy_len(produced: usize) -> usize {
-    (1usize << (16 - displacement_bits(produced))) + 2
+    usize::from(SPLIT[split_index(produced)].1)
+}
+
+/// The token split by `(produced - 1) / 16`: it only changes where
+/// `produced - 1` reaches a power of two from 16 on, so one entry serves
+/// sixteen counts, and the last every count from 4081 on. A table lookup
+/// is cheaper than working out a bit length for every copy.
+const SPLIT: [(u8, u16); 256] = {
+    let mut table = [(0u8, 0u16); 256];
+    let mut i = 0;
+    while i < 256 {
+        // The bit length of any `produced - 1` in 16i..16i+16, at least 4.
+        let mut bits = 4;
+        while bits < 12 && (i * 16) >> bits != 0 {
+            bits += 1;
+        }
+        table[i] = (bits as u8, (1u16 << (16 - bits)) + 2);
+        i += 1;
+    }
+    table
+};
+
+#[inline(always)]
+fn split_index(produced: usize) -> usize {
+    (produced.saturating_sub(1) >> 4).min(255)
 }
 
 #[cfg(test)]
@@ -66,6 +89,13 @@ mod tests {
         ];
         for (produced, bits) in rows {
             assert_eq!(displacement_bits(produced), bits, "U = {produced}");
+        }
+        // Every count agrees with the definition: the smallest width in
+        // 4..=12 that reaches all produced bytes.
+        for produced in 0..5000usize {
+            let need = (usize::BITS - produced.saturating_sub(1).leading_zeros()).clamp(4, 12);
+            assert_eq!(displacement_bits(produced), need, "U = {produced}");
+            assert_eq!(max_copy_len(produced), (1 << (16 - need)) + 2, "U = {produced}");
         }
         assert_eq!(max_copy_len(0), 4098);
         assert_eq!(max_copy_len(4000), 18);
