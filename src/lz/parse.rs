@@ -87,7 +87,7 @@ impl SequenceSink for Sequences<'_> {
 }
 
 /// Greedy parse: take the longest match found at each position. Every
-/// `2^skip_shift` misses in a row the step grows by one, so incompressible
+/// `2^SKIP_SHIFT` misses in a row the step grows by one, so incompressible
 /// data is crossed quickly. Returns where the parse ends: the segment's
 /// end, past it where an overrunning last match ends, or before it when
 /// `out` fills up.
@@ -99,6 +99,7 @@ impl SequenceSink for Sequences<'_> {
 /// output), two LZNT1 (a third finds nothing more in its small chunks).
 pub(crate) fn greedy<
     const TAIL: usize,
+    const SKIP_SHIFT: u32,
     F: Fn(usize) -> usize,
     const WAYS: usize,
     const EXIT_EARLY: bool,
@@ -106,7 +107,6 @@ pub(crate) fn greedy<
 >(
     seg: &Segment<'_, F>,
     mf: &mut BucketFinder<'_, WAYS, EXIT_EARLY, HASH_BYTES>,
-    skip_shift: u32,
     out: &mut impl SequenceSink,
 ) -> usize
 where
@@ -123,7 +123,7 @@ where
         let (dists, count) = mf.screen(data, pos, seg.reach(pos));
         if count == 0 {
             misses += 1;
-            pos += 1 + (misses >> skip_shift) as usize;
+            pos += 1 + (misses >> SKIP_SHIFT) as usize;
             continue;
         }
         // A screened candidate is a match: its hashed bytes are equal.

@@ -87,7 +87,7 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
             overrun: false,
         };
         let reached = match &mut engine {
-            Engine::Greedy(finder) => greedy::<2, _, _, _, _>(&seg, finder, 7, &mut writer),
+            Engine::Greedy(finder) => greedy::<2, 7, _, _, _, _>(&seg, finder, &mut writer),
             Engine::Optimal(finder, parser) => {
                 parser.parse(seg, finder, MAXIMUM_LIMITS, &mut writer, |parser| parser.solve(input, &Lznt1Costs))
             }
