@@ -165,9 +165,8 @@ impl<'a> LookaheadBits<'a> {
     /// checked [`can_refill`](Self::can_refill).
     #[inline(always)]
     pub(crate) fn refill(&mut self) {
-        let bytes: [u8; 8] = self.input[self.next..self.next + 8].try_into().unwrap_or([0; 8]);
         // Four little-endian words, first word in the top 16 bits.
-        let raw = u64::from_be_bytes(bytes);
+        let raw = u64::from_be_bytes(crate::lz::fixed(self.input, self.next));
         let words = (raw & 0x00FF_00FF_00FF_00FF) << 8 | (raw >> 8) & 0x00FF_00FF_00FF_00FF;
         self.buf |= words >> self.count;
         // Whole words up to 48..=63 bits: `count | 48` is the count plus

@@ -9,6 +9,7 @@
 
 mod common;
 
+use common::noise;
 use msxca::{compress, Decompressor, Format, Level};
 
 /// One item of a hand-written stream.
@@ -128,11 +129,6 @@ fn lznt1_chunk(items: &[Item]) -> Vec<u8> {
     let mut chunk = (0xB000 | (data.len() as u16 - 1)).to_le_bytes().to_vec();
     chunk.extend_from_slice(&data);
     chunk
-}
-
-/// Deterministic bytes without repeats worth matching.
-fn noise(len: usize, seed: u32) -> Vec<u8> {
-    common::noise(len, seed)
 }
 
 /// `lead` noise literals, then the match, then `tail` noise literals.

@@ -40,30 +40,14 @@ pub(crate) fn copy_match(out: &mut [u8], pos: usize, dist: usize, len: usize) {
     debug_assert!(dist >= 1 && dist <= pos && pos + len <= out.len());
     let start = pos - dist;
     if dist >= len {
-        // Source and destination do not overlap. Short copies, the common
-        // case, are two fixed-size moves that overlap each other instead of
-        // one variable-length call; nothing is written past `pos + len`.
-        match len {
-            // The shortest match of every format, and the commonest.
-            3 => copy_fixed::<3>(out, start, pos),
-            0..=2 => {
-                for i in 0..len {
-                    out[pos + i] = out[start + i];
-                }
-            }
-            4..=7 => {
-                copy_fixed::<4>(out, start, pos);
-                copy_fixed::<4>(out, start + len - 4, pos + len - 4);
-            }
-            8..=16 => {
-                copy_fixed::<8>(out, start, pos);
-                copy_fixed::<8>(out, start + len - 8, pos + len - 8);
-            }
-            17..=32 => {
-                copy_fixed::<16>(out, start, pos);
-                copy_fixed::<16>(out, start + len - 16, pos + len - 16);
-            }
-            _ => out.copy_within(start..start + len, pos),
+        // Source and destination do not overlap: short copies, the common
+        // case, go without a call.
+        let (before, from_pos) = out.split_at_mut(pos);
+        let (src, dst) = (&before[start..start + len], &mut from_pos[..len]);
+        if len <= 32 {
+            copy_short(dst, src);
+        } else {
+            dst.copy_from_slice(src);
         }
     } else if dist == 1 {
         let byte = out[start];
@@ -141,8 +125,15 @@ pub(crate) fn copy_short(dst: &mut [u8], src: &[u8]) {
 /// Copies `N` bytes from `src` to `dst` (ranges that do not overlap).
 #[inline(always)]
 fn copy_fixed<const N: usize>(out: &mut [u8], src: usize, dst: usize) {
-    let chunk: [u8; N] = out[src..src + N].try_into().unwrap_or([0; N]);
+    let chunk: [u8; N] = fixed(out, src);
     out[dst..dst + N].copy_from_slice(&chunk);
+}
+
+/// The `N` bytes of `data` at `at`, which the caller has checked are
+/// there: one bounds check for the lot.
+#[inline(always)]
+pub(crate) fn fixed<const N: usize>(data: &[u8], at: usize) -> [u8; N] {
+    data[at..at + N].try_into().unwrap_or([0; N])
 }
 
 #[cfg(test)]

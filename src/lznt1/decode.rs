@@ -3,7 +3,7 @@
 
 use super::{displacement_bits, CHUNK_SIZE, HEADER_COMPRESSED, HEADER_LENGTH_MASK};
 use crate::error::{truncated, Error, Result};
-use crate::lz::{copy_match, copy_match_wide, copy_short, NoCount, WorkCounter, WIDE_COPY_SLACK};
+use crate::lz::{copy_match, copy_match_wide, copy_short, fixed, NoCount, WorkCounter, WIDE_COPY_SLACK};
 use crate::Format;
 
 const FORMAT: Format = Format::Lznt1;
@@ -229,7 +229,7 @@ fn decode_chunk_fast(
         // The literals before the next copy token (possibly none): one
         // 8-byte move whatever their number.
         let run = flags.trailing_zeros() as usize;
-        let literals: [u8; 8] = data[ip..ip + 8].try_into().unwrap_or([0; 8]);
+        let literals: [u8; 8] = fixed(data, ip);
         out[op..op + 8].copy_from_slice(&literals);
         ip += run;
         op += run;

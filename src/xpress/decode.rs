@@ -1,7 +1,7 @@
 //! Plain LZ77 decoder ([MS-XCA] §2.4).
 
 use crate::error::{truncated, Error, Result};
-use crate::lz::{copy_match, copy_match_wide, copy_short, WorkCounter, WIDE_COPY_SLACK};
+use crate::lz::{copy_match, copy_match_wide, copy_short, fixed, WorkCounter, WIDE_COPY_SLACK};
 use crate::Format;
 
 const FORMAT: Format = Format::Xpress;
@@ -228,13 +228,6 @@ fn decode_careful(
         copy_match(out, op, dist, len as usize);
         op += len as usize;
     }
-}
-
-/// The `N` bytes of `input` at `at`, which the caller has checked are
-/// there: one bounds check for the lot.
-#[inline(always)]
-fn fixed<const N: usize>(input: &[u8], at: usize) -> [u8; N] {
-    input[at..at + N].try_into().unwrap_or([0; N])
 }
 
 /// Reads the u16 (and, when that is 0, u32) escape of cases D and E and
