@@ -215,14 +215,16 @@ impl<'a> MatchFinder<'a> {
 /// The fast level's match finder: each hash bucket keeps its `WAYS` most
 /// recent positions side by side, so a search reads one cache line and
 /// its candidate checks do not wait on one another, unlike a chain walk.
-/// With `EXIT_EARLY` a search stops at the first candidate out of reach,
-/// which pays where many are (LZNT1's chunks restart the window every
-/// 4 KiB); without, it checks every candidate without branching.
+/// A search first compares eight bytes of every candidate at once (see
+/// [`probe`](Self::probe)); few matches are longer. With `EXIT_EARLY` it
+/// stops at the first candidate out of reach, which pays where many are
+/// (LZNT1's chunks restart the window every 4 KiB); without, it checks
+/// every candidate without branching.
 ///
 /// `HASH_BYTES` (3 or 4) bytes are hashed and compared first. Four give
 /// fewer, better candidates; three find the short matches that small LZNT1
 /// chunks live on.
-pub(crate) struct BucketFinder<'a, const WAYS: usize, const EXIT_EARLY: bool, const HASH_BYTES: usize> {
+pub(crate) struct BucketFinder<'a, const WAYS: usize, const HASH_BYTES: usize> {
     buckets: &'a mut [[u16; WAYS]],
     hash_shift: u32,
     /// The hashed bytes of a little-endian u32, for three bytes. A mask the
@@ -247,8 +249,27 @@ fn read_u32(data: &[u8], pos: usize) -> u32 {
     u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])
 }
 
-impl<'a, const WAYS: usize, const EXIT_EARLY: bool, const HASH_BYTES: usize>
-    BucketFinder<'a, WAYS, EXIT_EARLY, HASH_BYTES>
+/// The eight bytes at `pos`, read as if zeros followed the data: compared
+/// near the end, they may match past it, which the caller's length cap
+/// (never past the data) then cuts off.
+#[inline(always)]
+fn read_u64(data: &[u8], pos: usize) -> u64 {
+    match data.get(pos..pos + 8) {
+        Some(bytes) => u64::from_le_bytes(bytes.try_into().unwrap()),
+        None => read_u64_padded(data, pos),
+    }
+}
+
+#[cold]
+fn read_u64_padded(data: &[u8], pos: usize) -> u64 {
+    let mut bytes = [0u8; 8];
+    let tail = &data[pos.min(data.len())..];
+    let n = tail.len().min(8);
+    bytes[..n].copy_from_slice(&tail[..n]);
+    u64::from_le_bytes(bytes)
+}
+
+impl<'a, const WAYS: usize, const HASH_BYTES: usize> BucketFinder<'a, WAYS, HASH_BYTES>
 where
     [u16; WAYS]: bytemuck::Pod,
 {
@@ -298,57 +319,86 @@ where
         self.push(read_u32(data, pos), pos);
     }
 
-    /// Inserts `pos` (where `pos + 4 <= data.len()`) and returns the
-    /// distances of the candidates at most `reach` back whose hashed bytes
-    /// equal those at `pos`, most recent first, and how many there are.
-    /// This is all most positions need: usually no candidate survives.
+    /// One candidate's search: inserts `pos` (where `pos + 4 <= data.len()`)
+    /// and returns the distance of the bucket's candidate, and 1 if it is
+    /// at most `reach` back and its hashed bytes match those at `pos`, else
+    /// 0. The count is worked out without branches, and the compiler keeps
+    /// it so (a length tested against zero it splits into a branch per
+    /// condition); whether there is a match is the caller's one branch.
     #[inline(always)]
-    pub(crate) fn screen(&mut self, data: &[u8], pos: usize, reach: usize) -> ([usize; WAYS], usize) {
+    pub(crate) fn screen(&mut self, data: &[u8], pos: usize, reach: usize) -> (usize, usize) {
         let head = read_u32(data, pos);
-        let candidates = self.push(head, pos);
-        let mut dists = [0usize; WAYS];
-        let mut count = 0;
-        for stored in candidates {
-            // An out-of-reach candidate's bytes are read at `pos` itself.
-            let dist = distance(pos, stored);
-            let in_reach = in_reach(dist, reach);
-            if EXIT_EARLY {
-                // The bucket runs from the most recent position back, so
-                // once one is out of reach the rest are too (or alias to
-                // nearer positions, which would only be chance candidates).
-                if !in_reach {
-                    break;
-                }
-                if (read_u32(data, pos - dist) ^ head) & self.mask() == 0 {
-                    dists[count] = dist;
-                    count += 1;
-                }
-            } else {
-                // Without branches: whether a candidate survives is close
-                // to random, and mispredicted branches cost more than
-                // checking every candidate.
-                let same = (read_u32(data, pos - dist.min(pos)) ^ head) & self.mask() == 0;
-                dists[count] = dist;
-                count += usize::from(in_reach & same);
-            }
-        }
-        (dists, count)
+        let dist = distance(pos, self.push(head, pos)[0]);
+        // An out-of-reach candidate's bytes are read wherever they are.
+        let same = (read_u32(data, pos - dist.min(pos)) ^ head) & self.mask() == 0;
+        (dist, usize::from(in_reach(dist, reach) & same))
     }
 
-    /// The longest of the matches at `dists` (from [`screen`](Self::screen),
-    /// at least one) for `pos`, at most `max_len` long, which is no less
-    /// than the bytes hashed.
+    /// The match [`screen`](Self::screen) found `dist` back, extended to at
+    /// most `max_len` bytes (no fewer than the bytes hashed).
     #[inline(always)]
-    pub(crate) fn longest(&self, data: &[u8], pos: usize, dists: &[usize], max_len: usize) -> Match {
-        // The screen compared the hashed bytes already.
+    pub(crate) fn extend_screened(&self, data: &[u8], pos: usize, dist: usize, max_len: usize) -> Match {
         let known = HASH_BYTES;
-        debug_assert!(!dists.is_empty() && max_len >= known);
-        let first = dists[0];
-        let mut best_len = known + match_len(data, pos - first + known, pos + known, max_len - known);
-        let mut best = Match { len: best_len as u32, dist: first as u32 };
-        for &dist in &dists[1..] {
+        let len = known + match_len(data, pos - dist + known, pos + known, max_len - known);
+        Match { len: len as u32, dist: dist as u32 }
+    }
+
+    /// Several candidates' search: inserts `pos` (where `pos + 8 <=
+    /// data.len()`, or the bytes past the end are read as zeros) and returns
+    /// the best candidate at most `reach` back by its first eight bytes
+    /// (`len` is their common prefix; the nearest wins a tie), and the
+    /// distances of the candidates compared (0 for the others). Eight
+    /// bytes at once pick the best of most candidates without a branch.
+    #[inline(always)]
+    pub(crate) fn probe(&mut self, data: &[u8], pos: usize, reach: usize) -> (Match, [usize; WAYS]) {
+        let here = read_u64(data, pos);
+        let candidates = self.push(here as u32, pos);
+        let mut best = Match::default();
+        let mut dists = [0usize; WAYS];
+        for (slot, stored) in dists.iter_mut().zip(candidates) {
+            let dist = distance(pos, stored);
+            if !in_reach(dist, reach) {
+                // The bucket runs from the most recent position back, so
+                // the rest are out of reach too (or alias to nearer
+                // positions, which would only be chance candidates). Where
+                // many are (LZNT1's chunks restart the window every 4 KiB),
+                // stopping saves more than the branch costs.
+                break;
+            }
+            let len = (read_u64(data, pos - dist) ^ here).trailing_zeros() / 8;
+            *slot = dist;
+            if len > best.len {
+                best = Match { len, dist: dist as u32 };
+            }
+        }
+        (best, dists)
+    }
+
+    /// The longest match for `pos` at most `max_len` long, given the
+    /// answer `first` of [`probe`](Self::probe) (a match of at least the
+    /// bytes hashed).
+    #[inline(always)]
+    pub(crate) fn extend_probed(
+        &self,
+        data: &[u8],
+        pos: usize,
+        first: Match,
+        dists: &[usize; WAYS],
+        max_len: usize,
+    ) -> Match {
+        if first.len < 8 || max_len <= 8 {
+            return Match { len: first.len.min(max_len as u32), dist: first.dist };
+        }
+        let near = first.dist as usize;
+        let mut best_len = 8 + match_len(data, pos - near + 8, pos + 8, max_len - 8);
+        let mut best = Match { len: best_len as u32, dist: first.dist };
+        for &dist in dists {
             if best_len >= self.nice_len || best_len >= max_len {
                 break;
+            }
+            // Nearer candidates matched fewer bytes (0 is no candidate).
+            if dist <= near {
+                continue;
             }
             let c = pos - dist;
             // The byte that would make this candidate better than the best.
@@ -364,16 +414,19 @@ where
         best
     }
 
-    /// The longest match for `pos` (where `pos + 4 <= data.len()`) at most
-    /// `reach` back and `max_len` (at least 3) long, or length 0; inserts
-    /// `pos`.
     #[cfg(test)]
     fn find_longest(&mut self, data: &[u8], pos: usize, reach: usize, max_len: usize) -> Match {
-        let (dists, count) = self.screen(data, pos, reach);
-        if count == 0 {
-            return Match::default();
+        if WAYS == 1 {
+            match self.screen(data, pos, reach) {
+                (_, 0) => Match::default(),
+                (dist, _) => self.extend_screened(data, pos, dist, max_len),
+            }
+        } else {
+            match self.probe(data, pos, reach) {
+                (first, _) if (first.len as usize) < HASH_BYTES => Match::default(),
+                (first, dists) => self.extend_probed(data, pos, first, &dists, max_len),
+            }
         }
-        self.longest(data, pos, &dists[..count], max_len)
     }
 }
 
@@ -435,18 +488,18 @@ mod tests {
         let n = mf.find_all(&data, pos, 0xFFFF, 8, limits, &mut found);
         assert_eq!(unpacked(&found[..n]), [Match { len: 8, dist: (pos - 100) as u32 }]);
 
-        let mut bf = BucketFinder::<4, false, 4>::new(&mut arena, data.len(), 0xFFFF, 0, 100);
+        let mut bf = BucketFinder::<4, 4>::new(&mut arena, data.len(), 0xFFFF, 0, 100);
         bf.insert(&data, 0);
         assert_eq!(bf.find_longest(&data, pos, 0xFFFF, 8).len, 0, "65536 back is out of reach");
     }
 
     #[test]
     fn buckets_find_the_longest_recent_match() {
-        fn check<const WAYS: usize, const EXIT_EARLY: bool>()
+        fn check<const WAYS: usize>()
         where
             [u16; WAYS]: bytemuck::Pod,
         {
-            fn new<const WAYS: usize, const EXIT_EARLY: bool>(buf: &mut [u8]) -> BucketFinder<'_, WAYS, EXIT_EARLY, 4>
+            fn new<const WAYS: usize>(buf: &mut [u8]) -> BucketFinder<'_, WAYS, 4>
             where
                 [u16; WAYS]: bytemuck::Pod,
             {
@@ -454,14 +507,16 @@ mod tests {
             }
             let data = b"abcdefXabcdeYabcdefZ____";
             let mut buf = vec![0u8; 1 << 16];
-            let mut bf = new::<WAYS, EXIT_EARLY>(&mut buf);
+            let mut bf = new::<WAYS>(&mut buf);
             let mut best = Match::default();
             for pos in 0..=13 {
                 best = bf.find_longest(data, pos, pos, data.len() - 4 - pos);
             }
-            // "abcde" 6 back, then "abcdef" 13 back: the longer wins.
-            assert_eq!(best, Match { len: 6, dist: 13 }, "{WAYS} ways, early exit {EXIT_EARLY}");
-            let mut bf = new::<WAYS, EXIT_EARLY>(&mut buf);
+            // "abcde" 6 back, then "abcdef" 13 back: the longer wins, if
+            // the bucket holds both.
+            let found = if WAYS >= 2 { Match { len: 6, dist: 13 } } else { Match { len: 5, dist: 6 } };
+            assert_eq!(best, found, "{WAYS} ways");
+            let mut bf = new::<WAYS>(&mut buf);
             for pos in 0..13 {
                 bf.insert(data, pos);
             }
@@ -470,17 +525,31 @@ mod tests {
             // copy, a reach of 13 the nearer one.
             let data = b"xyzwQQQxyzwRRxyzw_______";
             for (reach, found) in [(5, Match::default()), (13, Match { len: 4, dist: 6 })] {
-                let mut bf = new::<WAYS, EXIT_EARLY>(&mut buf);
+                let mut bf = new::<WAYS>(&mut buf);
                 for pos in 0..13 {
                     bf.insert(data, pos);
                 }
                 assert_eq!(bf.find_longest(data, 13, reach, 4), found, "reach {reach}");
             }
+            // Both candidates match the eight bytes compared first; the
+            // farther one goes on for longer, if the bucket holds it.
+            let data = b"abcdefghijkl#abcdefghijQ#abcdefghijkl____";
+            let mut bf = new::<WAYS>(&mut buf);
+            for pos in 0..25 {
+                bf.insert(data, pos);
+            }
+            let found = if WAYS >= 2 { Match { len: 12, dist: 25 } } else { Match { len: 10, dist: 12 } };
+            assert_eq!(bf.find_longest(data, 25, 25, 12), found, "{WAYS} ways, past eight bytes");
+            // A cap below eight bytes cuts the first comparison short.
+            let mut bf = new::<WAYS>(&mut buf);
+            for pos in 0..25 {
+                bf.insert(data, pos);
+            }
+            assert_eq!(bf.find_longest(data, 25, 25, 5), Match { len: 5, dist: 12 }, "{WAYS} ways, capped");
         }
-        check::<4, false>();
-        check::<2, false>();
-        check::<4, true>();
-        check::<2, true>();
+        check::<4>();
+        check::<2>();
+        check::<1>();
     }
 
     #[test]
@@ -488,7 +557,7 @@ mod tests {
         let mut buf = vec![0u8; 40_000];
         let mut arena = Arena::new(&mut buf);
         let before = arena.bytes_left();
-        let _ = BucketFinder::<4, false, 4>::new(&mut arena, 1 << 20, 0xFFFF, 0, 100);
+        let _ = BucketFinder::<4, 4>::new(&mut arena, 1 << 20, 0xFFFF, 0, 100);
         assert_eq!(before - arena.bytes_left(), 32 << 10, "the largest power of two that fits");
         let mut buf = vec![0u8; 1 << 20];
         let mut arena = Arena::new(&mut buf);

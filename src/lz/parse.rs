@@ -102,11 +102,10 @@ pub(crate) fn greedy<
     const SKIP_SHIFT: u32,
     F: Fn(usize) -> usize,
     const WAYS: usize,
-    const EXIT_EARLY: bool,
     const HASH_BYTES: usize,
 >(
     seg: &Segment<'_, F>,
-    mf: &mut BucketFinder<'_, WAYS, EXIT_EARLY, HASH_BYTES>,
+    mf: &mut BucketFinder<'_, WAYS, HASH_BYTES>,
     out: &mut impl SequenceSink,
 ) -> usize
 where
@@ -120,14 +119,27 @@ where
     let mut lit_start = seg.start;
     let mut misses = 0u32;
     while pos < search_end {
-        let (dists, count) = mf.screen(data, pos, seg.reach(pos));
-        if count == 0 {
-            misses += 1;
-            pos += 1 + (misses >> SKIP_SHIFT) as usize;
-            continue;
-        }
-        // A screened candidate is a match: its hashed bytes are equal.
-        let m = mf.longest(data, pos, &dists[..count], seg.len_cap(pos));
+        // One candidate is screened, several are probed (see
+        // `BucketFinder`). Each keeps its miss test here in the loop: behind
+        // one wrapping call the compiler laid the loop out worse (LZNT1 4%
+        // slower).
+        let m = if WAYS == 1 {
+            let (dist, count) = mf.screen(data, pos, seg.reach(pos));
+            if count == 0 {
+                misses += 1;
+                pos += 1 + (misses >> SKIP_SHIFT) as usize;
+                continue;
+            }
+            mf.extend_screened(data, pos, dist, seg.len_cap(pos))
+        } else {
+            let (first, dists) = mf.probe(data, pos, seg.reach(pos));
+            if (first.len as usize) < HASH_BYTES {
+                misses += 1;
+                pos += 1 + (misses >> SKIP_SHIFT) as usize;
+                continue;
+            }
+            mf.extend_probed(data, pos, first, &dists, seg.len_cap(pos))
+        };
         out.push(Sequence { literals: (pos - lit_start) as u32, len: m.len, dist: m.dist });
         let match_end = pos + m.len as usize;
         let index_end = match_end.min(search_end);
@@ -373,7 +385,7 @@ pub(crate) fn piece_positions(bytes: usize, max: usize) -> usize {
 
 /// A level's parser and the tables it works on (`WAYS` candidates per
 /// bucket for the greedy parser).
-pub(crate) enum Engine<'a, const WAYS: usize, const EXIT_EARLY: bool, const HASH_BYTES: usize> {
-    Greedy(BucketFinder<'a, WAYS, EXIT_EARLY, HASH_BYTES>),
+pub(crate) enum Engine<'a, const WAYS: usize, const HASH_BYTES: usize> {
+    Greedy(BucketFinder<'a, WAYS, HASH_BYTES>),
     Optimal(MatchFinder<'a>, OptimalParser<'a>),
 }

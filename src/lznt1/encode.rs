@@ -61,7 +61,7 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
             // a chunk has positions: most of what the window held before the
             // chunk stays out of the way. Three hashed bytes: 4 KiB chunks
             // live on short matches.
-            Engine::Greedy(BucketFinder::<2, true, 3>::new(&mut arena, input.len(), max_dist, 2, STANDARD_NICE_LEN))
+            Engine::Greedy(BucketFinder::<2, 3>::new(&mut arena, input.len(), max_dist, 2, STANDARD_NICE_LEN))
         }
         Level::Maximum => {
             let finder = MatchFinder::new(&mut arena, input.len().min(CHUNK_SIZE), max_dist);
@@ -69,14 +69,14 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
             Engine::Optimal(finder, parser)
         }
     };
-    // A chunk's compressed data, written as the parse comes and copied out
-    // once its size decides between it and storing the chunk.
+    // A chunk's items, collected as the parse comes; their size decides
+    // between them and storing the chunk.
     let mut writer = ChunkWriter::new();
     let mut op = 0usize;
     for chunk_start in (0..input.len()).step_by(CHUNK_SIZE) {
         let chunk_end = input.len().min(chunk_start + CHUNK_SIZE);
         let chunk = &input[chunk_start..chunk_end];
-        writer.start(chunk);
+        writer.start(input, chunk_start, chunk_end);
         let seg = Segment {
             data: input,
             start: chunk_start,
@@ -87,13 +87,13 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
             overrun: false,
         };
         let reached = match &mut engine {
-            Engine::Greedy(finder) => greedy::<2, 7, _, _, _, _>(&seg, finder, &mut writer),
+            Engine::Greedy(finder) => greedy::<2, 7, _, _, _>(&seg, finder, &mut writer),
             Engine::Optimal(finder, parser) => {
                 parser.parse(seg, finder, MAXIMUM_LIMITS, &mut writer, |parser| parser.solve(input, &Lznt1Costs))
             }
         };
         assert!(reached == chunk_end, "a chunk's parse fits its buffer");
-        let data_len = writer.finish();
+        let data_len = writer.size();
         let store = data_len > CHUNK_SIZE || (chunk.len() == CHUNK_SIZE && data_len >= CHUNK_SIZE);
         let total = 2 + if store { chunk.len() } else { data_len };
         let dst = out.get_mut(op..op + total).ok_or_else(|| too_small(op + total))?;
@@ -104,7 +104,7 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
         } else {
             let header = HEADER_COMPRESSED | HEADER_SIGNATURE | (data_len as u16 - 1);
             dst[..2].copy_from_slice(&header.to_le_bytes());
-            dst[2..].copy_from_slice(&writer.data[..data_len]);
+            dst[2..].copy_from_slice(writer.weave());
         }
         op += total;
     }
@@ -117,53 +117,76 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
 /// The most a chunk's compressed data takes: all literals and their flags.
 const CHUNK_WRITE_BYTES: usize = CHUNK_SIZE + CHUNK_SIZE / 8;
 
-/// Room after the data for the 8-byte moves that copy literals: they may
-/// write past the literals they are for, which later items overwrite.
-const LITERAL_SLACK: usize = 8;
+/// Room after the items for the 16-byte moves that copy literals and flag
+/// groups: they may write past what they are for, which later moves
+/// overwrite.
+const MOVE_SLACK: usize = 16;
 
-/// Writes a chunk's flag groups, literals and copy tokens as the parse
-/// comes; the parsers' [`SequenceSink`].
+/// Collects a chunk's literals and copy tokens as the parse comes, with
+/// their flags apart, and weaves the flag bytes in once the chunk is done:
+/// the parsers' [`SequenceSink`]. Flag groups then cost nothing per item,
+/// where counting items up to eight would cost a test each, and a literal
+/// run of any length up to 16 is one move.
 struct ChunkWriter<'i> {
-    data: [u8; CHUNK_WRITE_BYTES + LITERAL_SLACK],
+    /// The chunk's items in order, without flag bytes.
+    items: [u8; CHUNK_SIZE + MOVE_SLACK],
+    items_len: usize,
+    /// One bit per item, set for a copy token, eight to a flag byte.
+    flags: [u8; CHUNK_SIZE / 8],
+    count: usize,
+    /// The chunk's data, and its input from there on (read by the moves
+    /// that copy literals, which may read past the chunk).
     chunk: &'i [u8],
+    rest: &'i [u8],
     /// Where the next literal comes from, in the chunk.
     ip: usize,
-    flag_at: usize,
-    pos: usize,
-    flags: u8,
-    items: usize,
+    /// The chunk's compressed data, once [`finish`](Self::finish) wove it.
+    data: [u8; CHUNK_WRITE_BYTES + MOVE_SLACK],
 }
 
 impl<'i> ChunkWriter<'i> {
     fn new() -> Self {
         ChunkWriter {
-            data: [0; CHUNK_WRITE_BYTES + LITERAL_SLACK],
+            items: [0; CHUNK_SIZE + MOVE_SLACK],
+            items_len: 0,
+            flags: [0; CHUNK_SIZE / 8],
+            count: 0,
             chunk: &[],
+            rest: &[],
             ip: 0,
-            flag_at: 0,
-            pos: 1,
-            flags: 0,
-            items: 0,
+            data: [0; CHUNK_WRITE_BYTES + MOVE_SLACK],
         }
     }
 
-    /// Begins `chunk`.
-    fn start(&mut self, chunk: &'i [u8]) {
-        (self.chunk, self.ip, self.flag_at, self.pos, self.flags, self.items) = (chunk, 0, 0, 1, 0, 0);
+    /// Begins the chunk at `start..end` of `input`.
+    fn start(&mut self, input: &'i [u8], start: usize, end: usize) {
+        (self.chunk, self.rest) = (&input[start..end], &input[start..]);
+        (self.ip, self.items_len, self.count) = (0, 0, 0);
+        self.flags.fill(0);
     }
 
-    #[inline(always)]
-    fn next_item(&mut self) {
-        if self.items == 8 {
-            self.data[self.flag_at] = self.flags;
-            (self.flag_at, self.pos, self.flags, self.items) = (self.pos, self.pos + 1, 0, 0);
+    /// The size of the chunk's data: its items and a flag byte for every
+    /// eight of them.
+    fn size(&self) -> usize {
+        self.items_len + self.count.div_ceil(8)
+    }
+
+    /// Weaves the flag bytes in and returns the chunk's data.
+    fn weave(&mut self) -> &[u8] {
+        let (mut from, mut to) = (0, 0);
+        let groups = self.count.div_ceil(8);
+        for (g, &flags) in self.flags[..groups].iter().enumerate() {
+            // A group holds 8 items (the last one fewer), each copy token
+            // one byte longer than a literal: at most 16 bytes, one move.
+            let items = (self.count - 8 * g).min(8);
+            let len = items + flags.count_ones() as usize;
+            self.data[to] = flags;
+            self.data[to + 1..to + 17].copy_from_slice(&self.items[from..from + 16]);
+            from += len;
+            to += 1 + len;
         }
-    }
-
-    /// Closes the last flag group; returns the size of the chunk's data.
-    fn finish(&mut self) -> usize {
-        self.data[self.flag_at] = self.flags;
-        self.pos
+        debug_assert_eq!(to, self.size());
+        &self.data[..to]
     }
 }
 
@@ -176,30 +199,25 @@ impl SequenceSink for ChunkWriter<'_> {
 
     #[inline(always)]
     fn push(&mut self, s: Sequence) {
-        let mut run = s.literals as usize;
-        while run > 0 {
-            self.next_item();
-            // Literals up to the end of the flag group, in one copy: a
-            // fixed 8-byte move where the chunk has the bytes to read.
-            let take = run.min(8 - self.items);
-            if let Some(eight) = self.chunk.get(self.ip..self.ip + 8) {
-                self.data[self.pos..self.pos + 8].copy_from_slice(eight);
-            } else {
-                self.data[self.pos..self.pos + take].copy_from_slice(&self.chunk[self.ip..self.ip + take]);
-            }
-            self.pos += take;
-            self.ip += take;
-            self.items += take;
-            run -= take;
+        let run = s.literals as usize;
+        let at = self.items_len;
+        match self.rest.get(self.ip..self.ip + 16) {
+            Some(sixteen) if run <= 16 => self.items[at..at + 16].copy_from_slice(sixteen),
+            _ => self.items[at..at + run].copy_from_slice(&self.chunk[self.ip..self.ip + run]),
         }
+        self.ip += run;
+        self.items_len += run;
+        self.count += run;
         if s.len != 0 {
-            self.next_item();
             let bits = displacement_bits(self.ip);
             let token = ((s.dist as u16 - 1) << (16 - bits)) | (s.len as u16 - 3);
-            self.data[self.pos..self.pos + 2].copy_from_slice(&token.to_le_bytes());
-            self.pos += 2;
-            self.flags |= 1 << self.items;
-            self.items += 1;
+            let at = self.items_len;
+            self.items[at..at + 2].copy_from_slice(&token.to_le_bytes());
+            self.items_len += 2;
+            // A token follows fewer than a chunk's items: the modulo only
+            // spares the bounds check.
+            self.flags[self.count / 8 % self.flags.len()] |= 1 << (self.count % 8);
+            self.count += 1;
             self.ip += s.len as usize;
         }
     }

@@ -155,13 +155,7 @@ pub(crate) fn compress(
             // One candidate per bucket: a second makes the output 0.5%
             // smaller on the Windows corpus and 2.6% on the bench corpus,
             // at a fifth less speed.
-            Engine::Greedy(BucketFinder::<1, false, 4>::new(
-                &mut arena,
-                input.len(),
-                MAX_DISTANCE,
-                0,
-                STANDARD_NICE_LEN,
-            ))
+            Engine::Greedy(BucketFinder::<1, 4>::new(&mut arena, input.len(), MAX_DISTANCE, 0, STANDARD_NICE_LEN))
         }
         Level::Maximum => {
             let finder = MatchFinder::new(&mut arena, input.len(), MAX_DISTANCE);
@@ -184,7 +178,7 @@ pub(crate) fn compress(
                 // Four hashed bytes find no 3-byte matches, which Windows
                 // also skips when far away: their distance bits can cost
                 // more than the literals they replace.
-                greedy::<3, 6, _, _, _, _>(&seg, finder, &mut block)
+                greedy::<3, 6, _, _, _>(&seg, finder, &mut block)
             }
             Engine::Optimal(finder, parser) => {
                 let seg = Segment::sliding(input, start, end, MAX_DISTANCE, false);
