@@ -89,29 +89,24 @@ fn decode_fast(input: &[u8], out: &mut [u8], at: &mut Cursor, steps: &mut impl W
             continue;
         }
 
-        let [t0, t1, extra0, extra1] = fixed(input, ip);
-        let token = u16::from_le_bytes([t0, t1]);
+        let token = u16::from_le_bytes(fixed(input, ip));
         let dist = usize::from(token >> 3) + 1;
         let mut len = usize::from(token & 7);
         let mut next_ip = ip + 2;
         let mut next_nibble = pending_nibble;
         if len == 7 {
-            let nibble = match pending_nibble {
-                Some(at) => {
-                    next_nibble = None;
-                    input[at] >> 4
-                }
-                None => {
-                    next_nibble = Some(next_ip);
-                    next_ip += 1;
-                    extra0 & 15
-                }
-            };
+            // The high half of a pending nibble byte, or the low half of a
+            // new one here: chosen without a branch, since escapes take
+            // turns and the turns are hard to predict.
+            let pending = pending_nibble.is_some();
+            let at = pending_nibble.unwrap_or(next_ip);
+            let nibble = input[at] >> (4 * u32::from(pending)) & 15;
+            next_nibble = if pending { None } else { Some(next_ip) };
+            next_ip += usize::from(!pending);
             len = usize::from(nibble) + 7;
             if nibble == 15 {
-                // The length byte follows the nibble byte if this match
-                // brought one.
-                let byte = if next_nibble.is_some() { extra1 } else { extra0 };
+                // The length byte follows whatever this match took.
+                let byte = input[next_ip];
                 next_ip += 1;
                 if byte == 255 {
                     break;
