@@ -215,11 +215,10 @@ impl<'a> MatchFinder<'a> {
 /// The fast level's match finder: each hash bucket keeps its `WAYS` most
 /// recent positions side by side, so a search reads one cache line and
 /// its candidate checks do not wait on one another, unlike a chain walk.
-/// A search first compares eight bytes of every candidate at once (see
-/// [`probe`](Self::probe)); few matches are longer. With `EXIT_EARLY` it
-/// stops at the first candidate out of reach, which pays where many are
-/// (LZNT1's chunks restart the window every 4 KiB); without, it checks
-/// every candidate without branching.
+/// With one candidate per bucket a search [`screen`](Self::screen)s it by
+/// its hashed bytes, as cheaply as can be; with several it
+/// [`probe`](Self::probe)s eight bytes of each at once, which picks the
+/// best of most without a branch (few matches are longer).
 ///
 /// `HASH_BYTES` (3 or 4) bytes are hashed and compared first. Four give
 /// fewer, better candidates; three find the short matches that small LZNT1
