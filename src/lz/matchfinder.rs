@@ -552,6 +552,28 @@ mod tests {
     }
 
     #[test]
+    fn probes_near_the_end_of_the_data_stop_at_the_cap() {
+        // The eight bytes read at the last positions run past the data and
+        // are padded with zeros; a match must still end where the data does.
+        for data in [&b"xyzwvxyzw"[..], &[0u8; 10][..], b"abcabcabcab"] {
+            let mut buf = vec![0u8; 1 << 16];
+            let mut bf = BucketFinder::<2, 3>::new(&mut Arena::new(&mut buf), data.len(), 100, 0, 100);
+            for pos in 0..data.len() - 3 {
+                let cap = data.len() - pos;
+                let found = bf.find_longest(data, pos, pos, cap);
+                assert!(found.len as usize <= cap, "{data:?} at {pos}: {found:?} past the end");
+                if found.len > 0 {
+                    let from = pos - found.dist as usize;
+                    let n = found.len as usize;
+                    assert_eq!(data[from..from + n], data[pos..pos + n], "{data:?} at {pos}: {found:?}");
+                    // And it is the longest the data allows.
+                    assert!(pos + n == data.len() || data[from + n] != data[pos + n], "{data:?} at {pos}: {found:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn tables_fit_their_budget() {
         let mut buf = vec![0u8; 40_000];
         let mut arena = Arena::new(&mut buf);
