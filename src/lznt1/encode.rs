@@ -140,7 +140,7 @@ struct ChunkWriter<'i> {
     rest: &'i [u8],
     /// Where the next literal comes from, in the chunk.
     ip: usize,
-    /// The chunk's compressed data, once [`finish`](Self::finish) wove it.
+    /// The chunk's compressed data, once [`weave`](Self::weave) wove it.
     data: [u8; CHUNK_WRITE_BYTES + MOVE_SLACK],
 }
 
