@@ -165,9 +165,10 @@ impl<'a> MatchFinder<'a> {
         self.head[h] = pos as u16;
     }
 
-    /// Every match for `pos` at most `reach` back and `max_len` long, that is longer than all nearer ones (so in
-    /// increasing length), packed into `found` (which has room for
-    /// `limits.depth` of them); returns how many. Inserts `pos`.
+    /// Every match for `pos` at most `reach` back and `max_len` long that
+    /// is longer than all nearer ones (so in increasing length), packed
+    /// into `found` (which has room for `limits.depth` of them); returns
+    /// how many. Inserts `pos`.
     #[inline]
     pub(crate) fn find_all(
         &mut self,

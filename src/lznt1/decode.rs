@@ -200,6 +200,13 @@ fn token_split(produced: usize) -> (u32, usize) {
     (16 - bits, if bits == 12 { usize::MAX } else { 1 << bits })
 }
 
+/// A copy token's displacement and length, with its length in the low
+/// `length_bits` bits.
+#[inline(always)]
+fn split_token(token: u16, length_bits: u32) -> (usize, usize) {
+    (usize::from(token >> length_bits) + 1, usize::from(token & ((1 << length_bits) - 1)) + 3)
+}
+
 /// Whether the fast loop may run at these positions.
 #[inline(always)]
 fn has_margins(data: &[u8], ip: usize, out: &[u8], op: usize) -> bool {
@@ -243,8 +250,7 @@ fn decode_chunk_fast(
         if produced > split_until {
             (length_bits, split_until) = token_split(produced);
         }
-        let dist = usize::from(token >> length_bits) + 1;
-        let len = usize::from(token & ((1 << length_bits) - 1)) + 3;
+        let (dist, len) = split_token(token, length_bits);
         if dist > produced || len + WIDE_COPY_SLACK > out.len() - op {
             break;
         }
@@ -296,9 +302,7 @@ fn decode_chunk_careful(
             };
             let token = u16::from_le_bytes([token[0], token[1]]);
             let produced = op - chunk_start;
-            let bits = displacement_bits(produced);
-            let dist = usize::from(token >> (16 - bits)) + 1;
-            let len = usize::from(token & ((1u16 << (16 - bits)) - 1)) + 3;
+            let (dist, len) = split_token(token, token_split(produced).0);
             if dist > produced {
                 return Err(Error::InvalidDistance {
                     format: FORMAT,

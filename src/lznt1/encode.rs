@@ -76,7 +76,7 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
     for chunk_start in (0..input.len()).step_by(CHUNK_SIZE) {
         let chunk_end = input.len().min(chunk_start + CHUNK_SIZE);
         let chunk = &input[chunk_start..chunk_end];
-        writer.start(input, chunk_start, chunk_end);
+        writer.start(input, chunk_start);
         let seg = Segment {
             data: input,
             start: chunk_start,
@@ -128,15 +128,15 @@ const MOVE_SLACK: usize = 16;
 /// where counting items up to eight would cost a test each, and a literal
 /// run of any length up to 16 is one move.
 struct ChunkWriter<'i> {
-    /// The chunk's items in order, without flag bytes.
+    /// The chunk's items in order, without flag bytes, and their bytes.
     items: [u8; CHUNK_SIZE + MOVE_SLACK],
     items_len: usize,
-    /// One bit per item, set for a copy token, eight to a flag byte.
+    /// One bit per item, set for a copy token, eight to a flag byte, and
+    /// the number of items.
     flags: [u8; CHUNK_SIZE / 8],
     count: usize,
-    /// The chunk's data, and its input from there on (read by the moves
-    /// that copy literals, which may read past the chunk).
-    chunk: &'i [u8],
+    /// The input from the chunk's start on: the moves that copy literals
+    /// may read past the chunk.
     rest: &'i [u8],
     /// Where the next literal comes from, in the chunk.
     ip: usize,
@@ -151,16 +151,15 @@ impl<'i> ChunkWriter<'i> {
             items_len: 0,
             flags: [0; CHUNK_SIZE / 8],
             count: 0,
-            chunk: &[],
             rest: &[],
             ip: 0,
             data: [0; CHUNK_WRITE_BYTES + MOVE_SLACK],
         }
     }
 
-    /// Begins the chunk at `start..end` of `input`.
-    fn start(&mut self, input: &'i [u8], start: usize, end: usize) {
-        (self.chunk, self.rest) = (&input[start..end], &input[start..]);
+    /// Begins the chunk at `start` of `input`.
+    fn start(&mut self, input: &'i [u8], start: usize) {
+        self.rest = &input[start..];
         (self.ip, self.items_len, self.count) = (0, 0, 0);
         self.flags.fill(0);
     }
@@ -203,7 +202,7 @@ impl SequenceSink for ChunkWriter<'_> {
         let at = self.items_len;
         match self.rest.get(self.ip..self.ip + 16) {
             Some(sixteen) if run <= 16 => self.items[at..at + 16].copy_from_slice(sixteen),
-            _ => self.items[at..at + run].copy_from_slice(&self.chunk[self.ip..self.ip + run]),
+            _ => self.items[at..at + run].copy_from_slice(&self.rest[self.ip..self.ip + run]),
         }
         self.ip += run;
         self.items_len += run;

@@ -99,8 +99,8 @@ fn decode_fast(input: &[u8], out: &mut [u8], at: &mut Cursor, steps: &mut impl W
             // new one here: chosen without a branch, since escapes take
             // turns and the turns are hard to predict.
             let pending = pending_nibble.is_some();
-            let at = pending_nibble.unwrap_or(next_ip);
-            let nibble = input[at] >> (4 * u32::from(pending)) & 15;
+            let nibble_at = pending_nibble.unwrap_or(next_ip);
+            let nibble = input[nibble_at] >> (4 * u32::from(pending)) & 15;
             next_nibble = if pending { None } else { Some(next_ip) };
             next_ip += usize::from(!pending);
             len = usize::from(nibble) + 7;

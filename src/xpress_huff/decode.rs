@@ -97,10 +97,10 @@ impl Decoder {
     }
 
     /// Decodes symbols while the input allows a [`LookaheadBits`] refill,
-    /// with over-copies for matches. Stops before a symbol it does not handle (a
-    /// 16- or 32-bit length escape, a bad distance, a match that would not
-    /// fit) and leaves it to [`decode_symbol`](Self::decode_symbol), which
-    /// reports errors. Returns the output position.
+    /// with over-copies for matches. Stops before a symbol it does not
+    /// handle (a 16- or 32-bit length escape, a bad distance, a match that
+    /// would not fit) and leaves it to [`decode_symbol`](Self::decode_symbol),
+    /// which reports errors. Returns the output position.
     fn decode_fast(
         &self,
         reader: &mut BitReader<'_>,
