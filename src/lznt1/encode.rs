@@ -104,7 +104,7 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
         } else {
             let header = HEADER_COMPRESSED | HEADER_SIGNATURE | (data_len as u16 - 1);
             dst[..2].copy_from_slice(&header.to_le_bytes());
-            dst[2..].copy_from_slice(writer.weave());
+            writer.weave(&mut dst[2..]);
         }
         op += total;
     }
@@ -114,12 +114,9 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
     Ok(op)
 }
 
-/// The most a chunk's compressed data takes: all literals and their flags.
-const CHUNK_WRITE_BYTES: usize = CHUNK_SIZE + CHUNK_SIZE / 8;
-
-/// Room after the items for the 16-byte moves that copy literals and flag
-/// groups: they may write past what they are for, which later moves
-/// overwrite.
+/// Room after the items for the 16-byte moves that copy literal runs in
+/// (they may write past the run, which later items overwrite) and the
+/// groups out (they may read past the last item).
 const MOVE_SLACK: usize = 16;
 
 /// Collects a chunk's literals and copy tokens as the parse comes, with
@@ -140,8 +137,6 @@ struct ChunkWriter<'i> {
     rest: &'i [u8],
     /// Where the next literal comes from, in the chunk.
     ip: usize,
-    /// The chunk's compressed data, once [`weave`](Self::weave) wove it.
-    data: [u8; CHUNK_WRITE_BYTES + MOVE_SLACK],
 }
 
 impl<'i> ChunkWriter<'i> {
@@ -153,7 +148,6 @@ impl<'i> ChunkWriter<'i> {
             count: 0,
             rest: &[],
             ip: 0,
-            data: [0; CHUNK_WRITE_BYTES + MOVE_SLACK],
         }
     }
 
@@ -170,22 +164,28 @@ impl<'i> ChunkWriter<'i> {
         self.items_len + self.count.div_ceil(8)
     }
 
-    /// Weaves the flag bytes in and returns the chunk's data.
-    fn weave(&mut self) -> &[u8] {
+    /// Weaves the flag bytes in, writing the chunk's data to `dst`, which
+    /// is [`size`](Self::size) bytes long: straight into the output, with
+    /// no buffer to copy it from.
+    fn weave(&self, dst: &mut [u8]) {
         let (mut from, mut to) = (0, 0);
         let groups = self.count.div_ceil(8);
         for (g, &flags) in self.flags[..groups].iter().enumerate() {
             // A group holds 8 items (the last one fewer), each copy token
-            // one byte longer than a literal: at most 16 bytes, one move.
+            // one byte longer than a literal: at most 16 bytes, one move
+            // while the data goes on past it (later groups overwrite what
+            // it wrote beyond its own end).
             let items = (self.count - 8 * g).min(8);
             let len = items + flags.count_ones() as usize;
-            self.data[to] = flags;
-            self.data[to + 1..to + 17].copy_from_slice(&self.items[from..from + 16]);
+            dst[to] = flags;
+            match dst.get_mut(to + 1..to + 17) {
+                Some(sixteen) => sixteen.copy_from_slice(&self.items[from..from + 16]),
+                None => dst[to + 1..to + 1 + len].copy_from_slice(&self.items[from..from + len]),
+            }
             from += len;
             to += 1 + len;
         }
-        debug_assert_eq!(to, self.size());
-        &self.data[..to]
+        debug_assert_eq!(to, dst.len());
     }
 }
 
