@@ -138,7 +138,7 @@ pub(crate) fn fixed<const N: usize>(data: &[u8], at: usize) -> [u8; N] {
 
 #[cfg(test)]
 mod tests {
-    use super::{copy_match, copy_short};
+    use super::{copy_match, copy_match_wide, copy_short, WIDE_COPY_SLACK};
 
     #[test]
     fn copy_short_copies_every_length_exactly() {
@@ -166,6 +166,22 @@ mod tests {
                 copy_match(&mut a, 50, dist, len);
                 naive(&mut b, 50, dist, len);
                 assert_eq!(a, b, "dist {dist} len {len}");
+            }
+        }
+    }
+
+    #[test]
+    fn wide_copy_equals_bytewise_copy_up_to_its_slack() {
+        // Distances below 16 take the exact copy, 16 and up move 16 bytes
+        // at a time; lengths cross the moves' size and the 32 done untested.
+        for dist in 1..=40 {
+            for len in 1..=120 {
+                let mut a: Vec<u8> = (0..300u32).map(|i| (i * 7 + 3) as u8).collect();
+                let mut b = a.clone();
+                copy_match_wide(&mut a, 50, dist, len);
+                naive(&mut b, 50, dist, len);
+                assert_eq!(a[..50 + len], b[..50 + len], "dist {dist} len {len}");
+                assert_eq!(a[50 + len + WIDE_COPY_SLACK..], b[50 + len + WIDE_COPY_SLACK..], "dist {dist} len {len}");
             }
         }
     }
