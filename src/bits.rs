@@ -181,12 +181,6 @@ impl<'a> LookaheadBits<'a> {
         (self.buf >> 49) as u32
     }
 
-    /// The `n <= 15` bits that follow the first `skip <= 15`, as a number.
-    #[inline(always)]
-    pub(crate) fn peek_after(&self, skip: u32, n: u32) -> u32 {
-        (self.buf << skip >> 1 >> (63 - n)) as u32
-    }
-
     /// Drops `n` bits; the caller knows they are held.
     #[inline(always)]
     pub(crate) fn consume(&mut self, n: u32) {
@@ -194,14 +188,23 @@ impl<'a> LookaheadBits<'a> {
         self.count -= n;
     }
 
-    /// Drops the code of a decode-table entry: its length is the entry's
-    /// low 4 bits, and shifting by the whole entry (which the shift masks
-    /// to 6 bits; bits 4 and 5 are clear) keeps a mask off the path from
-    /// one symbol's lookup to the next.
+    /// Drops the bits of a decode-table entry's symbol (see
+    /// [`entry_bits`](crate::huffman::decode::entry_bits)): shifting by the
+    /// whole entry (which the shift masks to 6 bits; bit 5 is clear) keeps
+    /// a mask off the path from one symbol's lookup to the next.
     #[inline(always)]
     pub(crate) fn consume_entry(&mut self, entry: u32) {
         self.buf = self.buf.wrapping_shl(entry);
-        self.count -= entry & 15;
+        self.count -= crate::huffman::decode::entry_bits(entry);
+    }
+
+    /// The distance of the match whose decode-table entry is `entry`: its
+    /// distance bits follow the code, and a leading 1 goes with them. The
+    /// entry's top bits are the shift that leaves them at the bottom.
+    #[inline(always)]
+    pub(crate) fn match_distance(&self, entry: u32) -> usize {
+        let after_code = self.buf.wrapping_shl(entry >> 20);
+        (after_code >> 1 | 1 << 63).wrapping_shr(entry >> 26) as usize
     }
 
     /// The register model's byte cursor once `skip` more bits are read

@@ -2,11 +2,22 @@
 //!
 //! A root table indexed by the next `ROOT_BITS` bits answers every code of
 //! up to `ROOT_BITS` bits at once; longer codes go through a 16-entry
-//! subtable indexed by the following 4 bits. Entries are `u32`: a leaf
-//! holds `symbol << 8 | length`, so a literal's byte is the entry's second
-//! byte, symbols of 256 and up (matches) have bit 16 set, and bits 4 and 5
-//! are clear (a shift by the entry is a shift by the length); a root entry
-//! with bit 31 set points to a subtable.
+//! subtable indexed by the following 4 bits. Entries are `u32`, and a leaf
+//! carries what a decoder's fast loop needs of its symbol, already worked
+//! out:
+//!
+//! | bits | literal (symbol < 256) | match (symbol 256 and up) |
+//! |---|---|---|
+//! | 0..5 | code length | code length + distance bits |
+//! | 8..16 | the byte | the match length 3..=17, or 0 when a length byte follows |
+//! | 16 | 0 | 1 ([`MATCH_FLAG`]) |
+//! | 20..24 | code length | code length |
+//! | 26..32 | 0 | 63 − distance bits |
+//!
+//! Bits 5..8 and 24..26 are clear, so shifts by the entry, or by the entry
+//! moved down by 20, are shifts by the bits taken or by the code length.
+//! A root entry whose bits 0..5 are 0 points to a subtable: its offset is
+//! in bits 8 and up.
 
 use super::{MAX_CODE_LEN, NUM_SYMBOLS};
 use crate::error::TableProblem;
@@ -19,9 +30,22 @@ const SUB_SIZE: usize = 1 << SUB_BITS;
 /// Every subtable holds at least one code longer than `ROOT_BITS`, so there
 /// are at most as many subtables as symbols.
 const TABLE_SIZE: usize = ROOT_SIZE + NUM_SYMBOLS * SUB_SIZE;
-const SUBTABLE_FLAG: u32 = 1 << 31;
 /// Set in the entries of symbols 256 and up: matches.
 pub(crate) const MATCH_FLAG: u32 = 1 << 16;
+
+/// The leaf entry of `symbol`, whose code is `len` bits long.
+const fn leaf(symbol: u32, len: u32) -> u32 {
+    if symbol < 256 {
+        return symbol << 8 | len << 20 | len;
+    }
+    // A match symbol is 256 + 16 * distance bits + length field.
+    let distance_bits = (symbol >> 4) & 15;
+    let length = match symbol & 15 {
+        15 => 0,
+        field => field + 3,
+    };
+    (63 - distance_bits) << 26 | len << 20 | MATCH_FLAG | length << 8 | (len + distance_bits)
+}
 
 /// A decode table for one block's code.
 #[derive(Clone)]
@@ -50,7 +74,7 @@ impl DecodeTable {
         }
         if used == 1 && count[1] == 1 {
             let symbol = lengths.iter().position(|&l| l == 1).unwrap_or(0) as u32;
-            self.entries[..ROOT_SIZE].fill(symbol << 8 | 1);
+            self.entries[..ROOT_SIZE].fill(leaf(symbol, 1));
             return Ok(());
         }
         let kraft: u32 = (1..=MAX_CODE_LEN).map(|l| count[l as usize] << (MAX_CODE_LEN - l)).sum();
@@ -84,7 +108,7 @@ impl DecodeTable {
             let len = u32::from(lengths[usize::from(symbol)]);
             code <<= len - prev_len;
             prev_len = len;
-            let entry = u32::from(symbol) << 8 | len;
+            let entry = leaf(u32::from(symbol), len);
             if len <= ROOT_BITS {
                 let start = (code << (ROOT_BITS - len)) as usize;
                 self.entries[start..start + (1 << (ROOT_BITS - len))].fill(entry);
@@ -96,7 +120,7 @@ impl DecodeTable {
                     current_prefix = prefix;
                     sub_base = next_sub;
                     next_sub += SUB_SIZE;
-                    self.entries[prefix as usize] = SUBTABLE_FLAG | (sub_base - ROOT_SIZE) as u32;
+                    self.entries[prefix as usize] = ((sub_base - ROOT_SIZE) as u32) << 8;
                 }
                 let low = code & ((1 << (len - ROOT_BITS)) - 1);
                 let start = sub_base + (low << (MAX_CODE_LEN - len)) as usize;
@@ -108,12 +132,12 @@ impl DecodeTable {
     }
 
     /// The entry of the symbol at the front of `bits`, the next 15 bits of
-    /// the stream (MSB first): see [`entry_symbol`] and [`entry_len`].
+    /// the stream (MSB first): see the module documentation.
     #[inline(always)]
     pub(crate) fn entry(&self, bits: u32) -> u32 {
         let mut entry = self.entries[(bits >> SUB_BITS) as usize & (ROOT_SIZE - 1)];
-        if entry & SUBTABLE_FLAG != 0 {
-            let index = ROOT_SIZE + (entry & !SUBTABLE_FLAG) as usize + (bits as usize & (SUB_SIZE - 1));
+        if entry_bits(entry) == 0 {
+            let index = ROOT_SIZE + (entry >> 8) as usize + (bits as usize & (SUB_SIZE - 1));
             entry = self.entries[index.min(TABLE_SIZE - 1)];
         }
         entry
@@ -131,13 +155,37 @@ impl DecodeTable {
 /// The symbol of a leaf entry.
 #[inline(always)]
 pub(crate) fn entry_symbol(entry: u32) -> usize {
-    (entry >> 8) as usize & (NUM_SYMBOLS - 1)
+    let byte = (entry >> 8 & 0xFF) as usize;
+    if entry & MATCH_FLAG == 0 {
+        return byte;
+    }
+    let length_field = if byte == 0 { 15 } else { byte - 3 };
+    256 + 16 * entry_distance_bits(entry) as usize + length_field
 }
 
 /// The code length of a leaf entry.
 #[inline(always)]
 pub(crate) fn entry_len(entry: u32) -> u32 {
-    entry & 15
+    entry >> 20 & 15
+}
+
+/// The bits a leaf entry's symbol takes: its code, and for a match the
+/// distance bits after it.
+#[inline(always)]
+pub(crate) fn entry_bits(entry: u32) -> u32 {
+    entry & 31
+}
+
+/// The number of distance bits of a match entry.
+#[inline(always)]
+pub(crate) fn entry_distance_bits(entry: u32) -> u32 {
+    63 - (entry >> 26)
+}
+
+/// The length of a match entry's match, or 0 when a length byte follows.
+#[inline(always)]
+pub(crate) fn entry_match_length(entry: u32) -> usize {
+    (entry >> 8 & 0xFF) as usize
 }
 
 #[cfg(test)]

@@ -75,15 +75,26 @@ pub(crate) const WIDE_COPY_SLACK: usize = 31;
 #[inline(always)]
 pub(crate) fn copy_match_wide(out: &mut [u8], pos: usize, dist: usize, len: usize) {
     debug_assert!(dist >= 1 && dist <= pos && pos + len + WIDE_COPY_SLACK <= out.len());
-    if dist >= 16 {
-        // 16-byte moves, in order: each reads bytes that are already final,
-        // since its source ends at least `dist - 16` bytes before its
-        // destination starts. The first 32 bytes need no test: most
-        // matches are that short.
+    if dist >= 16 && len <= 32 {
+        // Two 16-byte moves, in order: the second reads bytes the first
+        // made final, since its source ends `dist - 16` or more bytes
+        // before its destination starts. Most matches are this case.
         let src = pos - dist;
         copy_fixed::<16>(out, src, pos);
         copy_fixed::<16>(out, src + 16, pos + 16);
-        let mut done = 32;
+    } else {
+        copy_match_wide_rest(out, pos, dist, len);
+    }
+}
+
+/// [`copy_match_wide`]'s long and near matches, out of line: the calls
+/// they may make would make the callers' hot loops keep their state
+/// around a call, in fewer registers.
+#[inline(never)]
+fn copy_match_wide_rest(out: &mut [u8], pos: usize, dist: usize, len: usize) {
+    if dist >= 16 {
+        let src = pos - dist;
+        let mut done = 0;
         while done < len {
             copy_fixed::<16>(out, src + done, pos + done);
             done += 16;

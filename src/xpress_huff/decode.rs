@@ -4,7 +4,7 @@
 use super::{BLOCK_SIZE, MIN_BLOCK_BYTES, TABLE_BYTES};
 use crate::bits::{BitReader, LookaheadBits};
 use crate::error::{truncated, Error, Result};
-use crate::huffman::decode::{entry_len, entry_symbol, DecodeTable, MATCH_FLAG};
+use crate::huffman::decode::{entry_distance_bits, entry_len, entry_match_length, DecodeTable, MATCH_FLAG};
 use crate::huffman::NUM_SYMBOLS;
 use crate::lz::{copy_match, copy_match_wide, NoCount, WorkCounter, WIDE_COPY_SLACK};
 use crate::Format;
@@ -101,6 +101,7 @@ impl Decoder {
     /// handle (a 16- or 32-bit length escape, a bad distance, a match that
     /// would not fit) and leaves it to [`decode_symbol`](Self::decode_symbol),
     /// which reports errors. Returns the output position.
+    #[inline(never)]
     fn decode_fast(
         &self,
         reader: &mut BitReader<'_>,
@@ -109,8 +110,10 @@ impl Decoder {
         block_end: usize,
         steps: &mut impl WorkCounter,
     ) -> usize {
-        // Room for three literals before the end.
-        let fast_end = block_end.min(out.len()).saturating_sub(2);
+        // Room for three literals before the block's end, and before the
+        // output's end for two literals, a match of up to 17 bytes (longer
+        // ones have their own check) and the copy's slack.
+        let fast_end = block_end.saturating_sub(2).min(out.len().saturating_sub(2 + 17 + WIDE_COPY_SLACK));
         let mut bits = LookaheadBits::new(reader);
         let start = op;
         while op < fast_end && bits.can_refill() {
@@ -137,36 +140,23 @@ impl Decoder {
                 2 => bits.refill(),
                 _ => {}
             }
-            let (symbol, code_len) = (entry_symbol(entry), entry_len(entry));
-            let header = symbol - 256;
-            let distance_bits = (header >> 4) as u32;
-            let length_field = header & 15;
-            // A length of 18 or more adds a raw byte at the register model's
-            // byte cursor: peeked here, taken once the match is accepted.
-            let mut raw_byte = None;
-            let length = if length_field == 15 {
-                match bits.raw_byte_after(code_len) {
-                    Some(byte) if byte < 255 => {
-                        raw_byte = Some(byte);
-                        usize::from(byte) + 15 + 3
+            let length = entry_match_length(entry);
+            if length == 0 {
+                match self.escaped_match(&mut bits, out, op, entry) {
+                    Some(end) => {
+                        steps.add(1);
+                        op = end;
+                        continue;
                     }
-                    _ => break,
+                    None => break,
                 }
-            } else {
-                length_field + 3
-            };
-            let distance = (1usize << distance_bits) + bits.peek_after(code_len, distance_bits) as usize;
-            if distance > op || length + WIDE_COPY_SLACK > out.len() - op {
+            }
+            let distance = bits.match_distance(entry);
+            if distance > op {
                 break;
             }
             steps.add(1);
-            if raw_byte.is_some() {
-                bits.consume(code_len);
-                bits.skip_raw_byte();
-                bits.consume(distance_bits);
-            } else {
-                bits.consume(code_len + distance_bits);
-            }
+            bits.consume_entry(entry);
             copy_match_wide(out, op, distance, length);
             op += length;
         }
@@ -174,6 +164,28 @@ impl Decoder {
             bits.finish(reader);
         }
         op
+    }
+
+    /// A match whose length byte follows its code, in the fast loop: 18
+    /// bytes or more. The byte sits at the register model's byte cursor.
+    /// Returns the output position after it, or `None` (having taken
+    /// nothing) for what the fast loop does not handle: 16- or 32-bit
+    /// lengths, a bad distance, a match that would not fit.
+    #[inline(always)]
+    fn escaped_match(&self, bits: &mut LookaheadBits<'_>, out: &mut [u8], op: usize, entry: u32) -> Option<usize> {
+        let code_len = entry_len(entry);
+        let distance_bits = entry_distance_bits(entry);
+        let byte = bits.raw_byte_after(code_len).filter(|&byte| byte < 255)?;
+        let length = usize::from(byte) + 15 + 3;
+        let distance = bits.match_distance(entry);
+        if distance > op || length + WIDE_COPY_SLACK > out.len() - op {
+            return None;
+        }
+        bits.consume(code_len);
+        bits.skip_raw_byte();
+        bits.consume(distance_bits);
+        copy_match_wide(out, op, distance, length);
+        Some(op + length)
     }
 
     /// Decodes one symbol, checking every read and write; returns the
