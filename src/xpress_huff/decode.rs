@@ -123,10 +123,11 @@ impl Decoder {
             bits.refill();
             let mut entry = self.table.entry(bits.peek15());
             let mut literals = 0;
+            // The three literals' places, checked once.
+            let slots: &mut [u8; 3] = (&mut out[op..op + 3]).try_into().unwrap();
             while entry & MATCH_FLAG == 0 {
                 steps.add(1);
-                out[op] = (entry >> 8) as u8;
-                op += 1;
+                slots[literals] = (entry >> 8) as u8;
                 bits.consume_entry(entry);
                 literals += 1;
                 if literals == 3 {
@@ -134,6 +135,7 @@ impl Decoder {
                 }
                 entry = self.table.entry(bits.peek15());
             }
+            op += literals;
             match literals {
                 3 => continue,
                 // The margin checked at the top covers a second refill.
