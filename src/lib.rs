@@ -147,7 +147,7 @@ pub fn decompress(format: Format, input: &[u8], uncompressed_size: usize) -> Res
 /// inputs are parsed 64 KiB (LZNT1: 4 KiB) at a time and nothing else is
 /// allocated while compressing. [`heap_bytes`](Self::heap_bytes) gives it:
 /// 60–163 KiB at the standard level, 384 KiB–1.4 MiB at the maximum level
-/// (88 KiB for LZNT1, whose Windows engine keeps no tables).
+/// (96 KiB for LZNT1, whose Windows engine keeps no tables).
 pub struct Compressor {
     format: Format,
     level: Level,

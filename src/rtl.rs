@@ -167,7 +167,7 @@ pub fn get_compression_workspace_size(
 /// [`get_compression_workspace_size`] reports is refused with
 /// `STATUS_INVALID_PARAMETER` (Windows would overrun it). LZNT1's maximum
 /// engine asks for 32 bytes, as Windows' does, which searches without
-/// tables; ours keeps about 88 KiB of tables on the stack instead.
+/// tables; ours keeps about 96 KiB of tables on the stack instead.
 /// Windows 8 was reported to refuse XPRESS inputs of 7 bytes or fewer; this
 /// mirror compresses them, as current documentation describes no such limit.
 pub fn compress_buffer(
@@ -218,7 +218,7 @@ pub fn compress_buffer(
 /// Compresses with the encoder's tables on the stack, for the one engine
 /// whose Windows workspace is too small to hold them: LZNT1 at the maximum
 /// level (Windows asks for 32 bytes and searches without tables; ours are
-/// about 88 KiB).
+/// about 96 KiB).
 #[inline(never)]
 fn compress_with_stack_workspace(
     format: Format,

@@ -1,13 +1,14 @@
 //! Match finders shared by the three encoders, over tables borrowed from
 //! an [`Arena`].
 //!
-//! Positions are stored as their low 16 bits: a 64 KiB window is the most
-//! any format reaches, and half-size tables keep more of them in cache and
-//! fit Windows' workspace budgets. A stored value names the nearest
-//! position with those low bits; entries from further back alias to nearer
-//! positions, which is harmless because every candidate's bytes are
-//! compared before it is used. Tables are cleared for each input, so the
-//! output never depends on what a caller's workspace held.
+//! Positions are stored as their low 16 bits (but for the roots of the
+//! maximum level's trees): a 64 KiB window is the most any format reaches,
+//! and half-size tables keep more of them in cache and fit Windows'
+//! workspace budgets. A stored value names the nearest position with those
+//! low bits; entries from further back alias to nearer positions, which is
+//! harmless because every match's bytes are compared before it is used.
+//! Tables are cleared or written before they are read for each input, so
+//! the output never depends on what a caller's workspace held.
 
 use super::arena::Arena;
 
@@ -103,31 +104,54 @@ fn in_reach(dist: usize, reach: usize) -> bool {
     dist.wrapping_sub(1) < reach
 }
 
-/// Hash chains, for the maximum level: `head` maps a hash of the next
-/// three bytes to the most recent position with that hash; `chain` links
-/// each inserted position to the previous one with the same hash, indexed
-/// modulo a power of two larger than any distance searched, so a slot is
-/// only ever overwritten by a position too far away to matter.
-pub(crate) struct MatchFinder<'a> {
-    head: &'a mut [u16],
+/// Binary trees, for the maximum level. `head` maps a hash of the next
+/// three bytes to the most recent position with that hash, the root of a
+/// binary search tree of the earlier ones, ordered by the bytes that follow
+/// them. Inserting a position walks down from the root, as a search does,
+/// and makes the new position the root: the nodes passed go to its smaller
+/// or larger side. The walk passes the positions that share the longest
+/// prefixes with the new one, so a few dozen steps find what a hash chain
+/// finds in hundreds, or misses (plain LZ77 on the bench corpus: 2.6 times
+/// the speed of chains 256 deep; 0.3% smaller on the Windows corpus).
+///
+/// `children` holds each position's two subtrees, indexed modulo a power of
+/// two larger than any distance searched. A child was in reach of its
+/// parent when linked, and is older: distances grow along every path, and
+/// a stored child that does not lie further back than its parent is none.
+/// That is how a slot says "empty": it names its own node. The roots are
+/// full positions, so a walk never starts in a tree it does not belong to.
+/// Further down a tree can still mislead (a subtree moved up may lie more
+/// than 64 KiB before its new parent and pose as a nearer position), which
+/// costs at most a worse search: every match is checked whole.
+pub(crate) struct TreeFinder<'a> {
+    head: &'a mut [u32],
     hash_shift: u32,
-    chain: &'a mut [u16],
-    chain_mask: usize,
+    /// The subtrees of positions whose following bytes sort before and
+    /// after a node's.
+    children: &'a mut [[u16; 2]],
+    ring_mask: usize,
 }
 
-impl<'a> MatchFinder<'a> {
+/// What a root slot holds before its first position: no position is this
+/// close to the end of the address space, so it is never in reach.
+const NO_ROOT: u32 = u32::MAX;
+
+/// The smaller (`0`) or larger (`1`) subtree of a node, by ring index.
+type Slot = (usize, usize);
+
+impl<'a> TreeFinder<'a> {
     /// Bytes the tables for `len` input bytes searched up to `max_dist`
     /// back take at most.
     pub(crate) const fn table_bytes(len: usize, max_dist: usize) -> usize {
-        2 * ((1 << Self::hash_bits(len, max_dist)) + Self::chain_len(len, max_dist))
+        4 * (1 << Self::hash_bits(len, max_dist)) + 4 * Self::ring_len(len, max_dist)
     }
 
     const fn hash_bits(len: usize, max_dist: usize) -> u32 {
         let span = if len < max_dist { len } else { max_dist };
-        hash_bits(span, 1, 10, 15, usize::MAX, 2)
+        hash_bits(span, 0, 10, 15, usize::MAX, 4)
     }
 
-    const fn chain_len(len: usize, max_dist: usize) -> usize {
+    const fn ring_len(len: usize, max_dist: usize) -> usize {
         let window = (max_dist + 1).next_power_of_two();
         let input = if len == 0 { 1 } else { len.next_power_of_two() };
         if window < input {
@@ -142,12 +166,12 @@ impl<'a> MatchFinder<'a> {
     pub(crate) fn new(arena: &mut Arena<'a>, len: usize, max_dist: usize) -> Self {
         debug_assert!(max_dist < 1 << 16);
         let bits = Self::hash_bits(len, max_dist);
-        let head = arena.u16s(1 << bits);
-        head.fill(0);
-        let chain_len = Self::chain_len(len, max_dist);
-        let chain = arena.u16s(chain_len);
-        assert_eq!(chain.len(), chain_len, "the arena holds the hash chains");
-        MatchFinder { head, hash_shift: 64 - bits, chain, chain_mask: chain_len - 1 }
+        let head = arena.u32s(1 << bits);
+        head.fill(NO_ROOT);
+        let ring_len = Self::ring_len(len, max_dist);
+        let children = arena.groups::<[u16; 2]>(ring_len);
+        assert_eq!(children.len(), ring_len, "the arena holds the trees");
+        TreeFinder { head, hash_shift: 64 - bits, children, ring_mask: ring_len - 1 }
     }
 
     #[inline(always)]
@@ -157,12 +181,11 @@ impl<'a> MatchFinder<'a> {
         (u64::from(v).wrapping_mul(HASH_MULTIPLIER) >> self.hash_shift) as usize
     }
 
-    /// Records `pos` (where `pos + 4 <= data.len()`) as a match source.
-    #[inline(always)]
-    pub(crate) fn insert(&mut self, data: &[u8], pos: usize) {
-        let h = self.hash(data, pos);
-        self.chain[pos & self.chain_mask] = self.head[h];
-        self.head[h] = pos as u16;
+    /// Records `pos` (where `pos + 4 <= data.len()`) as a match source,
+    /// comparing at most `max_len` bytes (which `data` holds after `pos`).
+    #[inline]
+    pub(crate) fn insert(&mut self, data: &[u8], pos: usize, reach: usize, max_len: usize, limits: SearchLimits) {
+        self.walk(data, pos, reach, max_len, limits, &mut []);
     }
 
     /// Every match for `pos` at most `reach` back and `max_len` long that
@@ -179,37 +202,103 @@ impl<'a> MatchFinder<'a> {
         limits: SearchLimits,
         found: &mut [u32],
     ) -> usize {
-        let h = self.hash(data, pos);
-        let mut stored = self.head[h];
-        self.chain[pos & self.chain_mask] = stored;
-        self.head[h] = pos as u16;
+        self.walk(data, pos, reach, max_len, limits, found)
+    }
 
+    /// The walk of [`find_all`](Self::find_all), which records matches
+    /// while `found` has room.
+    #[inline(always)]
+    fn walk(
+        &mut self,
+        data: &[u8],
+        pos: usize,
+        reach: usize,
+        max_len: usize,
+        limits: SearchLimits,
+        found: &mut [u32],
+    ) -> usize {
+        let h = self.hash(data, pos);
+        let root = self.head[h];
+        self.head[h] = pos as u32;
+        let node = pos & self.ring_mask;
+        // The slots the next nodes passed go to, on the smaller and the
+        // larger side, with the prefix every node on that side shares.
+        let mut smaller: Slot = (node, 0);
+        let mut larger: Slot = (node, 1);
+        let (mut smaller_len, mut larger_len) = (0usize, 0usize);
         let mut count = 0;
         let mut best_len = 2usize;
+        let mut dist = pos.wrapping_sub(root as usize);
         let mut last_dist = 0;
         for _ in 0..limits.depth {
-            // Distances grow along a chain; one that does not is a stale link.
-            let dist = distance(pos, stored);
             if !in_reach(dist, reach) || dist <= last_dist {
                 break;
             }
             let c = pos - dist;
-            // Check the byte that would extend the best match first.
-            if data[c + best_len] == data[pos + best_len] {
-                let len = match_len(data, c, pos, max_len);
-                if len > best_len {
-                    best_len = len;
-                    found[count] = Match { len: len as u32, dist: dist as u32 }.pack();
+            let known = smaller_len.min(larger_len);
+            let len = known + match_len(data, c + known, pos + known, max_len - known);
+            // The tree vouches for the first `known` bytes, but a tree can
+            // mislead (see the type's documentation): a match is only
+            // recorded once its whole length is checked.
+            if len > best_len && match_len(data, c, pos, known) == known {
+                best_len = len;
+                if let Some(slot) = found.get_mut(count) {
+                    *slot = Match { len: len as u32, dist: dist as u32 }.pack();
                     count += 1;
-                    if len >= limits.nice_len || len == max_len {
-                        break;
-                    }
                 }
             }
+            let c_node = c & self.ring_mask;
+            if len >= max_len || len >= limits.nice_len {
+                // As far as can be told, `pos` is `c`: it takes over `c`'s
+                // subtrees, and `c` leaves the tree.
+                let [below, above] = self.children[c_node];
+                self.set(smaller, self.adopted(below, c, smaller, pos));
+                self.set(larger, self.adopted(above, c, larger, pos));
+                return count;
+            }
+            let next = if data[c + len] < data[pos + len] {
+                // `c` and its smaller subtree sort before `pos`; the walk
+                // goes on in its larger one.
+                self.set(smaller, c as u16);
+                smaller = (c_node, 1);
+                smaller_len = len;
+                self.children[c_node][1]
+            } else {
+                self.set(larger, c as u16);
+                larger = (c_node, 0);
+                larger_len = len;
+                self.children[c_node][0]
+            };
             last_dist = dist;
-            stored = self.chain[c & self.chain_mask];
+            dist = distance(pos, next);
         }
+        // Beyond the walk the trees are cut off: both open slots are empty.
+        self.set(smaller, self.ring_position(smaller.0, pos));
+        self.set(larger, self.ring_position(larger.0, pos));
         count
+    }
+
+    #[inline(always)]
+    fn set(&mut self, (node, side): Slot, value: u16) {
+        self.children[node][side] = value;
+    }
+
+    /// The low 16 bits of the position at ring index `node`: the node
+    /// passed last on its side (or `pos`), at most a ring back.
+    #[inline(always)]
+    fn ring_position(&self, node: usize, pos: usize) -> u16 {
+        (pos - ((pos - node) & self.ring_mask)) as u16
+    }
+
+    /// A child of `c` moved to the slot `to`: if it was `c`'s "empty",
+    /// it is the slot owner's.
+    #[inline(always)]
+    fn adopted(&self, child: u16, c: usize, to: Slot, pos: usize) -> u16 {
+        if child == c as u16 {
+            self.ring_position(to.0, pos)
+        } else {
+            child
+        }
     }
 }
 
@@ -439,10 +528,10 @@ mod tests {
     }
 
     #[test]
-    fn chains_report_every_longer_match_nearest_first() {
+    fn trees_report_every_longer_match_nearest_first() {
         let data = b"abcdefXabcdeYabcdefZ____";
         let mut buf = vec![0u8; 1 << 16];
-        let mut mf = MatchFinder::new(&mut Arena::new(&mut buf), data.len(), 100);
+        let mut mf = TreeFinder::new(&mut Arena::new(&mut buf), data.len(), 100);
         let limits = SearchLimits { depth: 16, nice_len: 100 };
         let mut found = [0u32; 16];
         let mut n = 0;
@@ -454,13 +543,13 @@ mod tests {
     }
 
     #[test]
-    fn chains_respect_the_lower_bound() {
+    fn trees_respect_the_lower_bound() {
         let data = b"abcabcabcabc____";
         let mut buf = vec![0u8; 1 << 16];
-        let mut mf = MatchFinder::new(&mut Arena::new(&mut buf), data.len(), 3);
+        let mut mf = TreeFinder::new(&mut Arena::new(&mut buf), data.len(), 3);
         let limits = SearchLimits { depth: 16, nice_len: 100 };
         for pos in 0..6 {
-            mf.insert(data, pos);
+            mf.insert(data, pos, pos, data.len() - 4 - pos, limits);
         }
         let mut found = [0u32; 16];
         assert_eq!(mf.find_all(data, 6, 0, 6, limits, &mut found), 0);
@@ -479,11 +568,11 @@ mod tests {
         data[1 << 16..(1 << 16) + 4].copy_from_slice(b"wxyz");
         let mut buf = vec![0u8; 1 << 20];
         let mut arena = Arena::new(&mut buf);
-        let mut mf = MatchFinder::new(&mut arena, data.len(), 0xFFFF);
-        mf.insert(&data, 0);
-        mf.insert(&data, 100);
-        let mut found = [0u32; 16];
+        let mut mf = TreeFinder::new(&mut arena, data.len(), 0xFFFF);
         let limits = SearchLimits { depth: 16, nice_len: 100 };
+        mf.insert(&data, 0, 0, 8, limits);
+        mf.insert(&data, 100, 100, 8, limits);
+        let mut found = [0u32; 16];
         let pos = 1 << 16;
         let n = mf.find_all(&data, pos, 0xFFFF, 8, limits, &mut found);
         assert_eq!(unpacked(&found[..n]), [Match { len: 8, dist: (pos - 100) as u32 }]);
@@ -584,7 +673,7 @@ mod tests {
         let mut buf = vec![0u8; 1 << 20];
         let mut arena = Arena::new(&mut buf);
         let before = arena.bytes_left();
-        let _ = MatchFinder::new(&mut arena, 1 << 20, 8191);
-        assert_eq!(before - arena.bytes_left(), MatchFinder::table_bytes(1 << 20, 8191));
+        let _ = TreeFinder::new(&mut arena, 1 << 20, 8191);
+        assert_eq!(before - arena.bytes_left(), TreeFinder::table_bytes(1 << 20, 8191));
     }
 }

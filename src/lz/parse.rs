@@ -3,7 +3,7 @@
 //! ("optimal") parse over a format's bit costs for the maximum level.
 
 use super::arena::Arena;
-use super::matchfinder::{BucketFinder, Match, MatchFinder, SearchLimits};
+use super::matchfinder::{BucketFinder, Match, SearchLimits, TreeFinder};
 use super::sequences::{Sequence, Sequences, MAX_SEQUENCE_BYTES};
 
 /// Where and how a segment may be matched.
@@ -223,7 +223,7 @@ impl<'a> OptimalParser<'a> {
     pub(crate) fn collect<F: Fn(usize) -> usize>(
         &mut self,
         seg: &Segment<'_, F>,
-        mf: &mut MatchFinder<'_>,
+        mf: &mut TreeFinder<'_>,
         limits: SearchLimits,
     ) -> usize {
         debug_assert!(!seg.overrun, "the optimal parser keeps to its segment");
@@ -244,7 +244,7 @@ impl<'a> OptimalParser<'a> {
             let cap = if pos < search_end { seg.len_cap(pos).min(0xFFFF).min(n - i) } else { 0 };
             if cap < 3 {
                 if pos < search_end {
-                    mf.insert(data, pos);
+                    mf.insert(data, pos, seg.reach(pos), seg.len_cap(pos), limits);
                 }
                 i += 1;
                 continue;
@@ -260,7 +260,7 @@ impl<'a> OptimalParser<'a> {
                 let index_end = (pos + longest).min(search_end);
                 let mut p = pos + 1;
                 while p < index_end {
-                    mf.insert(data, p);
+                    mf.insert(data, p, seg.reach(p), seg.len_cap(p), limits);
                     p += 4;
                 }
                 self.counts[i + 1..i + longest].fill(0);
@@ -354,7 +354,7 @@ impl<'a> OptimalParser<'a> {
     pub(crate) fn parse<F: Fn(usize) -> usize>(
         &mut self,
         mut seg: Segment<'_, F>,
-        mf: &mut MatchFinder<'_>,
+        mf: &mut TreeFinder<'_>,
         limits: SearchLimits,
         out: &mut impl SequenceSink,
         mut solve: impl FnMut(&mut Self),
@@ -387,5 +387,5 @@ pub(crate) fn piece_positions(bytes: usize, max: usize) -> usize {
 /// bucket for the greedy parser).
 pub(crate) enum Engine<'a, const WAYS: usize, const HASH_BYTES: usize> {
     Greedy(BucketFinder<'a, WAYS, HASH_BYTES>),
-    Optimal(MatchFinder<'a>, OptimalParser<'a>),
+    Optimal(TreeFinder<'a>, OptimalParser<'a>),
 }

@@ -5,23 +5,23 @@
 use super::{displacement_bits, max_copy_len, CHUNK_SIZE, HEADER_COMPRESSED, HEADER_SIGNATURE};
 use crate::error::{Error, Result};
 use crate::lz::arena::Arena;
-use crate::lz::matchfinder::{BucketFinder, MatchFinder, SearchLimits};
+use crate::lz::matchfinder::{BucketFinder, SearchLimits, TreeFinder};
 use crate::lz::parse::{greedy, CostModel, Engine, OptimalParser, Segment, SequenceSink};
 use crate::lz::sequences::Sequence;
 use crate::{Format, Level};
 
 /// A match this long ends the standard level's search.
 const STANDARD_NICE_LEN: usize = 64;
-const MAXIMUM_LIMITS: SearchLimits = SearchLimits { depth: 128, nice_len: 4098 };
+const MAXIMUM_LIMITS: SearchLimits = SearchLimits { depth: 32, nice_len: 4098 };
 
 /// Matches the maximum level's parser keeps for a chunk, at most (a chunk
 /// with more is parsed in pieces).
 const MAXIMUM_MATCHES: usize = 6 * 1024;
 
 /// Workspace the maximum level needs. Windows' engine asks for only 32
-/// bytes (it keeps no tables); ours keeps hash chains and the optimal
+/// bytes (it keeps no tables); ours keeps binary trees and the optimal
 /// parser's tables for one 4 KiB chunk.
-pub(crate) const MAXIMUM_WORKSPACE: usize = MatchFinder::table_bytes(CHUNK_SIZE, CHUNK_SIZE - 1)
+pub(crate) const MAXIMUM_WORKSPACE: usize = TreeFinder::table_bytes(CHUNK_SIZE, CHUNK_SIZE - 1)
     + OptimalParser::BYTES_PER_POSITION * CHUNK_SIZE
     + 4 * MAXIMUM_MATCHES
     + 16;
@@ -64,7 +64,7 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
             Engine::Greedy(BucketFinder::<2, 3>::new(&mut arena, input.len(), max_dist, 2, STANDARD_NICE_LEN))
         }
         Level::Maximum => {
-            let finder = MatchFinder::new(&mut arena, input.len().min(CHUNK_SIZE), max_dist);
+            let finder = TreeFinder::new(&mut arena, input.len().min(CHUNK_SIZE), max_dist);
             let parser = OptimalParser::new(&mut arena, CHUNK_SIZE, MAXIMUM_LIMITS.depth as usize);
             Engine::Optimal(finder, parser)
         }

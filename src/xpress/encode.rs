@@ -4,7 +4,7 @@ use super::{FLAG_BITS, MAX_DISTANCE};
 use crate::error::{Error, Result};
 use crate::lz::arena::Arena;
 use crate::lz::copy_short;
-use crate::lz::matchfinder::{BucketFinder, MatchFinder, SearchLimits};
+use crate::lz::matchfinder::{BucketFinder, SearchLimits, TreeFinder};
 use crate::lz::parse::{greedy, piece_positions, CostModel, Engine, OptimalParser, Segment, SequenceSink};
 use crate::lz::sequences::Sequence;
 use crate::{Format, Level};
@@ -15,7 +15,7 @@ const STRETCH: usize = 1 << 16;
 
 /// A match this long ends the standard level's search.
 const STANDARD_NICE_LEN: usize = 32;
-const MAXIMUM_LIMITS: SearchLimits = SearchLimits { depth: 256, nice_len: 300 };
+const MAXIMUM_LIMITS: SearchLimits = SearchLimits { depth: 32, nice_len: 300 };
 
 /// Bits a match costs in the stream, besides its flag bit.
 fn match_bits(len: usize) -> u32 {
@@ -55,7 +55,7 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
             Engine::Greedy(BucketFinder::<1, 4>::new(&mut arena, input.len(), MAX_DISTANCE, 0, nice_len))
         }
         Level::Maximum => {
-            let finder = MatchFinder::new(&mut arena, input.len(), MAX_DISTANCE);
+            let finder = TreeFinder::new(&mut arena, input.len(), MAX_DISTANCE);
             let positions = piece_positions(arena.bytes_left(), STRETCH);
             Engine::Optimal(finder, OptimalParser::new(&mut arena, positions, MAXIMUM_LIMITS.depth as usize))
         }

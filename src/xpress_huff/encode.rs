@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::huffman::encode::{build_lengths, canonical_codes};
 use crate::huffman::NUM_SYMBOLS;
 use crate::lz::arena::Arena;
-use crate::lz::matchfinder::{BucketFinder, MatchFinder, SearchLimits};
+use crate::lz::matchfinder::{BucketFinder, SearchLimits, TreeFinder};
 use crate::lz::parse::{greedy, piece_positions, CostModel, Engine, OptimalParser, Segment, SequenceSink};
 use crate::lz::sequences::{worst_case_bytes, Sequence, Sequences};
 use crate::{Format, Level};
@@ -84,7 +84,7 @@ impl CostModel for HuffCosts {
 
 /// A match this long ends the standard level's search.
 const STANDARD_NICE_LEN: usize = 48;
-const MAXIMUM_LIMITS: SearchLimits = SearchLimits { depth: 64, nice_len: 273 };
+const MAXIMUM_LIMITS: SearchLimits = SearchLimits { depth: 32, nice_len: 273 };
 
 /// A block's parse, held whole until its code is known.
 const BLOCK_PARSE_BYTES: usize = worst_case_bytes(BLOCK_SIZE);
@@ -158,7 +158,7 @@ pub(crate) fn compress(
             Engine::Greedy(BucketFinder::<1, 4>::new(&mut arena, input.len(), MAX_DISTANCE, 0, STANDARD_NICE_LEN))
         }
         Level::Maximum => {
-            let finder = MatchFinder::new(&mut arena, input.len(), MAX_DISTANCE);
+            let finder = TreeFinder::new(&mut arena, input.len(), MAX_DISTANCE);
             let positions = piece_positions(arena.bytes_left(), BLOCK_SIZE);
             Engine::Optimal(finder, OptimalParser::new(&mut arena, positions, MAXIMUM_LIMITS.depth as usize))
         }
