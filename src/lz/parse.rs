@@ -304,13 +304,19 @@ impl<'a> OptimalParser<'a> {
                 // A piece that ended early cuts the matches before its end.
                 let full = (m.len as usize).min(n - i);
                 let dense_end = full.min(ALL_LENGTHS.max(next_len));
-                for len in (next_len..=dense_end).chain((dense_end < full).then_some(full)) {
+                let mut relax = |len: usize| {
                     let c = here + costs.matched(len, m.dist as usize);
                     let slot = i + len;
                     if c < cost[slot] {
                         cost[slot] = c;
                         from[slot] = Match { len: len as u32, dist: m.dist }.pack();
                     }
+                };
+                for len in next_len..=dense_end {
+                    relax(len);
+                }
+                if dense_end < full {
+                    relax(full);
                 }
                 next_len = full + 1;
             }
