@@ -181,42 +181,54 @@ impl<'a> TreeFinder<'a> {
         (u64::from(v).wrapping_mul(HASH_MULTIPLIER) >> self.hash_shift) as usize
     }
 
-    /// Records `pos` (where `pos + 4 <= data.len()`) as a match source,
-    /// comparing at most `max_len` bytes (which `data` holds after `pos`).
+    /// Records `pos` (where `pos + 4 <= data.len()`) as a match source in
+    /// the window that ends at `window_end`.
     #[inline]
-    pub(crate) fn insert(&mut self, data: &[u8], pos: usize, reach: usize, max_len: usize, limits: SearchLimits) {
-        self.walk(data, pos, reach, max_len, limits, &mut []);
+    pub(crate) fn insert(&mut self, data: &[u8], pos: usize, reach: usize, window_end: usize, limits: SearchLimits) {
+        self.walk(data, pos, reach, window_end, 0, limits, &mut []);
     }
 
     /// Every match for `pos` at most `reach` back and `max_len` long that
     /// is longer than all nearer ones (so in increasing length), packed
     /// into `found` (which has room for `limits.depth` of them); returns
-    /// how many. Inserts `pos`.
+    /// how many. Inserts `pos` as [`insert`](Self::insert) does.
     #[inline]
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn find_all(
         &mut self,
         data: &[u8],
         pos: usize,
         reach: usize,
+        window_end: usize,
         max_len: usize,
         limits: SearchLimits,
         found: &mut [u32],
     ) -> usize {
-        self.walk(data, pos, reach, max_len, limits, found)
+        self.walk(data, pos, reach, window_end, max_len, limits, found)
     }
 
     /// The walk of [`find_all`](Self::find_all), which records matches
     /// while `found` has room.
+    ///
+    /// The tree's order is by the bytes up to `nice_len` or the window's
+    /// end, whichever comes first: a limit that only ever shrinks from one
+    /// position to the next, so two nodes that compare equal (the new one
+    /// then takes the old one's place, out of order with its subtrees
+    /// beyond the limit) never mislead a later walk, which compares less.
+    /// A match found that long is extended to `max_len` apart.
     #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
     fn walk(
         &mut self,
         data: &[u8],
         pos: usize,
         reach: usize,
+        window_end: usize,
         max_len: usize,
         limits: SearchLimits,
         found: &mut [u32],
     ) -> usize {
+        let limit = limits.nice_len.min(window_end - pos);
         let h = self.hash(data, pos);
         let root = self.head[h];
         self.head[h] = pos as u32;
@@ -236,21 +248,26 @@ impl<'a> TreeFinder<'a> {
             }
             let c = pos - dist;
             let known = smaller_len.min(larger_len);
-            let len = known + match_len(data, c + known, pos + known, max_len - known);
-            // The tree vouches for the first `known` bytes, but a tree can
-            // mislead (see the type's documentation): a match is only
-            // recorded once its whole length is checked.
-            if len > best_len && match_len(data, c, pos, known) == known {
-                best_len = len;
+            let len = known + match_len(data, c + known, pos + known, limit - known);
+            if len.min(max_len) > best_len && match_len(data, c, pos, known) == known {
+                // The tree vouches for the first `known` bytes, but a tree
+                // can mislead (see the type's documentation): a match is
+                // only recorded once its whole length is checked.
+                let whole = if len == limit && max_len > len {
+                    len + match_len(data, c + len, pos + len, max_len - len)
+                } else {
+                    len.min(max_len)
+                };
+                best_len = whole;
                 if let Some(slot) = found.get_mut(count) {
-                    *slot = Match { len: len as u32, dist: dist as u32 }.pack();
+                    *slot = Match { len: whole as u32, dist: dist as u32 }.pack();
                     count += 1;
                 }
             }
             let c_node = c & self.ring_mask;
-            if len >= max_len || len >= limits.nice_len {
-                // As far as can be told, `pos` is `c`: it takes over `c`'s
-                // subtrees, and `c` leaves the tree.
+            if len == limit {
+                // As far as the order goes, `pos` is `c`: it takes over
+                // `c`'s subtrees, and `c` leaves the tree.
                 let [below, above] = self.children[c_node];
                 self.set(smaller, self.adopted(below, c, smaller, pos));
                 self.set(larger, self.adopted(above, c, larger, pos));
@@ -536,7 +553,7 @@ mod tests {
         let mut found = [0u32; 16];
         let mut n = 0;
         for pos in 0..=13 {
-            n = mf.find_all(data, pos, pos, data.len() - 4 - pos, limits, &mut found);
+            n = mf.find_all(data, pos, pos, data.len(), data.len() - 4 - pos, limits, &mut found);
         }
         // At 13: "abcde" 6 back (length 5), then "abcdef" 13 back (length 6).
         assert_eq!(unpacked(&found[..n]), [Match { len: 5, dist: 6 }, Match { len: 6, dist: 13 }]);
@@ -549,12 +566,48 @@ mod tests {
         let mut mf = TreeFinder::new(&mut Arena::new(&mut buf), data.len(), 3);
         let limits = SearchLimits { depth: 16, nice_len: 100 };
         for pos in 0..6 {
-            mf.insert(data, pos, pos, data.len() - 4 - pos, limits);
+            mf.insert(data, pos, pos, data.len(), limits);
         }
         let mut found = [0u32; 16];
-        assert_eq!(mf.find_all(data, 6, 0, 6, limits, &mut found), 0);
-        let n = mf.find_all(data, 9, 3, 3, limits, &mut found);
+        assert_eq!(mf.find_all(data, 6, 0, data.len(), 6, limits, &mut found), 0);
+        let n = mf.find_all(data, 9, 3, data.len(), 3, limits, &mut found);
         assert_eq!(unpacked(&found[..n]), [Match { len: 3, dist: 3 }]);
+    }
+
+    #[test]
+    fn a_misleading_tree_never_yields_a_false_match() {
+        // Two letters at random: many shared prefixes. Once the trees are
+        // built, every node's subtrees are rewired to its two predecessors,
+        // which the walk accepts (they are older) but which are in no
+        // order: the prefixes the walk then takes as known are often not
+        // shared. Every match reported must still be real.
+        let mut x = 7u32;
+        let data: Vec<u8> = (0..4000)
+            .map(|_| {
+                x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                b'a' + (x >> 30 & 1) as u8
+            })
+            .collect();
+        let mut buf = vec![0u8; 1 << 20];
+        let mut mf = TreeFinder::new(&mut Arena::new(&mut buf), data.len(), 0xFFFF);
+        let limits = SearchLimits { depth: 32, nice_len: 64 };
+        for pos in 0..2000 {
+            mf.insert(&data, pos, pos, data.len(), limits);
+        }
+        for (i, node) in mf.children.iter_mut().enumerate() {
+            *node = [(i as u16).wrapping_sub(1), (i as u16).wrapping_sub(2)];
+        }
+        let mut found = [0u32; 32];
+        let mut reported = 0;
+        for pos in 2000..3900 {
+            let n = mf.find_all(&data, pos, pos, data.len(), 64, limits, &mut found);
+            for m in unpacked(&found[..n]) {
+                let (len, src) = (m.len as usize, pos - m.dist as usize);
+                assert_eq!(data[src..src + len], data[pos..pos + len], "at {pos}: {m:?}");
+                reported += 1;
+            }
+        }
+        assert!(reported > 1000, "only {reported} matches reported");
     }
 
     #[test]
@@ -570,11 +623,11 @@ mod tests {
         let mut arena = Arena::new(&mut buf);
         let mut mf = TreeFinder::new(&mut arena, data.len(), 0xFFFF);
         let limits = SearchLimits { depth: 16, nice_len: 100 };
-        mf.insert(&data, 0, 0, 8, limits);
-        mf.insert(&data, 100, 100, 8, limits);
+        mf.insert(&data, 0, 0, data.len(), limits);
+        mf.insert(&data, 100, 100, data.len(), limits);
         let mut found = [0u32; 16];
         let pos = 1 << 16;
-        let n = mf.find_all(&data, pos, 0xFFFF, 8, limits, &mut found);
+        let n = mf.find_all(&data, pos, 0xFFFF, data.len(), 8, limits, &mut found);
         assert_eq!(unpacked(&found[..n]), [Match { len: 8, dist: (pos - 100) as u32 }]);
 
         let mut bf = BucketFinder::<4, 4>::new(&mut arena, data.len(), 0xFFFF, 0, 100);

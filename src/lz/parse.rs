@@ -15,6 +15,10 @@ pub(crate) struct Segment<'a, F: Fn(usize) -> usize> {
     pub(crate) end: usize,
     /// No match may reach before this position.
     pub(crate) low: usize,
+    /// Where the window that `low` starts ends: the end of the data, or
+    /// where the format starts afresh (LZNT1's chunks). No match reaches
+    /// past it, and the maximum level's trees compare no further.
+    pub(crate) window_end: usize,
     pub(crate) max_dist: usize,
     /// The format's cap on a match starting at a position, before the end
     /// of the segment is taken into account.
@@ -35,7 +39,7 @@ impl<'a> Segment<'a, fn(usize) -> usize> {
         max_dist: usize,
         overrun: bool,
     ) -> Segment<'a, impl Fn(usize) -> usize> {
-        Segment { data, start, end, low: 0, max_dist, max_len: |_| usize::MAX, overrun }
+        Segment { data, start, end, low: 0, window_end: data.len(), max_dist, max_len: |_| usize::MAX, overrun }
     }
 }
 
@@ -244,12 +248,12 @@ impl<'a> OptimalParser<'a> {
             let cap = if pos < search_end { seg.len_cap(pos).min(0xFFFF).min(n - i) } else { 0 };
             if cap < 3 {
                 if pos < search_end {
-                    mf.insert(data, pos, seg.reach(pos), seg.len_cap(pos), limits);
+                    mf.insert(data, pos, seg.reach(pos), seg.window_end, limits);
                 }
                 i += 1;
                 continue;
             }
-            let found = mf.find_all(data, pos, seg.reach(pos), cap, limits, &mut self.matches[used..]);
+            let found = mf.find_all(data, pos, seg.reach(pos), seg.window_end, cap, limits, &mut self.matches[used..]);
             self.counts[i] = found as u16;
             used += found;
             let longest = if found > 0 { Match::unpack(self.matches[used - 1]).len as usize } else { 0 };
@@ -260,7 +264,7 @@ impl<'a> OptimalParser<'a> {
                 let index_end = (pos + longest).min(search_end);
                 let mut p = pos + 1;
                 while p < index_end {
-                    mf.insert(data, p, seg.reach(p), seg.len_cap(p), limits);
+                    mf.insert(data, p, seg.reach(p), seg.window_end, limits);
                     p += 4;
                 }
                 self.counts[i + 1..i + longest].fill(0);

@@ -12,7 +12,7 @@ use crate::{Format, Level};
 
 /// A match this long ends the standard level's search.
 const STANDARD_NICE_LEN: usize = 64;
-const MAXIMUM_LIMITS: SearchLimits = SearchLimits { depth: 32, nice_len: 4098 };
+const MAXIMUM_LIMITS: SearchLimits = SearchLimits { depth: 32, nice_len: 128 };
 
 /// Matches the maximum level's parser keeps for a chunk, at most (a chunk
 /// with more is parsed in pieces).
@@ -82,6 +82,7 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
             start: chunk_start,
             end: chunk_end,
             low: chunk_start,
+            window_end: chunk_end,
             max_dist,
             max_len: |pos: usize| max_copy_len(pos - chunk_start),
             overrun: false,
