@@ -111,8 +111,8 @@ fn in_reach(dist: usize, reach: usize) -> bool {
 /// and makes the new position the root: the nodes passed go to its smaller
 /// or larger side. The walk passes the positions that share the longest
 /// prefixes with the new one, so a few dozen steps find what a hash chain
-/// finds in hundreds, or misses (plain LZ77 on the bench corpus: 2.6 times
-/// the speed of chains 256 deep; 0.3% smaller on the Windows corpus).
+/// finds in hundreds, or misses (plain LZ77 on the bench corpus: about 2.5
+/// times the speed of chains 256 deep; 0.3% smaller on the Windows corpus).
 ///
 /// `children` holds each position's two subtrees, indexed modulo a power of
 /// two larger than any distance searched. A child was in reach of its
@@ -211,10 +211,11 @@ impl<'a> TreeFinder<'a> {
     /// while `found` has room.
     ///
     /// The tree's order is by the bytes up to `nice_len` or the window's
-    /// end, whichever comes first: a limit that only ever shrinks from one
-    /// position to the next, so two nodes that compare equal (the new one
-    /// then takes the old one's place, out of order with its subtrees
-    /// beyond the limit) never mislead a later walk, which compares less.
+    /// end, whichever comes first: a limit that within a window only ever
+    /// shrinks from one position to the next, so two nodes that compare
+    /// equal (the new one then takes the old one's place, out of order with
+    /// its subtrees beyond the limit) never mislead a later walk, which
+    /// compares less.
     /// A match found that long is extended to `max_len` apart.
     #[inline(always)]
     #[allow(clippy::too_many_arguments)]
