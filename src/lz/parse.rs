@@ -175,7 +175,7 @@ where
 
 /// Match lengths up to this are all tried as ends of a match by the
 /// optimal parser; longer matches are tried at their full length only.
-const ALL_LENGTHS: usize = 32;
+pub(crate) const ALL_LENGTHS: usize = 32;
 
 /// Set in a position's match count when the parse must jump over its
 /// longest match (see [`OptimalParser::collect`]).

@@ -14,7 +14,7 @@ use crate::huffman::encode::{build_lengths, canonical_codes};
 use crate::huffman::NUM_SYMBOLS;
 use crate::lz::arena::Arena;
 use crate::lz::matchfinder::{BucketFinder, SearchLimits, TreeFinder};
-use crate::lz::parse::{greedy, piece_positions, CostModel, Engine, OptimalParser, Segment, SequenceSink};
+use crate::lz::parse::{greedy, piece_positions, CostModel, Engine, OptimalParser, Segment, SequenceSink, ALL_LENGTHS};
 use crate::lz::sequences::{worst_case_bytes, Sequence, Sequences};
 use crate::{Format, Level};
 
@@ -41,9 +41,16 @@ fn extra_length_bytes(len: u32) -> u32 {
     }
 }
 
+/// Match lengths below this have their costs worked out by [`HuffCosts`]
+/// for every distance class: those the optimal parser tries one by one.
+const COSTED_LENGTHS: usize = ALL_LENGTHS + 1;
+
 /// Costs from a previous pass's code, for the optimal parser.
 struct HuffCosts {
     symbol_bits: [u32; NUM_SYMBOLS],
+    /// The cost of a match by distance class and length, for lengths below
+    /// [`COSTED_LENGTHS`]: the parser asks for each of them in turn.
+    short_matches: [[u32; COSTED_LENGTHS]; 16],
 }
 
 impl HuffCosts {
@@ -55,7 +62,7 @@ impl HuffCosts {
             let len_field = (i - 256) & 15;
             *b = 7 + (len_field as u32 / 4) + ((i - 256) >> 4) as u32 / 4;
         }
-        HuffCosts { symbol_bits }
+        Self::with_symbol_bits(symbol_bits)
     }
 
     fn from_freqs(freqs: &[u32; NUM_SYMBOLS]) -> Self {
@@ -66,7 +73,22 @@ impl HuffCosts {
             // A symbol unused so far would get a long code if it were used.
             *bits = if len == 0 { 15 } else { u32::from(len) };
         }
-        HuffCosts { symbol_bits }
+        Self::with_symbol_bits(symbol_bits)
+    }
+
+    fn with_symbol_bits(symbol_bits: [u32; NUM_SYMBOLS]) -> Self {
+        let mut costs = HuffCosts { symbol_bits, short_matches: [[0; COSTED_LENGTHS]; 16] };
+        for class in 0..16 {
+            for len in 3..COSTED_LENGTHS as u32 {
+                costs.short_matches[class as usize][len as usize] = costs.match_cost(len, 1 << class);
+            }
+        }
+        costs
+    }
+
+    #[inline(always)]
+    fn match_cost(&self, len: u32, dist: u32) -> u32 {
+        self.symbol_bits[match_symbol(len, dist)] + distance_class(dist) + 8 * extra_length_bytes(len)
     }
 }
 
@@ -77,8 +99,10 @@ impl CostModel for HuffCosts {
     }
     #[inline(always)]
     fn matched(&self, len: usize, dist: usize) -> u32 {
-        let (len, dist) = (len as u32, dist as u32);
-        self.symbol_bits[match_symbol(len, dist)] + distance_class(dist) + 8 * extra_length_bytes(len)
+        match self.short_matches[distance_class(dist as u32) as usize % 16].get(len) {
+            Some(&cost) => cost,
+            None => self.match_cost(len as u32, dist as u32),
+        }
     }
 }
 
