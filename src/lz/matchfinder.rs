@@ -185,41 +185,24 @@ impl<'a> TreeFinder<'a> {
     /// the window that ends at `window_end`.
     #[inline]
     pub(crate) fn insert(&mut self, data: &[u8], pos: usize, reach: usize, window_end: usize, limits: SearchLimits) {
-        self.walk(data, pos, reach, window_end, 0, limits, &mut []);
+        self.find_all(data, pos, reach, window_end, 0, limits, &mut []);
     }
 
     /// Every match for `pos` at most `reach` back and `max_len` long that
     /// is longer than all nearer ones (so in increasing length), packed
-    /// into `found` (which has room for `limits.depth` of them); returns
-    /// how many. Inserts `pos` as [`insert`](Self::insert) does.
-    #[inline]
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn find_all(
-        &mut self,
-        data: &[u8],
-        pos: usize,
-        reach: usize,
-        window_end: usize,
-        max_len: usize,
-        limits: SearchLimits,
-        found: &mut [u32],
-    ) -> usize {
-        self.walk(data, pos, reach, window_end, max_len, limits, found)
-    }
-
-    /// The walk of [`find_all`](Self::find_all), which records matches
-    /// while `found` has room.
+    /// into `found` while it has room (`limits.depth` is always enough);
+    /// returns how many. Inserts `pos`.
     ///
     /// The tree's order is by the bytes up to `nice_len` or the window's
     /// end, whichever comes first: a limit that within a window only ever
     /// shrinks from one position to the next, so two nodes that compare
     /// equal (the new one then takes the old one's place, out of order with
     /// its subtrees beyond the limit) never mislead a later walk, which
-    /// compares less.
-    /// A match found that long is extended to `max_len` apart.
+    /// compares less. A match found that long is extended to `max_len`
+    /// apart.
     #[inline(always)]
     #[allow(clippy::too_many_arguments)]
-    fn walk(
+    pub(crate) fn find_all(
         &mut self,
         data: &[u8],
         pos: usize,
