@@ -144,17 +144,18 @@ impl DecodeTable {
     }
 
     /// Decodes the symbol at the front of `bits`, the next 15 bits of the
-    /// stream (MSB first). Returns `(symbol, code length)`.
-    #[inline(always)]
-    pub(crate) fn decode(&self, bits: u32) -> (usize, u32) {
+    /// stream (MSB first). Returns `(symbol, code length)`: the tests' view
+    /// of an entry (decoders read its fields).
+    #[cfg(test)]
+    fn decode(&self, bits: u32) -> (usize, u32) {
         let entry = self.entry(bits);
         (entry_symbol(entry), entry_len(entry))
     }
 }
 
 /// The symbol of a leaf entry.
-#[inline(always)]
-pub(crate) fn entry_symbol(entry: u32) -> usize {
+#[cfg(test)]
+fn entry_symbol(entry: u32) -> usize {
     let byte = (entry >> 8 & 0xFF) as usize;
     if entry & MATCH_FLAG == 0 {
         return byte;

@@ -200,16 +200,15 @@ impl Decoder {
         steps: &mut impl WorkCounter,
     ) -> Result<usize> {
         steps.add(1);
-        let (symbol, len) = self.table.decode(bits.peek15());
-        bits.consume(len)?;
-        if symbol < 256 {
-            out[op] = symbol as u8;
+        let entry = self.table.entry(bits.peek15());
+        bits.consume(entry_len(entry))?;
+        if entry & MATCH_FLAG == 0 {
+            out[op] = (entry >> 8) as u8;
             return Ok(op + 1);
         }
         let token_at = bits.position();
-        let header = symbol - 256;
-        let mut length = (header & 15) as u64;
-        if length == 15 {
+        let mut length = entry_match_length(entry) as u64;
+        if length == 0 {
             length = u64::from(bits.read_byte()?) + 15;
             if length == 270 {
                 let at = bits.position();
@@ -223,9 +222,9 @@ impl Decoder {
                 }
                 length = value;
             }
+            length += 3;
         }
-        let length = length + 3;
-        let distance_bits = (header >> 4) as u32;
+        let distance_bits = entry_distance_bits(entry);
         let distance = (1usize << distance_bits) + bits.read_bits(distance_bits)? as usize;
         if distance > op {
             return Err(Error::InvalidDistance { format: FORMAT, offset: token_at, distance, available: op });
