@@ -11,6 +11,7 @@
 //! the output never depends on what a caller's workspace held.
 
 use super::arena::Arena;
+use super::window::Window;
 
 /// Fibonacci hashing: the top bits of the 64-bit product depend on every
 /// input bit (a 32-bit product's top byte barely moves between "abcd",
@@ -309,7 +310,8 @@ impl<'a> TreeFinder<'a> {
 /// With one candidate per bucket a search [`screen`](Self::screen)s it by
 /// its hashed bytes, as cheaply as can be; with several it
 /// [`probe`](Self::probe)s eight bytes of each at once, which picks the
-/// best of most without a branch (few matches are longer).
+/// best of most without a branch (few matches are longer). Several
+/// candidates serve LZNT1, which searches a [`Window`] at a time.
 ///
 /// `HASH_BYTES` (3 or 4) bytes are hashed and compared first. Four give
 /// fewer, better candidates; three find the short matches that small LZNT1
@@ -317,10 +319,6 @@ impl<'a> TreeFinder<'a> {
 pub(crate) struct BucketFinder<'a, const WAYS: usize, const HASH_BYTES: usize> {
     buckets: &'a mut [[u16; WAYS]],
     hash_shift: u32,
-    /// The hashed bytes of a little-endian u32, for three bytes. A mask the
-    /// compiler cannot see keeps each 4-byte read one load: knowing it, the
-    /// compiler reads three bytes in two loads and merges them.
-    three_bytes: u32,
     /// A match this long ends the search.
     nice_len: usize,
 }
@@ -339,39 +337,13 @@ fn read_u32(data: &[u8], pos: usize) -> u32 {
     u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])
 }
 
-/// The eight bytes at `pos`, read as if zeros followed the data: compared
-/// near the end, they may match past it, which the caller's length cap
-/// (never past the data) then cuts off.
-#[inline(always)]
-fn read_u64(data: &[u8], pos: usize) -> u64 {
-    match data.get(pos..pos + 8) {
-        Some(bytes) => u64::from_le_bytes(bytes.try_into().unwrap()),
-        None => read_u64_padded(data, pos),
-    }
-}
-
-#[cold]
-fn read_u64_padded(data: &[u8], pos: usize) -> u64 {
-    let mut bytes = [0u8; 8];
-    let tail = &data[pos.min(data.len())..];
-    let n = tail.len().min(8);
-    bytes[..n].copy_from_slice(&tail[..n]);
-    u64::from_le_bytes(bytes)
-}
-
 impl<'a, const WAYS: usize, const HASH_BYTES: usize> BucketFinder<'a, WAYS, HASH_BYTES>
 where
     [u16; WAYS]: bytemuck::Pod,
 {
-    /// The hashed bytes of a little-endian u32.
-    #[inline(always)]
-    fn mask(&self) -> u32 {
-        if HASH_BYTES >= 4 {
-            u32::MAX
-        } else {
-            self.three_bytes
-        }
-    }
+    /// Moves the bytes hashed of a little-endian u32 to its top: the other
+    /// bytes fall out, and equal heads compare to zero.
+    const UNHASHED_BITS: u32 = 32 - 8 * HASH_BYTES as u32;
 
     /// Buckets from what is left of `arena` for an input of `len` bytes
     /// searched up to `max_dist` back: about one bucket per position of the
@@ -384,12 +356,12 @@ where
         let buckets = arena.groups::<[u16; WAYS]>(1 << bits);
         assert_eq!(buckets.len(), 1 << bits, "the arena holds the buckets");
         buckets.fill([EMPTY_SLOT; WAYS]);
-        BucketFinder { buckets, hash_shift: 64 - bits, three_bytes: 0x00FF_FFFF, nice_len }
+        BucketFinder { buckets, hash_shift: 64 - bits, nice_len }
     }
 
     #[inline(always)]
     fn hash(&self, head: u32) -> usize {
-        (u64::from(head & self.mask()).wrapping_mul(HASH_MULTIPLIER) >> self.hash_shift) as usize
+        (u64::from(head << Self::UNHASHED_BITS).wrapping_mul(HASH_MULTIPLIER) >> self.hash_shift) as usize
     }
 
     /// Puts `pos` first in its bucket and returns what the bucket held.
@@ -420,7 +392,7 @@ where
         let head = read_u32(data, pos);
         let dist = distance(pos, self.push(head, pos)[0]);
         // An out-of-reach candidate's bytes are read wherever they are.
-        let same = (read_u32(data, pos - dist.min(pos)) ^ head) & self.mask() == 0;
+        let same = (read_u32(data, pos - dist.min(pos)) ^ head) << Self::UNHASHED_BITS == 0;
         (dist, usize::from(in_reach(dist, reach) & same))
     }
 
@@ -433,29 +405,37 @@ where
         Match { len: len as u32, dist: dist as u32 }
     }
 
-    /// Several candidates' search: inserts `pos` (where `pos + 8 <=
-    /// data.len()`, or the bytes past the end are read as zeros) and returns
-    /// the best candidate at most `reach` back by its first eight bytes
-    /// (`len` is their common prefix; the nearest wins a tie), and the
-    /// distances of the candidates compared (0 for the others). Eight
-    /// bytes at once pick the best of most candidates without a branch.
+    /// Records position `pos` of window `w` as a match source.
     #[inline(always)]
-    pub(crate) fn probe(&mut self, data: &[u8], pos: usize, reach: usize) -> (Match, [usize; WAYS]) {
-        let here = read_u64(data, pos);
-        let candidates = self.push(here as u32, pos);
+    pub(crate) fn insert_in(&mut self, w: &Window<'_>, pos: usize) {
+        self.push(w.u32_at(pos), w.start() + pos);
+    }
+
+    /// Several candidates' search at position `pos` of window `w`, which
+    /// nothing before it may be copied from: inserts `pos` and returns the
+    /// best candidate by its first eight bytes (`len` is their common
+    /// prefix, which may run past the window's end; the nearest wins a
+    /// tie), and the distances of the candidates compared (0 for the
+    /// others). Eight bytes at once pick the best of most candidates
+    /// without a branch.
+    #[inline(always)]
+    pub(crate) fn probe(&mut self, w: &Window<'_>, pos: usize) -> (Match, [usize; WAYS]) {
+        let here = w.u64_at(pos);
+        let at = w.start() + pos;
+        let candidates = self.push(here as u32, at);
         let mut best = Match::default();
         let mut dists = [0usize; WAYS];
         for (slot, stored) in dists.iter_mut().zip(candidates) {
-            let dist = distance(pos, stored);
-            if !in_reach(dist, reach) {
+            let dist = distance(at, stored);
+            if !in_reach(dist, pos) {
                 // The bucket runs from the most recent position back, so
                 // the rest are out of reach too (or alias to nearer
                 // positions, which would only be chance candidates). Where
-                // many are (LZNT1's chunks restart the window every 4 KiB),
-                // stopping saves more than the branch costs.
+                // many are (most buckets were last written by an earlier
+                // window), stopping saves more than the branch costs.
                 break;
             }
-            let len = (read_u64(data, pos - dist) ^ here).trailing_zeros() / 8;
+            let len = (w.u64_at(pos - dist) ^ here).trailing_zeros() / 8;
             *slot = dist;
             if len > best.len {
                 best = Match { len, dist: dist as u32 };
@@ -464,25 +444,26 @@ where
         (best, dists)
     }
 
-    /// The longest match for `pos` at most `max_len` long, given the
-    /// answer `first` of [`probe`](Self::probe) (a match of at least the
-    /// bytes hashed).
+    /// The longest match for position `pos` of window `w` at most
+    /// `max_len` long (`pos + max_len <= w.len()`), given the answer
+    /// `first` of [`probe`](Self::probe) (a match of at least the bytes
+    /// hashed).
     #[inline(always)]
     pub(crate) fn extend_probed(
         &self,
-        data: &[u8],
+        w: &Window<'_>,
         pos: usize,
         first: Match,
-        dists: &[usize; WAYS],
+        dists: [usize; WAYS],
         max_len: usize,
     ) -> Match {
         if first.len < 8 || max_len <= 8 {
             return Match { len: first.len.min(max_len as u32), dist: first.dist };
         }
         let near = first.dist as usize;
-        let mut best_len = 8 + match_len(data, pos - near + 8, pos + 8, max_len - 8);
+        let mut best_len = 8 + w.match_len(pos - near + 8, pos + 8, max_len - 8);
         let mut best = Match { len: best_len as u32, dist: first.dist };
-        for &dist in dists {
+        for dist in dists {
             if best_len >= self.nice_len || best_len >= max_len {
                 break;
             }
@@ -492,10 +473,10 @@ where
             }
             let c = pos - dist;
             // The byte that would make this candidate better than the best.
-            if data[c + best_len] != data[pos + best_len] {
+            if w.byte_at(c + best_len) != w.byte_at(pos + best_len) {
                 continue;
             }
-            let len = match_len(data, c, pos, max_len);
+            let len = w.match_len(c, pos, max_len);
             if len > best_len {
                 best_len = len;
                 best = Match { len: len as u32, dist: dist as u32 };
@@ -504,18 +485,22 @@ where
         best
     }
 
+    /// A one-candidate search, with the match extended.
     #[cfg(test)]
     fn find_longest(&mut self, data: &[u8], pos: usize, reach: usize, max_len: usize) -> Match {
-        if WAYS == 1 {
-            match self.screen(data, pos, reach) {
-                (_, 0) => Match::default(),
-                (dist, _) => self.extend_screened(data, pos, dist, max_len),
-            }
-        } else {
-            match self.probe(data, pos, reach) {
-                (first, _) if (first.len as usize) < HASH_BYTES => Match::default(),
-                (first, dists) => self.extend_probed(data, pos, first, &dists, max_len),
-            }
+        assert_eq!(WAYS, 1, "one candidate is screened; several are probed in a window");
+        match self.screen(data, pos, reach) {
+            (_, 0) => Match::default(),
+            (dist, _) => self.extend_screened(data, pos, dist, max_len),
+        }
+    }
+
+    /// A several-candidate search in a window, with the match extended.
+    #[cfg(test)]
+    fn find_longest_in(&mut self, w: &Window<'_>, pos: usize, max_len: usize) -> Match {
+        match self.probe(w, pos) {
+            (first, _) if (first.len as usize) < HASH_BYTES => Match::default(),
+            (first, dists) => self.extend_probed(w, pos, first, dists, max_len),
         }
     }
 }
@@ -523,6 +508,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lz::window::{WINDOW_SIZE, WINDOW_SLACK};
 
     fn unpacked(found: &[u32]) -> Vec<Match> {
         found.iter().map(|&w| Match::unpack(w)).collect()
@@ -614,9 +600,38 @@ mod tests {
         let n = mf.find_all(&data, pos, 0xFFFF, data.len(), 8, limits, &mut found);
         assert_eq!(unpacked(&found[..n]), [Match { len: 8, dist: (pos - 100) as u32 }]);
 
-        let mut bf = BucketFinder::<4, 4>::new(&mut arena, data.len(), 0xFFFF, 0, 100);
+        let mut bf = BucketFinder::<1, 4>::new(&mut arena, data.len(), 0xFFFF, 0, 100);
         bf.insert(&data, 0);
         assert_eq!(bf.find_longest(&data, pos, 0xFFFF, 8).len, 0, "65536 back is out of reach");
+    }
+
+    /// The longest match at `pos`, searched from the start of `data`: one
+    /// candidate screened, or several probed in a window of `data`.
+    fn longest<const WAYS: usize>(bf: &mut BucketFinder<'_, WAYS, 4>, data: &[u8], pos: usize, cap: usize) -> Match
+    where
+        [u16; WAYS]: bytemuck::Pod,
+    {
+        if WAYS == 1 {
+            bf.find_longest(data, pos, pos, cap)
+        } else {
+            let mut spare = [0; WINDOW_SIZE + WINDOW_SLACK];
+            bf.find_longest_in(&Window::new(data, 0, &mut spare), pos, cap)
+        }
+    }
+
+    fn insert<const WAYS: usize>(bf: &mut BucketFinder<'_, WAYS, 4>, data: &[u8], positions: core::ops::Range<usize>)
+    where
+        [u16; WAYS]: bytemuck::Pod,
+    {
+        let mut spare = [0; WINDOW_SIZE + WINDOW_SLACK];
+        let w = Window::new(data, 0, &mut spare);
+        for pos in positions {
+            if WAYS == 1 {
+                bf.insert(data, pos);
+            } else {
+                bf.insert_in(&w, pos);
+            }
+        }
     }
 
     #[test]
@@ -636,46 +651,86 @@ mod tests {
             let mut bf = new::<WAYS>(&mut buf);
             let mut best = Match::default();
             for pos in 0..=13 {
-                best = bf.find_longest(data, pos, pos, data.len() - 4 - pos);
+                best = longest(&mut bf, data, pos, data.len() - 4 - pos);
             }
             // "abcde" 6 back, then "abcdef" 13 back: the longer wins, if
             // the bucket holds both.
             let found = if WAYS >= 2 { Match { len: 6, dist: 13 } } else { Match { len: 5, dist: 6 } };
             assert_eq!(best, found, "{WAYS} ways");
-            let mut bf = new::<WAYS>(&mut buf);
-            for pos in 0..13 {
-                bf.insert(data, pos);
-            }
-            assert_eq!(bf.find_longest(data, 13, 3, data.len() - 4 - 13).len, 0, "lower bound");
-            // "xyzw" at 0, 7 and 13: from 13, a reach of 5 sees neither
-            // copy, a reach of 13 the nearer one.
-            let data = b"xyzwQQQxyzwRRxyzw_______";
-            for (reach, found) in [(5, Match::default()), (13, Match { len: 4, dist: 6 })] {
-                let mut bf = new::<WAYS>(&mut buf);
-                for pos in 0..13 {
-                    bf.insert(data, pos);
-                }
-                assert_eq!(bf.find_longest(data, 13, reach, 4), found, "reach {reach}");
-            }
             // Both candidates match the eight bytes compared first; the
             // farther one goes on for longer, if the bucket holds it.
             let data = b"abcdefghijkl#abcdefghijQ#abcdefghijkl____";
             let mut bf = new::<WAYS>(&mut buf);
-            for pos in 0..25 {
-                bf.insert(data, pos);
-            }
+            insert(&mut bf, data, 0..25);
             let found = if WAYS >= 2 { Match { len: 12, dist: 25 } } else { Match { len: 10, dist: 12 } };
-            assert_eq!(bf.find_longest(data, 25, 25, 12), found, "{WAYS} ways, past eight bytes");
+            assert_eq!(longest(&mut bf, data, 25, 12), found, "{WAYS} ways, past eight bytes");
             // A cap below eight bytes cuts the first comparison short.
             let mut bf = new::<WAYS>(&mut buf);
-            for pos in 0..25 {
-                bf.insert(data, pos);
-            }
-            assert_eq!(bf.find_longest(data, 25, 25, 5), Match { len: 5, dist: 12 }, "{WAYS} ways, capped");
+            insert(&mut bf, data, 0..25);
+            assert_eq!(longest(&mut bf, data, 25, 5), Match { len: 5, dist: 12 }, "{WAYS} ways, capped");
         }
         check::<4>();
         check::<2>();
         check::<1>();
+    }
+
+    #[test]
+    fn a_screen_looks_no_further_back_than_its_reach() {
+        let data = b"abcdefXabcdeYabcdefZ____";
+        let mut buf = vec![0u8; 1 << 16];
+        let mut bf = BucketFinder::<1, 4>::new(&mut Arena::new(&mut buf), 24, 100, 0, 100);
+        insert(&mut bf, data, 0..13);
+        assert_eq!(bf.find_longest(data, 13, 3, data.len() - 4 - 13).len, 0, "lower bound");
+        // "xyzw" at 0, 7 and 13: from 13, a reach of 5 sees neither
+        // copy, a reach of 13 the nearer one.
+        let data = b"xyzwQQQxyzwRRxyzw_______";
+        for (reach, found) in [(5, Match::default()), (13, Match { len: 4, dist: 6 })] {
+            let mut bf = BucketFinder::<1, 4>::new(&mut Arena::new(&mut buf), 24, 100, 0, 100);
+            insert(&mut bf, data, 0..13);
+            assert_eq!(bf.find_longest(data, 13, reach, 4), found, "reach {reach}");
+        }
+    }
+
+    #[test]
+    fn a_probe_never_reaches_into_an_earlier_window() {
+        // Two windows of the same bytes, each a pseudo-random half twice:
+        // the second window's first half has perfect sources in the first
+        // window, out of its reach; its second half has them in itself.
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let half: Vec<u8> = (0..WINDOW_SIZE / 2)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state >> 56) as u8
+            })
+            .collect();
+        let data = [&half[..], &half[..], &half[..], &half[..], b"tail"].concat();
+        let mut buf = vec![0u8; 1 << 16];
+        let mut bf = BucketFinder::<2, 3>::new(&mut Arena::new(&mut buf), data.len(), WINDOW_SIZE - 1, 2, 64);
+        let (mut first_spare, mut second_spare) = ([0; WINDOW_SIZE + WINDOW_SLACK], [0; WINDOW_SIZE + WINDOW_SLACK]);
+        let first = Window::new(&data, 0, &mut first_spare);
+        for pos in 0..WINDOW_SIZE - 3 {
+            bf.insert_in(&first, pos);
+        }
+        let second = Window::new(&data, WINDOW_SIZE, &mut second_spare);
+        let mut found_in_window = 0;
+        for pos in 0..WINDOW_SIZE - 3 {
+            let cap = (WINDOW_SIZE - pos).min(64);
+            let m = bf.find_longest_in(&second, pos, cap);
+            if m.len > 0 {
+                let (from, n) = (pos - m.dist as usize, m.len as usize);
+                assert!(m.dist as usize <= pos, "at {pos}: {m:?} reaches before the window");
+                assert_eq!(second.slice(from, from + n), second.slice(pos, pos + n), "at {pos}: {m:?}");
+            }
+            if pos < WINDOW_SIZE / 2 - 64 {
+                assert!(m.len < 8, "at {pos}: {m:?} from an earlier window");
+            } else if pos >= WINDOW_SIZE / 2 && m == (Match { len: cap as u32, dist: (WINDOW_SIZE / 2) as u32 }) {
+                found_in_window += 1;
+            }
+        }
+        // Two ways per bucket lose a few sources to other positions.
+        assert!(found_in_window > WINDOW_SIZE / 2 * 95 / 100, "{found_in_window} found");
     }
 
     #[test]
@@ -685,9 +740,11 @@ mod tests {
         for data in [&b"xyzwvxyzw"[..], &[0u8; 10][..], b"abcabcabcab"] {
             let mut buf = vec![0u8; 1 << 16];
             let mut bf = BucketFinder::<2, 3>::new(&mut Arena::new(&mut buf), data.len(), 100, 0, 100);
+            let mut spare = [0; WINDOW_SIZE + WINDOW_SLACK];
+            let w = Window::new(data, 0, &mut spare);
             for pos in 0..data.len() - 3 {
                 let cap = data.len() - pos;
-                let found = bf.find_longest(data, pos, pos, cap);
+                let found = bf.find_longest_in(&w, pos, cap);
                 assert!(found.len as usize <= cap, "{data:?} at {pos}: {found:?} past the end");
                 if found.len > 0 {
                     let from = pos - found.dist as usize;

@@ -6,6 +6,7 @@ pub(crate) mod arena;
 pub(crate) mod matchfinder;
 pub(crate) mod parse;
 pub(crate) mod sequences;
+pub(crate) mod window;
 
 /// Counts decoder loop iterations, for tests that bound the work done on
 /// hostile input. The decoders are generic over it, so the uncounted

@@ -90,7 +90,9 @@ impl SequenceSink for Sequences<'_> {
     }
 }
 
-/// Greedy parse: take the longest match found at each position. Every
+/// Greedy parse with one candidate per position, for the formats whose
+/// window slides (LZNT1 has its own, over a window at a time): take the
+/// match found at each position. Every
 /// `2^SKIP_SHIFT` misses in a row the step grows by one, so incompressible
 /// data is crossed quickly. Returns where the parse ends: the segment's
 /// end, past it where an overrunning last match ends, or before it when
@@ -100,21 +102,12 @@ impl SequenceSink for Sequences<'_> {
 /// are the likeliest sources for what follows, and indexing every one costs
 /// more time than the matches it would find save. Three suit plain LZ77
 /// and LZ77+Huffman (a fourth costs a tenth of the speed for 0.1% smaller
-/// output), two LZNT1 (a third finds nothing more in its small chunks).
-pub(crate) fn greedy<
-    const TAIL: usize,
-    const SKIP_SHIFT: u32,
-    F: Fn(usize) -> usize,
-    const WAYS: usize,
-    const HASH_BYTES: usize,
->(
+/// output).
+pub(crate) fn greedy<const TAIL: usize, const SKIP_SHIFT: u32, F: Fn(usize) -> usize, const HASH_BYTES: usize>(
     seg: &Segment<'_, F>,
-    mf: &mut BucketFinder<'_, WAYS, HASH_BYTES>,
+    mf: &mut BucketFinder<'_, 1, HASH_BYTES>,
     out: &mut impl SequenceSink,
-) -> usize
-where
-    [u16; WAYS]: bytemuck::Pod,
-{
+) -> usize {
     let data = seg.data;
     let cap_end = if seg.overrun { data.len() } else { seg.end };
     // Every position searched has room for a 3-byte match and a 4-byte read.
@@ -123,27 +116,15 @@ where
     let mut lit_start = seg.start;
     let mut misses = 0u32;
     while pos < search_end {
-        // One candidate is screened, several are probed (see
-        // `BucketFinder`). Each keeps its miss test here in the loop: behind
-        // one wrapping call the compiler laid the loop out worse (LZNT1 4%
-        // slower).
-        let m = if WAYS == 1 {
-            let (dist, count) = mf.screen(data, pos, seg.reach(pos));
-            if count == 0 {
-                misses += 1;
-                pos += 1 + (misses >> SKIP_SHIFT) as usize;
-                continue;
-            }
-            mf.extend_screened(data, pos, dist, seg.len_cap(pos))
-        } else {
-            let (first, dists) = mf.probe(data, pos, seg.reach(pos));
-            if (first.len as usize) < HASH_BYTES {
-                misses += 1;
-                pos += 1 + (misses >> SKIP_SHIFT) as usize;
-                continue;
-            }
-            mf.extend_probed(data, pos, first, &dists, seg.len_cap(pos))
-        };
+        // The miss test stays here in the loop: behind one wrapping call
+        // the compiler laid the loop out worse (4% slower).
+        let (dist, count) = mf.screen(data, pos, seg.reach(pos));
+        if count == 0 {
+            misses += 1;
+            pos += 1 + (misses >> SKIP_SHIFT) as usize;
+            continue;
+        }
+        let m = mf.extend_screened(data, pos, dist, seg.len_cap(pos));
         out.push(Sequence { literals: (pos - lit_start) as u32, len: m.len, dist: m.dist });
         let match_end = pos + m.len as usize;
         let index_end = match_end.min(search_end);

@@ -2,16 +2,20 @@
 //! chunks, signature 3, stored chunks only for full chunks that do not
 //! shrink, an uncounted `00 00` end marker when there is room).
 
-use super::{displacement_bits, max_copy_len, CHUNK_SIZE, HEADER_COMPRESSED, HEADER_SIGNATURE};
+use super::{token_split, CHUNK_SIZE, HEADER_COMPRESSED, HEADER_SIGNATURE, MIN_MATCH};
 use crate::error::{Error, Result};
 use crate::lz::arena::Arena;
 use crate::lz::matchfinder::{BucketFinder, SearchLimits, TreeFinder};
-use crate::lz::parse::{greedy, CostModel, Engine, OptimalParser, Segment, SequenceSink};
+use crate::lz::parse::{CostModel, Engine, OptimalParser, Segment, SequenceSink};
 use crate::lz::sequences::Sequence;
+use crate::lz::window::{Window, WindowBytes, WINDOW_SIZE, WINDOW_SLACK};
 use crate::{Format, Level};
 
 /// A match this long ends the standard level's search.
 const STANDARD_NICE_LEN: usize = 64;
+/// Every `2^SKIP_SHIFT` misses in a row the standard level's step grows by
+/// one, so incompressible data is crossed quickly.
+const SKIP_SHIFT: u32 = 7;
 const MAXIMUM_LIMITS: SearchLimits = SearchLimits { depth: 32, nice_len: 128 };
 
 /// Matches the maximum level's parser keeps for a chunk, at most (a chunk
@@ -25,6 +29,9 @@ pub(crate) const MAXIMUM_WORKSPACE: usize = TreeFinder::table_bytes(CHUNK_SIZE, 
     + OptimalParser::BYTES_PER_POSITION * CHUNK_SIZE
     + 4 * MAXIMUM_MATCHES
     + 16;
+
+// A chunk is read as one window.
+const _: () = assert!(CHUNK_SIZE == WINDOW_SIZE);
 
 struct Lznt1Costs;
 
@@ -69,31 +76,36 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
             Engine::Optimal(finder, parser)
         }
     };
+    // The last chunk's window, where the input ends within its slack.
+    let mut spare: WindowBytes = [0; WINDOW_SIZE + WINDOW_SLACK];
     // A chunk's items, collected as the parse comes; their size decides
     // between them and storing the chunk.
     let mut writer = ChunkWriter::new();
     let mut op = 0usize;
     for chunk_start in (0..input.len()).step_by(CHUNK_SIZE) {
-        let chunk_end = input.len().min(chunk_start + CHUNK_SIZE);
-        let chunk = &input[chunk_start..chunk_end];
-        writer.start(input, chunk_start);
-        let seg = Segment {
-            data: input,
-            start: chunk_start,
-            end: chunk_end,
-            low: chunk_start,
-            window_end: chunk_end,
-            max_dist,
-            max_len: |pos: usize| max_copy_len(pos - chunk_start),
-            overrun: false,
-        };
-        let reached = match &mut engine {
-            Engine::Greedy(finder) => greedy::<2, 7, _, _, _>(&seg, finder, &mut writer),
+        let window = Window::new(input, chunk_start, &mut spare);
+        let chunk = window.slice(0, window.len());
+        writer.start();
+        match &mut engine {
+            Engine::Greedy(finder) => parse_greedy(&window, finder, &mut writer),
             Engine::Optimal(finder, parser) => {
-                parser.parse(seg, finder, MAXIMUM_LIMITS, &mut writer, |parser| parser.solve(input, &Lznt1Costs))
+                let chunk_end = chunk_start + chunk.len();
+                let seg = Segment {
+                    data: input,
+                    start: chunk_start,
+                    end: chunk_end,
+                    low: chunk_start,
+                    window_end: chunk_end,
+                    max_dist,
+                    max_len: |pos: usize| token_split(pos - chunk_start).1,
+                    overrun: false,
+                };
+                let mut sink = SequenceWriter { chunk: &mut writer, window: &window, pos: 0 };
+                let reached =
+                    parser.parse(seg, finder, MAXIMUM_LIMITS, &mut sink, |parser| parser.solve(input, &Lznt1Costs));
+                assert!(reached == chunk_end, "a chunk's parse fits its buffer");
             }
-        };
-        assert!(reached == chunk_end, "a chunk's parse fits its buffer");
+        }
         let data_len = writer.size();
         let store = data_len > CHUNK_SIZE || (chunk.len() == CHUNK_SIZE && data_len >= CHUNK_SIZE);
         let total = 2 + if store { chunk.len() } else { data_len };
@@ -115,17 +127,86 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
     Ok(op)
 }
 
+/// The standard level's parse of the chunk in window `w`: greedy, like the
+/// other formats' (`lz::parse::greedy`), but with two candidates per
+/// position, read from the window without bounds checks, and the copy
+/// tokens written as they come. Of the positions inside a match only the
+/// last two are indexed: they are the likeliest sources for what follows,
+/// and a third finds nothing more in a 4 KiB chunk.
+fn parse_greedy(w: &Window<'_>, mf: &mut BucketFinder<'_, 2, 3>, out: &mut ChunkWriter) {
+    // Every position searched has room for the shortest copy.
+    let search_end = w.len().saturating_sub(MIN_MATCH - 1);
+    let (mut pos, mut lit_start, mut misses) = (0, 0, 0u32);
+    while pos < search_end {
+        let (first, dists) = mf.probe(w, pos);
+        if (first.len as usize) < MIN_MATCH {
+            misses += 1;
+            pos += 1 + (misses >> SKIP_SHIFT) as usize;
+            continue;
+        }
+        let (bits, max_len) = token_split(pos);
+        let m = mf.extend_probed(w, pos, first, dists, max_len.min(w.len() - pos));
+        out.put_copy(w, lit_start, pos - lit_start, copy_token(bits, m.len, m.dist));
+        let match_end = pos + m.len as usize;
+        let index_end = match_end.min(search_end);
+        for p in index_end.saturating_sub(2).max(pos + 1)..index_end {
+            mf.insert_in(w, p);
+        }
+        pos = match_end;
+        lit_start = pos;
+        misses = 0;
+    }
+    // Skipping over misses may step past the end; only a match moves
+    // `lit_start`, and never past it.
+    out.put_literals(w, lit_start, w.len() - lit_start);
+}
+
+/// A copy token of a split with `bits` displacement bits.
+#[inline(always)]
+fn copy_token(bits: u32, len: u32, dist: u32) -> u16 {
+    ((dist as u16 - 1) << (16 - bits)) | (len as u16 - MIN_MATCH as u16)
+}
+
+/// The maximum level's sequences, written to a chunk as they come.
+struct SequenceWriter<'c, 'w> {
+    chunk: &'c mut ChunkWriter,
+    window: &'c Window<'w>,
+    /// Where the next literal comes from, in the chunk.
+    pos: usize,
+}
+
+impl SequenceSink for SequenceWriter<'_, '_> {
+    /// The chunk's buffer holds a chunk of literals, the worst case.
+    #[inline(always)]
+    fn has_room(&self) -> bool {
+        true
+    }
+
+    #[inline(always)]
+    fn push(&mut self, s: Sequence) {
+        let (from, run) = (self.pos, s.literals as usize);
+        self.pos += run;
+        if s.len == 0 {
+            self.chunk.put_literals(self.window, from, run);
+        } else {
+            let (bits, _) = token_split(self.pos);
+            self.chunk.put_copy(self.window, from, run, copy_token(bits, s.len, s.dist));
+            self.pos += s.len as usize;
+        }
+    }
+}
+
 /// Room after the items for the 16-byte moves that copy literal runs in
 /// (they may write past the run, which later items overwrite) and the
 /// groups out (they may read past the last item).
 const MOVE_SLACK: usize = 16;
 
 /// Collects a chunk's literals and copy tokens as the parse comes, with
-/// their flags apart, and weaves the flag bytes in once the chunk is done:
-/// the parsers' [`SequenceSink`]. Flag groups then cost nothing per item,
-/// where counting items up to eight would cost a test each, and a literal
-/// run of any length up to 16 is one move.
-struct ChunkWriter<'i> {
+/// their flags apart, and weaves the flag bytes in once the chunk is done.
+/// Flag groups then cost nothing per item, where counting items up to
+/// eight would cost a test each, and a literal run of any length up to 16
+/// is one move.
+struct ChunkWriter {
     /// The chunk's items in order, without flag bytes, and their bytes.
     items: [u8; CHUNK_SIZE + MOVE_SLACK],
     items_len: usize,
@@ -133,30 +214,44 @@ struct ChunkWriter<'i> {
     /// the number of items.
     flags: [u8; CHUNK_SIZE / 8],
     count: usize,
-    /// The input from the chunk's start on: the moves that copy literals
-    /// may read past the chunk.
-    rest: &'i [u8],
-    /// Where the next literal comes from, in the chunk.
-    ip: usize,
 }
 
-impl<'i> ChunkWriter<'i> {
+impl ChunkWriter {
     fn new() -> Self {
-        ChunkWriter {
-            items: [0; CHUNK_SIZE + MOVE_SLACK],
-            items_len: 0,
-            flags: [0; CHUNK_SIZE / 8],
-            count: 0,
-            rest: &[],
-            ip: 0,
-        }
+        ChunkWriter { items: [0; CHUNK_SIZE + MOVE_SLACK], items_len: 0, flags: [0; CHUNK_SIZE / 8], count: 0 }
     }
 
-    /// Begins the chunk at `start` of `input`.
-    fn start(&mut self, input: &'i [u8], start: usize) {
-        self.rest = &input[start..];
-        (self.ip, self.items_len, self.count) = (0, 0, 0);
+    /// Begins a chunk.
+    fn start(&mut self) {
+        (self.items_len, self.count) = (0, 0);
         self.flags.fill(0);
+    }
+
+    /// Appends the `run` literals at `from` of window `w`.
+    #[inline(always)]
+    fn put_literals(&mut self, w: &Window<'_>, from: usize, run: usize) {
+        let at = self.items_len;
+        if run <= 16 {
+            self.items[at..at + 16].copy_from_slice(w.sixteen_at(from));
+        } else {
+            self.items[at..at + run].copy_from_slice(w.slice(from, from + run));
+        }
+        self.items_len += run;
+        self.count += run;
+    }
+
+    /// Appends the `run` literals at `from` of window `w`, then a copy
+    /// token.
+    #[inline(always)]
+    fn put_copy(&mut self, w: &Window<'_>, from: usize, run: usize, token: u16) {
+        self.put_literals(w, from, run);
+        let at = self.items_len;
+        self.items[at..at + 2].copy_from_slice(&token.to_le_bytes());
+        self.items_len = at + 2;
+        // A token follows fewer than a chunk's items: the modulo only
+        // spares the bounds check.
+        self.flags[self.count / 8 % self.flags.len()] |= 1 << (self.count % 8);
+        self.count += 1;
     }
 
     /// The size of the chunk's data: its items and a flag byte for every
@@ -187,39 +282,6 @@ impl<'i> ChunkWriter<'i> {
             to += 1 + len;
         }
         debug_assert_eq!(to, dst.len());
-    }
-}
-
-impl SequenceSink for ChunkWriter<'_> {
-    /// The buffer holds a chunk of literals, the worst case.
-    #[inline(always)]
-    fn has_room(&self) -> bool {
-        true
-    }
-
-    #[inline(always)]
-    fn push(&mut self, s: Sequence) {
-        let run = s.literals as usize;
-        let at = self.items_len;
-        match self.rest.get(self.ip..self.ip + 16) {
-            Some(sixteen) if run <= 16 => self.items[at..at + 16].copy_from_slice(sixteen),
-            _ => self.items[at..at + run].copy_from_slice(&self.rest[self.ip..self.ip + run]),
-        }
-        self.ip += run;
-        self.items_len += run;
-        self.count += run;
-        if s.len != 0 {
-            let bits = displacement_bits(self.ip);
-            let token = ((s.dist as u16 - 1) << (16 - bits)) | (s.len as u16 - 3);
-            let at = self.items_len;
-            self.items[at..at + 2].copy_from_slice(&token.to_le_bytes());
-            self.items_len += 2;
-            // A token follows fewer than a chunk's items: the modulo only
-            // spares the bounds check.
-            self.flags[self.count / 8 % self.flags.len()] |= 1 << (self.count % 8);
-            self.count += 1;
-            self.ip += s.len as usize;
-        }
     }
 }
 

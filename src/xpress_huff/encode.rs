@@ -202,7 +202,7 @@ pub(crate) fn compress(
                 // Four hashed bytes find no 3-byte matches, which Windows
                 // also skips when far away: their distance bits can cost
                 // more than the literals they replace.
-                greedy::<3, 6, _, _, _>(&seg, finder, &mut block)
+                greedy::<3, 6, _, _>(&seg, finder, &mut block)
             }
             Engine::Optimal(finder, parser) => {
                 let seg = Segment::sliding(input, start, end, MAX_DISTANCE, false);
