@@ -117,11 +117,15 @@ impl Decoder {
         let mut bits = LookaheadBits::new(reader);
         let start = op;
         while op < fast_end && bits.can_refill() {
-            // A refill holds at least 48 bits: three literals, or a literal
-            // and a match with its distance bits. A match after two
-            // literals refills again first.
-            bits.refill();
+            // The first symbol is looked up before the refill, which then
+            // stays off the path from one lookup to the next: the buffer
+            // holds at least 16 stream bits here (see below).
             let mut entry = self.table.entry(bits.peek15());
+            // A refill holds at least 48 bits, and its buffer 64 stream
+            // bits: three literals, or a literal and a match with its
+            // distance bits, leave at least 19. A match after two literals
+            // refills again first.
+            bits.refill();
             let mut literals = 0;
             // The three literals' places, checked once.
             let slots: &mut [u8; 3] = (&mut out[op..op + 3]).try_into().unwrap();
@@ -148,6 +152,12 @@ impl Decoder {
                     Some(end) => {
                         steps.add(1);
                         op = end;
+                        // The raw byte dropped the bits read ahead: the
+                        // next lookup needs a refill first.
+                        if !bits.can_refill() {
+                            break;
+                        }
+                        bits.refill();
                         continue;
                     }
                     None => break,
