@@ -3,7 +3,7 @@
 
 use super::{displacement_bits, CHUNK_SIZE, HEADER_COMPRESSED, HEADER_LENGTH_MASK};
 use crate::error::{truncated, Error, Result};
-use crate::lz::{copy_match, copy_match_wide, copy_short, fixed, NoCount, WorkCounter, WIDE_COPY_SLACK};
+use crate::lz::{copy_match, copy_match_wide, copy_short, NoCount, WorkCounter, WIDE_COPY_SLACK};
 use crate::Format;
 
 const FORMAT: Format = Format::Lznt1;
@@ -131,7 +131,7 @@ fn decode_buffer(
         }
         let chunk_start = op;
         let end = if header & HEADER_COMPRESSED != 0 {
-            decode_chunk(data, data_at, out, op, steps)?
+            decode_chunk(input, data_at, data_len, out, op, steps)?
         } else {
             let n = data.len().min(out.len() - op);
             out[op..op + n].copy_from_slice(&data[..n]);
@@ -155,9 +155,17 @@ fn decode_buffer(
 /// So the chunk itself overwrites the loop's over-copies (at most
 /// [`WIDE_COPY_SLACK`] bytes ahead), unless decoding fails.
 const FAST_INPUT_MARGIN: usize = 64;
-/// The fast loop runs only while this much output room is left: an
-/// 8-byte literal over-copy, then a copy checked against what remains.
+/// The fast loop runs only while this much output room is left in the
+/// chunk: an 8-byte literal over-copy, then a copy checked against what
+/// remains.
 const FAST_OUTPUT_MARGIN: usize = 48;
+
+/// What the fast loop reads a chunk's data from and writes its output to:
+/// a chunk's worth of positions and room for the over-copies after them.
+/// Positions are taken modulo the chunk size, which leaves those the loop
+/// uses as they are and proves every fixed-size access in bounds.
+const WINDOW: usize = CHUNK_SIZE + 64;
+const POSITION_MASK: usize = CHUNK_SIZE - 1;
 
 /// Where decoding a chunk stands between two items.
 struct ChunkCursor {
@@ -173,23 +181,48 @@ struct ChunkCursor {
 /// A flag register holding nothing but the end-of-group sentinel.
 const SENTINEL: u32 = 1;
 
-/// Decodes the data of one compressed chunk into `out`, starting at
-/// `chunk_start`. `base` is the data's offset in the whole input, for error
-/// messages. Returns the output position reached and how the chunk ended.
+/// Decodes the compressed chunk whose `data_len` bytes of data start at
+/// `input[data_at]` into `out`, starting at `chunk_start`. Returns the
+/// output position reached and how the chunk ended.
+///
+/// The fast loop decodes most of the chunk through fixed-size windows: the
+/// input itself where it goes on past the chunk (else a copy), and the
+/// output itself where it has room for the over-copies (else a buffer whose
+/// bytes are then copied out). The checked loop finishes the chunk.
 fn decode_chunk(
-    data: &[u8],
-    base: usize,
+    input: &[u8],
+    data_at: usize,
+    data_len: usize,
     out: &mut [u8],
     chunk_start: usize,
     steps: &mut impl WorkCounter,
 ) -> Result<(usize, ChunkEnd)> {
+    let data = &input[data_at..data_at + data_len];
     let mut at = ChunkCursor { ip: 0, op: chunk_start, flags: SENTINEL };
-    loop {
-        decode_chunk_fast(data, out, chunk_start, &mut at, steps);
-        if let Some(end) = decode_chunk_careful(data, base, out, chunk_start, &mut at, steps)? {
-            return Ok((at.op, end));
+    if data_len > FAST_INPUT_MARGIN {
+        let mut spare_input = [0u8; WINDOW];
+        let src: &[u8; WINDOW] = match input.get(data_at..data_at + WINDOW) {
+            Some(window) => window.try_into().unwrap(),
+            None => {
+                spare_input[..data_len].copy_from_slice(data);
+                &spare_input
+            }
+        };
+        // The caller's room from the chunk's start on, as far as a window
+        // goes.
+        let room = (out.len() - chunk_start).min(WINDOW);
+        match out.get_mut(chunk_start..chunk_start + WINDOW) {
+            Some(dst) => decode_chunk_fast(src, data_len, dst.try_into().unwrap(), room, &mut at, steps),
+            None => {
+                let mut spare_output = [0u8; WINDOW];
+                decode_chunk_fast(src, data_len, &mut spare_output, room, &mut at, steps);
+                let produced = at.op - chunk_start;
+                out[chunk_start..at.op].copy_from_slice(&spare_output[..produced]);
+            }
         }
     }
+    let end = decode_chunk_careful(data, data_at, out, chunk_start, &mut at, steps)?;
+    Ok((at.op, end))
 }
 
 /// How many low bits of a copy token hold the length once the chunk has
@@ -207,37 +240,40 @@ fn split_token(token: u16, length_bits: u32) -> (usize, usize) {
     (usize::from(token >> length_bits) + 1, usize::from(token & ((1 << length_bits) - 1)) + 3)
 }
 
-/// Whether the fast loop may run at these positions.
-#[inline(always)]
-fn has_margins(data: &[u8], ip: usize, out: &[u8], op: usize) -> bool {
-    data.len() - ip >= FAST_INPUT_MARGIN && out.len() - op >= FAST_OUTPUT_MARGIN
-}
-
-/// Decodes while both buffers have their margins, with fixed-size
-/// over-copies. Stops before a copy it does not handle (a bad
-/// displacement, or one that would not fit) and leaves it to
-/// [`decode_chunk_careful`], which reports errors.
+/// Decodes from `at` (at the chunk's start) while the chunk's data `src`
+/// (`data_len` bytes) and its output `dst` (the first `room` bytes stand
+/// for the caller's buffer) have the margins, with fixed-size over-copies. Stops before a copy it
+/// does not handle (a bad displacement, or one that would not fit) and
+/// leaves it to [`decode_chunk_careful`], which reports errors.
 fn decode_chunk_fast(
-    data: &[u8],
-    out: &mut [u8],
-    chunk_start: usize,
+    src: &[u8; WINDOW],
+    data_len: usize,
+    dst: &mut [u8; WINDOW],
+    room: usize,
     at: &mut ChunkCursor,
     steps: &mut impl WorkCounter,
 ) {
-    let ChunkCursor { mut ip, mut op, mut flags } = *at;
+    let ChunkCursor { mut ip, op: chunk_start, mut flags } = *at;
+    let (Some(in_limit), Some(out_limit)) =
+        (data_len.checked_sub(FAST_INPUT_MARGIN), room.min(CHUNK_SIZE).checked_sub(FAST_OUTPUT_MARGIN))
+    else {
+        return;
+    };
+    // The output position in the chunk.
+    let mut op = 0;
     // The token split changes only eight times in a chunk.
-    let (mut length_bits, mut split_until) = token_split(op - chunk_start);
-    while has_margins(data, ip, out, op) {
+    let (mut length_bits, mut split_until) = token_split(0);
+    while ip <= in_limit && op <= out_limit {
         steps.add(1);
         if flags == SENTINEL {
-            flags = u32::from(data[ip]) | 1 << 8;
+            flags = u32::from(src[ip & POSITION_MASK]) | 1 << 8;
             ip += 1;
         }
         // The literals before the next copy token (possibly none): one
         // 8-byte move whatever their number.
         let run = flags.trailing_zeros() as usize;
-        let literals: [u8; 8] = fixed(data, ip);
-        out[op..op + 8].copy_from_slice(&literals);
+        let (from, to) = (ip & POSITION_MASK, op & POSITION_MASK);
+        dst[to..to + 8].copy_from_slice(&src[from..from + 8]);
         ip += run;
         op += run;
         flags >>= run;
@@ -245,26 +281,42 @@ fn decode_chunk_fast(
             continue;
         }
 
-        let token = u16::from_le_bytes([data[ip], data[ip + 1]]);
-        let produced = op - chunk_start;
-        if produced > split_until {
-            (length_bits, split_until) = token_split(produced);
+        let from = ip & POSITION_MASK;
+        let token = u16::from_le_bytes([src[from], src[from + 1]]);
+        if op > split_until {
+            (length_bits, split_until) = token_split(op);
         }
         let (dist, len) = split_token(token, length_bits);
-        if dist > produced || len + WIDE_COPY_SLACK > out.len() - op {
+        if dist > op || len + WIDE_COPY_SLACK > room - op {
             break;
         }
-        copy_match_wide(out, op, dist, len);
+        copy_match_in_window(dst, op, dist, len);
         op += len;
         ip += 2;
         flags >>= 1;
     }
-    *at = ChunkCursor { ip, op, flags };
+    *at = ChunkCursor { ip, op: chunk_start + op, flags };
+}
+
+/// `copy_match_wide` in a window: `dist <= pos < CHUNK_SIZE` and
+/// `pos + len + WIDE_COPY_SLACK <= WINDOW`.
+#[inline(always)]
+fn copy_match_in_window(dst: &mut [u8; WINDOW], pos: usize, dist: usize, len: usize) {
+    if dist >= 16 && len <= 32 {
+        // Two 16-byte moves, in order: the second reads bytes the first
+        // made final (see `copy_match_wide`).
+        let (from, to) = ((pos - dist) & POSITION_MASK, pos & POSITION_MASK);
+        let first: [u8; 16] = dst[from..from + 16].try_into().unwrap();
+        dst[to..to + 16].copy_from_slice(&first);
+        let second: [u8; 16] = dst[from + 16..from + 32].try_into().unwrap();
+        dst[to + 16..to + 32].copy_from_slice(&second);
+    } else {
+        copy_match_wide(dst, pos, dist, len);
+    }
 }
 
 /// Decodes from `at`, checking every read and write, until the chunk ends
-/// (returning how) or, after at least one step, the fast loop's margins
-/// are back (returning `None`).
+/// (returning how).
 fn decode_chunk_careful(
     data: &[u8],
     base: usize,
@@ -272,25 +324,20 @@ fn decode_chunk_careful(
     chunk_start: usize,
     at: &mut ChunkCursor,
     steps: &mut impl WorkCounter,
-) -> Result<Option<ChunkEnd>> {
-    let mut first = true;
+) -> Result<ChunkEnd> {
     loop {
-        if !first && has_margins(data, at.ip, out, at.op) {
-            return Ok(None);
-        }
-        first = false;
         steps.add(1);
         let ChunkCursor { ip, op, flags } = *at;
         // Flag bits for items past the chunk's data are ignored.
         if ip >= data.len() {
-            return Ok(Some(ChunkEnd::Complete));
+            return Ok(ChunkEnd::Complete);
         }
         if flags == SENTINEL {
             at.flags = u32::from(data[ip]) | 1 << 8;
             at.ip += 1;
         } else if flags & 1 == 0 {
             if op == out.len() {
-                return Ok(Some(ChunkEnd::OutputFull));
+                return Ok(ChunkEnd::OutputFull);
             }
             // The group's literals in a row, as far as data and room go.
             let run = (flags.trailing_zeros() as usize).min(data.len() - ip).min(out.len() - op);
