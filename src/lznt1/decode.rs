@@ -200,11 +200,14 @@ fn decode_chunk(
     let data = &input[data_at..data_at + data_len];
     let mut at = ChunkCursor { ip: 0, op: chunk_start, flags: SENTINEL };
     if data_len > FAST_INPUT_MARGIN {
-        let mut spare_input = [0u8; WINDOW];
+        // Filled only where the input ends too soon for the window.
+        let spare_input: [u8; WINDOW];
         let src: &[u8; WINDOW] = match input.get(data_at..data_at + WINDOW) {
             Some(window) => window.try_into().unwrap(),
             None => {
-                spare_input[..data_len].copy_from_slice(data);
+                let mut copy = [0u8; WINDOW];
+                copy[..data_len].copy_from_slice(data);
+                spare_input = copy;
                 &spare_input
             }
         };
