@@ -245,9 +245,10 @@ fn split_token(token: u16, length_bits: u32) -> (usize, usize) {
 
 /// Decodes from `at` (at the chunk's start) while the chunk's data `src`
 /// (`data_len` bytes) and its output `dst` (the first `room` bytes stand
-/// for the caller's buffer) have the margins, with fixed-size over-copies. Stops before a copy it
-/// does not handle (a bad displacement, or one that would not fit) and
-/// leaves it to [`decode_chunk_careful`], which reports errors.
+/// for the caller's buffer) have the margins, with fixed-size
+/// over-copies. Stops before a copy it does not handle (a bad
+/// displacement, or one that would not fit) and leaves it to
+/// [`decode_chunk_careful`], which reports errors.
 fn decode_chunk_fast(
     src: &[u8; WINDOW],
     data_len: usize,
