@@ -201,13 +201,12 @@ fn decode_chunk(
     let mut at = ChunkCursor { ip: 0, op: chunk_start, flags: SENTINEL };
     if data_len > FAST_INPUT_MARGIN {
         // Filled only where the input ends too soon for the window.
-        let spare_input: [u8; WINDOW];
+        let mut spare_input: [u8; WINDOW];
         let src: &[u8; WINDOW] = match input.get(data_at..data_at + WINDOW) {
             Some(window) => window.try_into().unwrap(),
             None => {
-                let mut copy = [0u8; WINDOW];
-                copy[..data_len].copy_from_slice(data);
-                spare_input = copy;
+                spare_input = [0u8; WINDOW];
+                spare_input[..data_len].copy_from_slice(data);
                 &spare_input
             }
         };
