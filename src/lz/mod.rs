@@ -77,15 +77,21 @@ pub(crate) const WIDE_COPY_SLACK: usize = 31;
 pub(crate) fn copy_match_wide(out: &mut [u8], pos: usize, dist: usize, len: usize) {
     debug_assert!(dist >= 1 && dist <= pos && pos + len + WIDE_COPY_SLACK <= out.len());
     if dist >= 16 && len <= 32 {
-        // Two 16-byte moves, in order: the second reads bytes the first
-        // made final, since its source ends `dist - 16` or more bytes
-        // before its destination starts. Most matches are this case.
-        let src = pos - dist;
-        copy_fixed::<16>(out, src, pos);
-        copy_fixed::<16>(out, src + 16, pos + 16);
+        // Most matches are this case.
+        copy_32_from_afar(out, pos - dist, pos);
     } else {
         copy_match_wide_rest(out, pos, dist, len);
     }
+}
+
+/// A match of at most 32 bytes from `src`, 16 or more bytes before `pos`,
+/// copied as 32: two 16-byte moves, in order, where the second reads bytes
+/// the first made final (its source ends `pos - src - 16` or more bytes
+/// before its destination starts).
+#[inline(always)]
+pub(crate) fn copy_32_from_afar(out: &mut [u8], src: usize, pos: usize) {
+    copy_fixed::<16>(out, src, pos);
+    copy_fixed::<16>(out, src + 16, pos + 16);
 }
 
 /// [`copy_match_wide`]'s long and near matches, out of line: the calls

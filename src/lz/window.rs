@@ -91,18 +91,7 @@ impl<'a> Window<'a> {
     /// most `limit` (where `b + limit <= len`).
     #[inline(always)]
     pub(crate) fn match_len(&self, a: usize, b: usize, limit: usize) -> usize {
-        let mut n = 0;
-        while n + 8 <= limit {
-            let diff = self.u64_at(a + n) ^ self.u64_at(b + n);
-            if diff != 0 {
-                return n + (diff.trailing_zeros() / 8) as usize;
-            }
-            n += 8;
-        }
-        while n < limit && self.byte_at(a + n) == self.byte_at(b + n) {
-            n += 1;
-        }
-        n
+        crate::lz::matchfinder::common_prefix(|at| self.u64_at(at), |at| self.byte_at(at), a, b, limit)
     }
 }
 

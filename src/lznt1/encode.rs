@@ -2,7 +2,7 @@
 //! chunks, signature 3, stored chunks only for full chunks that do not
 //! shrink, an uncounted `00 00` end marker when there is room).
 
-use super::{token_split, CHUNK_SIZE, HEADER_COMPRESSED, HEADER_SIGNATURE, MIN_MATCH};
+use super::{token_format, CHUNK_SIZE, HEADER_COMPRESSED, HEADER_SIGNATURE, MIN_MATCH};
 use crate::error::{Error, Result};
 use crate::lz::arena::Arena;
 use crate::lz::matchfinder::{BucketFinder, SearchLimits, TreeFinder};
@@ -97,7 +97,7 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
                     low: chunk_start,
                     window_end: chunk_end,
                     max_dist,
-                    max_len: |pos: usize| token_split(pos - chunk_start).1,
+                    max_len: |pos: usize| token_format(pos - chunk_start).1,
                     overrun: false,
                 };
                 let mut sink = SequenceWriter { chunk: &mut writer, window: &window, pos: 0 };
@@ -144,7 +144,7 @@ fn parse_greedy(w: &Window<'_>, mf: &mut BucketFinder<'_, 2, 3>, out: &mut Chunk
             pos += 1 + (misses >> SKIP_SHIFT) as usize;
             continue;
         }
-        let (bits, max_len) = token_split(pos);
+        let (bits, max_len) = token_format(pos);
         let m = mf.extend_probed(w, pos, first, dists, max_len.min(w.len() - pos));
         out.put_copy(w, lit_start, pos - lit_start, copy_token(bits, m.len, m.dist));
         let match_end = pos + m.len as usize;
@@ -189,7 +189,7 @@ impl SequenceSink for SequenceWriter<'_, '_> {
         if s.len == 0 {
             self.chunk.put_literals(self.window, from, run);
         } else {
-            let (bits, _) = token_split(self.pos);
+            let (bits, _) = token_format(self.pos);
             self.chunk.put_copy(self.window, from, run, copy_token(bits, s.len, s.dist));
             self.pos += s.len as usize;
         }

@@ -32,7 +32,7 @@ pub(crate) fn displacement_bits(produced: usize) -> u32 {
 /// [`displacement_bits`] and the longest copy a token can describe at this
 /// point of a chunk.
 #[inline(always)]
-pub(crate) fn token_split(produced: usize) -> (u32, usize) {
+pub(crate) fn token_format(produced: usize) -> (u32, usize) {
     let (bits, max_len) = SPLIT[split_index(produced)];
     (u32::from(bits), usize::from(max_len))
 }
@@ -97,9 +97,9 @@ mod tests {
         for produced in 0..5000usize {
             let need = (usize::BITS - produced.saturating_sub(1).leading_zeros()).clamp(4, 12);
             assert_eq!(displacement_bits(produced), need, "U = {produced}");
-            assert_eq!(token_split(produced), (need, (1 << (16 - need)) + 2), "U = {produced}");
+            assert_eq!(token_format(produced), (need, (1 << (16 - need)) + 2), "U = {produced}");
         }
-        assert_eq!(token_split(0).1, 4098);
-        assert_eq!(token_split(4000).1, 18);
+        assert_eq!(token_format(0).1, 4098);
+        assert_eq!(token_format(4000).1, 18);
     }
 }
