@@ -76,11 +76,20 @@ pub(crate) const WIDE_COPY_SLACK: usize = 31;
 #[inline(always)]
 pub(crate) fn copy_match_wide(out: &mut [u8], pos: usize, dist: usize, len: usize) {
     debug_assert!(dist >= 1 && dist <= pos && pos + len + WIDE_COPY_SLACK <= out.len());
+    copy_match_in(&mut out[pos - dist..pos + len + WIDE_COPY_SLACK], dist, len);
+}
+
+/// [`copy_match_wide`] in `region`, the match's source, the match and its
+/// slack: `dist` bytes, then `len`, then [`WIDE_COPY_SLACK`]. A caller
+/// that gets the region with one check spares the moves theirs.
+#[inline(always)]
+pub(crate) fn copy_match_in(region: &mut [u8], dist: usize, len: usize) {
+    debug_assert!(dist >= 1 && region.len() == dist + len + WIDE_COPY_SLACK);
     if dist >= 16 && len <= 32 {
         // Most matches are this case.
-        copy_32_from_afar(out, pos - dist, pos);
+        copy_32_from_afar(region, 0, dist);
     } else {
-        copy_match_wide_rest(out, pos, dist, len);
+        copy_match_wide_rest(region, dist, len);
     }
 }
 
@@ -94,20 +103,58 @@ pub(crate) fn copy_32_from_afar(out: &mut [u8], src: usize, pos: usize) {
     copy_fixed::<16>(out, src + 16, pos + 16);
 }
 
-/// [`copy_match_wide`]'s long and near matches, out of line: the calls
-/// they may make would make the callers' hot loops keep their state
-/// around a call, in fewer registers.
-#[inline(never)]
-fn copy_match_wide_rest(out: &mut [u8], pos: usize, dist: usize, len: usize) {
+/// For each distance below 16, its smallest multiple of 16 or more: the
+/// step at which 32 bytes of a near match's pattern repeat.
+const NEAR_PERIOD: [u8; 16] = [16, 16, 16, 18, 16, 20, 18, 21, 16, 18, 20, 22, 24, 26, 28, 30];
+
+/// [`copy_match_in`]'s long and near matches. It makes no calls: a call
+/// would make the callers' hot loops keep their state around it, in fewer
+/// registers.
+#[inline(always)]
+fn copy_match_wide_rest(region: &mut [u8], dist: usize, len: usize) {
     if dist >= 16 {
-        let src = pos - dist;
         let mut done = 0;
         while done < len {
-            copy_fixed::<16>(out, src + done, pos + done);
+            copy_fixed::<16>(region, done, dist + done);
             done += 16;
         }
-    } else {
-        copy_match(out, pos, dist, len);
+        return;
+    }
+    if dist == 1 {
+        // A run of one byte: the only read is that byte.
+        let pattern = [region[0]; 32];
+        let mut done = 0;
+        while done < len {
+            region[1 + done..33 + done].copy_from_slice(&pattern);
+            done += 32;
+        }
+        return;
+    }
+    if len <= dist {
+        // No overlap: one move whose first `len` bytes are the match.
+        copy_fixed::<16>(region, 0, dist);
+        return;
+    }
+    // A near match repeats its first `dist` bytes. The pattern is built
+    // in registers, not by moves that read bytes just written: such a
+    // read waits until the write reaches the cache, and a run of them
+    // (one per byte for distance 1) costs more than the whole copy.
+    let bits = 8 * dist as u32;
+    let mut first = u128::from_le_bytes(fixed(region, 0)) & (u128::MAX >> (128 - bits));
+    let mut width = bits;
+    while width < 128 {
+        first |= first << width;
+        width *= 2;
+    }
+    // The pattern's next 16 bytes start `16 % dist` bytes into it.
+    let skip = 8 * (16 % dist) as u32;
+    let second = first >> skip | first << (bits - skip);
+    let pattern = [first.to_le_bytes(), second.to_le_bytes()];
+    let period = usize::from(NEAR_PERIOD[dist]);
+    let mut done = 0;
+    while done < len {
+        region[dist + done..dist + done + 32].copy_from_slice(pattern.as_flattened());
+        done += period;
     }
 }
 

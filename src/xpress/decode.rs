@@ -1,7 +1,7 @@
 //! Plain LZ77 decoder ([MS-XCA] §2.4).
 
 use crate::error::{truncated, Error, Result};
-use crate::lz::{copy_match, copy_match_wide, copy_short, fixed, WorkCounter, WIDE_COPY_SLACK};
+use crate::lz::{copy_match, copy_match_in, copy_short, fixed, WorkCounter, WIDE_COPY_SLACK};
 use crate::Format;
 
 const FORMAT: Format = Format::Xpress;
@@ -33,8 +33,8 @@ struct Cursor {
     /// The current flag word's unread bits, at the top, followed by a
     /// sentinel 1 bit: when only the sentinel is left, the word is used up.
     flags: u64,
-    /// Position of a nibble byte whose high half is still unclaimed.
-    pending_nibble: Option<usize>,
+    /// The high half of a nibble byte, still unclaimed.
+    pending_nibble: Option<u8>,
 }
 
 /// Decodes a whole Plain LZ77 stream into `out` and returns the number of
@@ -63,51 +63,59 @@ fn has_margins(input: &[u8], ip: usize, out: &[u8], op: usize) -> bool {
 /// handle (a long-length escape, a bad distance, a match that would not
 /// fit) and leaves it to [`decode_careful`], which reports errors.
 fn decode_fast(input: &[u8], out: &mut [u8], at: &mut Cursor, steps: &mut impl WorkCounter) {
-    let Cursor { mut ip, mut op, mut flags, mut pending_nibble } = *at;
-    // Positions up to these limits have the margins. Stated as limits,
-    // they let the compiler see that the fixed-size moves are in bounds.
-    let (Some(in_limit), Some(out_limit)) =
-        (input.len().checked_sub(FAST_INPUT_MARGIN), out.len().checked_sub(FAST_OUTPUT_MARGIN))
-    else {
+    let Cursor { mut ip, mut op, mut flags, pending_nibble } = *at;
+    // A pending nibble as a number: 16 plus its value, or 0 for none.
+    let mut pending = pending_nibble.map_or(0, |high| u32::from(high) | 16);
+    // Output positions up to this limit have the margin. Stated as a
+    // limit, it lets the compiler see that the literal move is in bounds.
+    let Some(out_limit) = out.len().checked_sub(FAST_OUTPUT_MARGIN) else {
         return;
     };
-    while ip <= in_limit && op <= out_limit {
+    while op <= out_limit {
+        // The input a step may read, as an array: every read below is at
+        // an offset the compiler can bound, so only this one is checked.
+        let Some(step) = input.get(ip..).and_then(<[u8]>::first_chunk::<FAST_INPUT_MARGIN>) else {
+            break;
+        };
         steps.add(1);
+        let mut next = 0;
         if flags == SENTINEL {
-            flags = u64::from(u32::from_le_bytes(fixed(input, ip))) << 32 | 1 << 31;
-            ip += 4;
+            flags = u64::from(u32::from_le_bytes(fixed(step, 0))) << 32 | 1 << 31;
+            next = 4;
         }
         // The literal run before the next match (possibly empty): one
         // 32-byte move whatever its length.
         let run = flags.leading_zeros() as usize;
-        let literals: [u8; 32] = fixed(input, ip);
+        let literals: [u8; 32] = fixed(step, next);
         out[op..op + 32].copy_from_slice(&literals);
-        ip += run;
+        next += run;
         op += run;
         flags <<= run;
+        let step_start = ip;
+        ip += next;
         if flags == SENTINEL {
             continue;
         }
 
-        let token = u16::from_le_bytes(fixed(input, ip));
+        let token = u16::from_le_bytes(fixed(step, next));
         let dist = usize::from(token >> 3) + 1;
         let mut len = usize::from(token & 7);
-        let mut next_ip = ip + 2;
-        let mut next_nibble = pending_nibble;
+        next += 2;
+        let mut next_pending = pending;
         if len == 7 {
             // The high half of a pending nibble byte, or the low half of a
             // new one here: chosen without a branch, since escapes take
             // turns and the turns are hard to predict.
-            let pending = pending_nibble.is_some();
-            let nibble_at = pending_nibble.unwrap_or(next_ip);
-            let nibble = input[nibble_at] >> (4 * u32::from(pending)) & 15;
-            next_nibble = if pending { None } else { Some(next_ip) };
-            next_ip += usize::from(!pending);
-            len = usize::from(nibble) + 7;
+            let byte = step[next];
+            let has_pending = pending != 0;
+            let nibble = if has_pending { pending & 15 } else { u32::from(byte & 15) };
+            next_pending = if has_pending { 0 } else { u32::from(byte >> 4) | 16 };
+            next += usize::from(!has_pending);
+            len = nibble as usize + 7;
             if nibble == 15 {
                 // The length byte follows whatever this match took.
-                let byte = input[next_ip];
-                next_ip += 1;
+                let byte = step[next];
+                next += 1;
                 if byte == 255 {
                     break;
                 }
@@ -115,16 +123,19 @@ fn decode_fast(input: &[u8], out: &mut [u8], at: &mut Cursor, steps: &mut impl W
             }
         }
         let len = len + 3;
-        if dist > op || len + WIDE_COPY_SLACK > out.len() - op {
+        // The match's source, the match and its slack, got with the checks
+        // that spare the moves theirs.
+        let region = op.checked_sub(dist).and_then(|source| out.get_mut(source..));
+        let Some(region) = region.and_then(|region| region.get_mut(..dist + len + WIDE_COPY_SLACK)) else {
             break;
-        }
-        copy_match_wide(out, op, dist, len);
+        };
+        copy_match_in(region, dist, len);
         op += len;
-        ip = next_ip;
-        pending_nibble = next_nibble;
+        ip = step_start + next;
+        pending = next_pending;
         flags <<= 1;
     }
-    *at = Cursor { ip, op, flags, pending_nibble };
+    *at = Cursor { ip, op, flags, pending_nibble: (pending != 0).then_some((pending & 15) as u8) };
 }
 
 /// Decodes from `at`, checking every read and write, until the stream
@@ -190,12 +201,12 @@ fn decode_careful(
         let mut len = u64::from(token & 7);
         if len == 7 {
             let nibble = match pending_nibble.take() {
-                Some(at) => input[at] >> 4,
+                Some(high) => high,
                 None => {
                     let Some(&byte) = input.get(ip) else {
                         return Err(truncated(FORMAT, ip, 1, input.len()));
                     };
-                    pending_nibble = Some(ip);
+                    pending_nibble = Some(byte >> 4);
                     ip += 1;
                     byte & 15
                 }
