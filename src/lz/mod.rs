@@ -79,9 +79,19 @@ pub(crate) fn copy_match_wide(out: &mut [u8], pos: usize, dist: usize, len: usiz
     copy_match_in(&mut out[pos - dist..pos + len + WIDE_COPY_SLACK], dist, len);
 }
 
+/// The region [`copy_match_in`] works on for a match of `len` bytes from
+/// `dist` back at `pos`, or `None` where the distance reaches before the
+/// output's start or the match and its slack pass its end. Getting it
+/// checks the match once and spares the moves their own checks.
+#[inline(always)]
+pub(crate) fn match_region(out: &mut [u8], pos: usize, dist: usize, len: usize) -> Option<&mut [u8]> {
+    let source = pos.checked_sub(dist)?;
+    out.get_mut(source..)?.get_mut(..dist + len + WIDE_COPY_SLACK)
+}
+
 /// [`copy_match_wide`] in `region`, the match's source, the match and its
-/// slack: `dist` bytes, then `len`, then [`WIDE_COPY_SLACK`]. A caller
-/// that gets the region with one check spares the moves theirs.
+/// slack: `dist` bytes, then `len`, then [`WIDE_COPY_SLACK`] (see
+/// [`match_region`]).
 #[inline(always)]
 pub(crate) fn copy_match_in(region: &mut [u8], dist: usize, len: usize) {
     debug_assert!(dist >= 1 && region.len() == dist + len + WIDE_COPY_SLACK);

@@ -1,7 +1,7 @@
 //! Plain LZ77 decoder ([MS-XCA] §2.4).
 
 use crate::error::{truncated, Error, Result};
-use crate::lz::{copy_match, copy_match_in, copy_short, fixed, WorkCounter, WIDE_COPY_SLACK};
+use crate::lz::{copy_match, copy_match_in, copy_short, fixed, match_region, WorkCounter};
 use crate::Format;
 
 const FORMAT: Format = Format::Xpress;
@@ -123,10 +123,7 @@ fn decode_fast(input: &[u8], out: &mut [u8], at: &mut Cursor, steps: &mut impl W
             }
         }
         let len = len + 3;
-        // The match's source, the match and its slack, got with the checks
-        // that spare the moves theirs.
-        let region = op.checked_sub(dist).and_then(|source| out.get_mut(source..));
-        let Some(region) = region.and_then(|region| region.get_mut(..dist + len + WIDE_COPY_SLACK)) else {
+        let Some(region) = match_region(out, op, dist, len) else {
             break;
         };
         copy_match_in(region, dist, len);

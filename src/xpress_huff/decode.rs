@@ -6,7 +6,7 @@ use crate::bits::{BitReader, LookaheadBits};
 use crate::error::{truncated, Error, Result};
 use crate::huffman::decode::{entry_distance_bits, entry_len, entry_match_length, DecodeTable, MATCH_FLAG};
 use crate::huffman::NUM_SYMBOLS;
-use crate::lz::{copy_match, copy_match_wide, NoCount, WorkCounter, WIDE_COPY_SLACK};
+use crate::lz::{copy_match, copy_match_in, match_region, NoCount, WorkCounter, WIDE_COPY_SLACK};
 use crate::Format;
 
 const FORMAT: Format = Format::XpressHuff;
@@ -164,12 +164,12 @@ impl Decoder {
                 }
             }
             let distance = bits.match_distance(entry);
-            if distance > op {
+            let Some(region) = match_region(out, op, distance, length) else {
                 break;
-            }
+            };
             steps.add(1);
             bits.consume_entry(entry);
-            copy_match_wide(out, op, distance, length);
+            copy_match_in(region, distance, length);
             op += length;
         }
         if op > start {
@@ -190,13 +190,11 @@ impl Decoder {
         let byte = bits.raw_byte_after(code_len).filter(|&byte| byte < 255)?;
         let length = usize::from(byte) + 15 + 3;
         let distance = bits.match_distance(entry);
-        if distance > op || length + WIDE_COPY_SLACK > out.len() - op {
-            return None;
-        }
+        let region = match_region(out, op, distance, length)?;
         bits.consume(code_len);
         bits.skip_raw_byte();
         bits.consume(distance_bits);
-        copy_match_wide(out, op, distance, length);
+        copy_match_in(region, distance, length);
         Some(op + length)
     }
 
