@@ -1,7 +1,7 @@
 //! Plain LZ77 decoder ([MS-XCA] §2.4).
 
 use crate::error::{truncated, Error, Result};
-use crate::lz::{copy_match, copy_match_in, copy_short, fixed, match_region, WorkCounter};
+use crate::lz::{copy_32_from_afar, copy_match, copy_match_wide, copy_short, fixed, match_region, WorkCounter};
 use crate::Format;
 
 const FORMAT: Format = Format::Xpress;
@@ -71,66 +71,79 @@ fn decode_fast(input: &[u8], out: &mut [u8], at: &mut Cursor, steps: &mut impl W
     let Some(out_limit) = out.len().checked_sub(FAST_OUTPUT_MARGIN) else {
         return;
     };
-    while op <= out_limit {
-        // The input a step may read, as an array: every read below is at
-        // an offset the compiler can bound, so only this one is checked.
-        let Some(step) = input.get(ip..).and_then(<[u8]>::first_chunk::<FAST_INPUT_MARGIN>) else {
-            break;
-        };
-        steps.add(1);
-        let mut next = 0;
-        if flags == SENTINEL {
-            flags = u64::from(u32::from_le_bytes(fixed(step, 0))) << 32 | 1 << 31;
-            next = 4;
-        }
-        // The literal run before the next match (possibly empty): one
-        // 32-byte move whatever its length.
-        let run = flags.leading_zeros() as usize;
-        let literals: [u8; 32] = fixed(step, next);
-        out[op..op + 32].copy_from_slice(&literals);
-        next += run;
-        op += run;
-        flags <<= run;
-        let step_start = ip;
-        ip += next;
-        if flags == SENTINEL {
-            continue;
-        }
-
-        let token = u16::from_le_bytes(fixed(step, next));
-        let dist = usize::from(token >> 3) + 1;
-        let mut len = usize::from(token & 7);
-        next += 2;
-        let mut next_pending = pending;
-        if len == 7 {
-            // The high half of a pending nibble byte, or the low half of a
-            // new one here: chosen without a branch, since escapes take
-            // turns and the turns are hard to predict.
-            let byte = step[next];
-            let has_pending = pending != 0;
-            let nibble = if has_pending { pending & 15 } else { u32::from(byte & 15) };
-            next_pending = if has_pending { 0 } else { u32::from(byte >> 4) | 16 };
-            next += usize::from(!has_pending);
-            len = nibble as usize + 7;
-            if nibble == 15 {
-                // The length byte follows whatever this match took.
-                let byte = step[next];
-                next += 1;
-                if byte == 255 {
-                    break;
-                }
-                len = usize::from(byte) + 22;
+    'fast: loop {
+        // Near and long matches leave the inner loop for their copy,
+        // whose registers the inner loop is better off keeping.
+        let (pos, dist, len) = loop {
+            if op > out_limit {
+                break 'fast;
             }
-        }
-        let len = len + 3;
-        let Some(region) = match_region(out, op, dist, len) else {
-            break;
+            // The input a step may read, as an array: every read below is
+            // at an offset the compiler can bound, so only this one is
+            // checked.
+            let Some(step) = input.get(ip..).and_then(<[u8]>::first_chunk::<FAST_INPUT_MARGIN>) else {
+                break 'fast;
+            };
+            steps.add(1);
+            let mut next = 0;
+            if flags == SENTINEL {
+                flags = u64::from(u32::from_le_bytes(fixed(step, 0))) << 32 | 1 << 31;
+                next = 4;
+            }
+            // The literal run before the next match (possibly empty): one
+            // 32-byte move whatever its length.
+            let run = flags.leading_zeros() as usize;
+            let literals: [u8; 32] = fixed(step, next);
+            out[op..op + 32].copy_from_slice(&literals);
+            next += run;
+            op += run;
+            flags <<= run;
+            let step_start = ip;
+            ip += next;
+            if flags == SENTINEL {
+                continue;
+            }
+
+            let token = u16::from_le_bytes(fixed(step, next));
+            let dist = usize::from(token >> 3) + 1;
+            let mut len = usize::from(token & 7);
+            next += 2;
+            let mut next_pending = pending;
+            if len == 7 {
+                // The high half of a pending nibble byte, or the low half
+                // of a new one here.
+                let byte = step[next];
+                let has_pending = pending != 0;
+                let nibble = if has_pending { pending & 15 } else { u32::from(byte & 15) };
+                next_pending = if has_pending { 0 } else { u32::from(byte >> 4) | 16 };
+                next += usize::from(!has_pending);
+                len = nibble as usize + 7;
+                if nibble == 15 {
+                    // The length byte follows whatever this match took.
+                    let byte = step[next];
+                    next += 1;
+                    if byte == 255 {
+                        break 'fast;
+                    }
+                    len = usize::from(byte) + 22;
+                }
+            }
+            let len = len + 3;
+            let Some(region) = match_region(out, op, dist, len) else {
+                break 'fast;
+            };
+            ip = step_start + next;
+            pending = next_pending;
+            flags <<= 1;
+            let pos = op;
+            op += len;
+            if dist >= 16 && len <= 32 {
+                copy_32_from_afar(region, 0, dist);
+                continue;
+            }
+            break (pos, dist, len);
         };
-        copy_match_in(region, dist, len);
-        op += len;
-        ip = step_start + next;
-        pending = next_pending;
-        flags <<= 1;
+        copy_match_wide(out, pos, dist, len);
     }
     *at = Cursor { ip, op, flags, pending_nibble: (pending != 0).then_some((pending & 15) as u8) };
 }
