@@ -266,51 +266,54 @@ fn decode_chunk_fast(
     let mut op = 0;
     // The token split changes only eight times in a chunk.
     let (mut length_bits, mut split_until) = token_split(0);
-    while ip <= in_limit && op <= out_limit {
-        steps.add(1);
-        if flags == SENTINEL {
-            flags = u32::from(src[ip & POSITION_MASK]) | 1 << 8;
-            ip += 1;
-        }
-        // The literals before the next copy token (possibly none): one
-        // 8-byte move whatever their number.
-        let run = flags.trailing_zeros() as usize;
-        let (from, to) = (ip & POSITION_MASK, op & POSITION_MASK);
-        dst[to..to + 8].copy_from_slice(&src[from..from + 8]);
-        ip += run;
-        op += run;
-        flags >>= run;
-        if flags == SENTINEL {
-            continue;
-        }
+    'fast: loop {
+        // Near and long copies leave the inner loop for their copy, whose
+        // registers the inner loop is better off keeping.
+        let (pos, dist, len) = loop {
+            if ip > in_limit || op > out_limit {
+                break 'fast;
+            }
+            steps.add(1);
+            if flags == SENTINEL {
+                flags = u32::from(src[ip & POSITION_MASK]) | 1 << 8;
+                ip += 1;
+            }
+            // The literals before the next copy token (possibly none): one
+            // 8-byte move whatever their number.
+            let run = flags.trailing_zeros() as usize;
+            let (from, to) = (ip & POSITION_MASK, op & POSITION_MASK);
+            dst[to..to + 8].copy_from_slice(&src[from..from + 8]);
+            ip += run;
+            op += run;
+            flags >>= run;
+            if flags == SENTINEL {
+                continue;
+            }
 
-        let from = ip & POSITION_MASK;
-        let token = u16::from_le_bytes([src[from], src[from + 1]]);
-        if op > split_until {
-            (length_bits, split_until) = token_split(op);
-        }
-        let (dist, len) = split_token(token, length_bits);
-        if dist > op || len + WIDE_COPY_SLACK > room - op {
-            break;
-        }
-        copy_match_in_window(dst, op, dist, len);
-        op += len;
-        ip += 2;
-        flags >>= 1;
-    }
-    *at = ChunkCursor { ip, op: chunk_start + op, flags };
-}
-
-/// `copy_match_wide` in a window: `dist <= pos < CHUNK_SIZE` and
-/// `pos + len + WIDE_COPY_SLACK <= WINDOW`.
-#[inline(always)]
-fn copy_match_in_window(dst: &mut [u8; WINDOW], pos: usize, dist: usize, len: usize) {
-    if dist >= 16 && len <= 32 {
-        // The masks, which change nothing here, prove the moves in bounds.
-        copy_32_from_afar(dst, (pos - dist) & POSITION_MASK, pos & POSITION_MASK);
-    } else {
+            let from = ip & POSITION_MASK;
+            let token = u16::from_le_bytes([src[from], src[from + 1]]);
+            if op > split_until {
+                (length_bits, split_until) = token_split(op);
+            }
+            let (dist, len) = split_token(token, length_bits);
+            if dist > op || len + WIDE_COPY_SLACK > room - op {
+                break 'fast;
+            }
+            ip += 2;
+            flags >>= 1;
+            let pos = op;
+            op += len;
+            if dist >= 16 && len <= 32 {
+                // The masks, which change nothing here, prove the moves in
+                // bounds.
+                copy_32_from_afar(dst, (pos - dist) & POSITION_MASK, pos & POSITION_MASK);
+                continue;
+            }
+            break (pos, dist, len);
+        };
         copy_match_wide(dst, pos, dist, len);
     }
+    *at = ChunkCursor { ip, op: chunk_start + op, flags };
 }
 
 /// Decodes from `at`, checking every read and write, until the chunk ends
