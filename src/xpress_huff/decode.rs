@@ -6,7 +6,9 @@ use crate::bits::{BitReader, LookaheadBits};
 use crate::error::{truncated, Error, Result};
 use crate::huffman::decode::{entry_distance_bits, entry_len, entry_match_length, DecodeTable, MATCH_FLAG};
 use crate::huffman::NUM_SYMBOLS;
-use crate::lz::{copy_match, copy_match_in, match_region, NoCount, WorkCounter, WIDE_COPY_SLACK};
+use crate::lz::{
+    copy_32_from_afar, copy_match, copy_match_in, copy_match_wide, match_region, NoCount, WorkCounter, WIDE_COPY_SLACK,
+};
 use crate::Format;
 
 const FORMAT: Format = Format::XpressHuff;
@@ -116,61 +118,75 @@ impl Decoder {
         let fast_end = block_end.saturating_sub(2).min(out.len().saturating_sub(2 + 17 + WIDE_COPY_SLACK));
         let mut bits = LookaheadBits::new(reader);
         let start = op;
-        while op < fast_end && bits.can_refill() {
-            // The first symbol is looked up before the refill, which then
-            // stays off the path from one lookup to the next: the buffer
-            // holds at least 16 stream bits here (see below).
-            let mut entry = self.table.entry(bits.peek15());
-            // A refill holds at least 48 bits, and its buffer 64 stream
-            // bits: three literals, or a literal and a match with its
-            // distance bits, leave at least 19. A match after two literals
-            // refills again first.
-            bits.refill();
-            let mut literals = 0;
-            // The three literals' places, checked once.
-            let slots: &mut [u8; 3] = (&mut out[op..op + 3]).try_into().unwrap();
-            while entry & MATCH_FLAG == 0 {
-                steps.add(1);
-                slots[literals] = (entry >> 8) as u8;
-                bits.consume_entry(entry);
-                literals += 1;
-                if literals == 3 {
-                    break;
+        'fast: loop {
+            // Near and long matches leave the inner loop for their copy,
+            // whose registers the inner loop is better off keeping.
+            let (pos, distance, length) = loop {
+                if op >= fast_end || !bits.can_refill() {
+                    break 'fast;
                 }
-                entry = self.table.entry(bits.peek15());
-            }
-            op += literals;
-            match literals {
-                3 => continue,
-                // The margin checked at the top covers a second refill.
-                2 => bits.refill(),
-                _ => {}
-            }
-            let length = entry_match_length(entry);
-            if length == 0 {
-                match self.escaped_match(&mut bits, out, op, entry) {
-                    Some(end) => {
-                        steps.add(1);
-                        op = end;
-                        // The raw byte dropped the bits read ahead: the
-                        // next lookup needs a refill first.
-                        if !bits.can_refill() {
-                            break;
-                        }
-                        bits.refill();
-                        continue;
+                // The first symbol is looked up before the refill, which
+                // then stays off the path from one lookup to the next: the
+                // buffer holds at least 16 stream bits here (see below).
+                let mut entry = self.table.entry(bits.peek15());
+                // A refill holds at least 48 bits, and its buffer 64 stream
+                // bits: three literals, or a literal and a match with its
+                // distance bits, leave at least 19. A match after two
+                // literals refills again first.
+                bits.refill();
+                let mut literals = 0;
+                // The three literals' places, checked once.
+                let slots: &mut [u8; 3] = (&mut out[op..op + 3]).try_into().unwrap();
+                while entry & MATCH_FLAG == 0 {
+                    steps.add(1);
+                    slots[literals] = (entry >> 8) as u8;
+                    bits.consume_entry(entry);
+                    literals += 1;
+                    if literals == 3 {
+                        break;
                     }
-                    None => break,
+                    entry = self.table.entry(bits.peek15());
                 }
-            }
-            let distance = bits.match_distance(entry);
-            let Some(region) = match_region(out, op, distance, length) else {
-                break;
+                op += literals;
+                match literals {
+                    3 => continue,
+                    // The margin checked at the top covers a second refill.
+                    2 => bits.refill(),
+                    _ => {}
+                }
+                let length = entry_match_length(entry);
+                if length == 0 {
+                    match self.escaped_match(&mut bits, out, op, entry) {
+                        Some(end) => {
+                            steps.add(1);
+                            op = end;
+                            // The raw byte dropped the bits read ahead: the
+                            // next lookup needs a refill first.
+                            if !bits.can_refill() {
+                                break 'fast;
+                            }
+                            bits.refill();
+                            continue;
+                        }
+                        None => break 'fast,
+                    }
+                }
+                let distance = bits.match_distance(entry);
+                let Some(region) = match_region(out, op, distance, length) else {
+                    break 'fast;
+                };
+                steps.add(1);
+                bits.consume_entry(entry);
+                let pos = op;
+                op += length;
+                if distance >= 16 {
+                    // Lengths here are at most 17.
+                    copy_32_from_afar(region, 0, distance);
+                    continue;
+                }
+                break (pos, distance, length);
             };
-            steps.add(1);
-            bits.consume_entry(entry);
-            copy_match_in(region, distance, length);
-            op += length;
+            copy_match_wide(out, pos, distance, length);
         }
         if op > start {
             bits.finish(reader);
