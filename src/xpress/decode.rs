@@ -66,24 +66,24 @@ fn decode_fast(input: &[u8], out: &mut [u8], at: &mut Cursor, steps: &mut impl W
     let Cursor { mut ip, mut op, mut flags, pending_nibble } = *at;
     // A pending nibble as a number: 16 plus its value, or 0 for none.
     let mut pending = pending_nibble.map_or(0, |high| u32::from(high) | 16);
-    // Output positions up to this limit have the margin. Stated as a
-    // limit, it lets the compiler see that the literal move is in bounds.
-    let Some(out_limit) = out.len().checked_sub(FAST_OUTPUT_MARGIN) else {
+    // Positions up to these limits have the margins. Stated as limits,
+    // they let the compiler see that a step's input and its literal move
+    // are in bounds.
+    let (Some(in_limit), Some(out_limit)) =
+        (input.len().checked_sub(FAST_INPUT_MARGIN), out.len().checked_sub(FAST_OUTPUT_MARGIN))
+    else {
         return;
     };
     'fast: loop {
         // Near and long matches leave the inner loop for their copy,
         // whose registers the inner loop is better off keeping.
         let (pos, dist, len) = loop {
-            if op > out_limit {
+            if ip > in_limit || op > out_limit {
                 break 'fast;
             }
             // The input a step may read, as an array: every read below is
-            // at an offset the compiler can bound, so only this one is
-            // checked.
-            let Some(step) = input.get(ip..).and_then(<[u8]>::first_chunk::<FAST_INPUT_MARGIN>) else {
-                break 'fast;
-            };
+            // at an offset the compiler can bound.
+            let step: &[u8; FAST_INPUT_MARGIN] = input[ip..ip + FAST_INPUT_MARGIN].try_into().unwrap();
             steps.add(1);
             let mut next = 0;
             if flags == SENTINEL {
