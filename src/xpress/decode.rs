@@ -7,7 +7,16 @@ use crate::Format;
 const FORMAT: Format = Format::Xpress;
 
 /// A flag register holding nothing but the end-of-word sentinel.
-const SENTINEL: u64 = 1 << 63;
+const SENTINEL: u64 = 1;
+
+/// The flag register for a flag word: its bits reversed, so that the
+/// first flag is the lowest bit, and the sentinel above them. A sentinel
+/// of 1 is a test against a small constant, where one at the top would
+/// take the fast loop a register for the constant.
+#[inline(always)]
+fn flag_register(word: u32) -> u64 {
+    u64::from(word.reverse_bits()) | 1 << 32
+}
 
 /// The fast loop runs only while this much input is left. It covers one
 /// step's reads (a flag word, a 32-byte literal over-read, a match token
@@ -30,8 +39,9 @@ struct Cursor {
     ip: usize,
     /// Output position.
     op: usize,
-    /// The current flag word's unread bits, at the top, followed by a
-    /// sentinel 1 bit: when only the sentinel is left, the word is used up.
+    /// The current flag word's unread bits, first at the bottom, followed
+    /// by a sentinel 1 bit: when only the sentinel is left, the word is
+    /// used up (see [`flag_register`]).
     flags: u64,
     /// The high half of a nibble byte, still unclaimed.
     pending_nibble: Option<u8>,
@@ -87,17 +97,17 @@ fn decode_fast(input: &[u8], out: &mut [u8], at: &mut Cursor, steps: &mut impl W
             steps.add(1);
             let mut next = 0;
             if flags == SENTINEL {
-                flags = u64::from(u32::from_le_bytes(fixed(step, 0))) << 32 | 1 << 31;
+                flags = flag_register(u32::from_le_bytes(fixed(step, 0)));
                 next = 4;
             }
             // The literal run before the next match (possibly empty): one
             // 32-byte move whatever its length.
-            let run = flags.leading_zeros() as usize;
+            let run = flags.trailing_zeros() as usize;
             let literals: [u8; 32] = fixed(step, next);
             out[op..op + 32].copy_from_slice(&literals);
             next += run;
             op += run;
-            flags <<= run;
+            flags >>= run;
             let step_start = ip;
             ip += next;
             if flags == SENTINEL {
@@ -134,7 +144,7 @@ fn decode_fast(input: &[u8], out: &mut [u8], at: &mut Cursor, steps: &mut impl W
             };
             ip = step_start + next;
             pending = next_pending;
-            flags <<= 1;
+            flags >>= 1;
             let pos = op;
             op += len;
             if dist >= 16 && len <= 32 {
@@ -170,13 +180,13 @@ fn decode_careful(
             let Some(word) = input.get(ip..ip + 4) else {
                 return Err(truncated(FORMAT, ip, ip + 4 - input.len(), input.len()));
             };
-            flags = u64::from(u32::from_le_bytes([word[0], word[1], word[2], word[3]])) << 32 | 1 << 31;
+            flags = flag_register(u32::from_le_bytes([word[0], word[1], word[2], word[3]]));
             ip += 4;
         }
 
-        // A run of literals: all leading zero flag bits at once (the
-        // sentinel stops the count at the end of the word).
-        let run = flags.leading_zeros() as usize;
+        // A run of literals: all low zero flag bits at once (the sentinel
+        // stops the count at the end of the word).
+        let run = flags.trailing_zeros() as usize;
         if run > 0 {
             let available = (input.len() - ip).min(out.len() - op);
             let n = run.min(available);
@@ -189,7 +199,7 @@ fn decode_careful(
                 }
                 return Err(Error::OutputTooSmall { format: FORMAT, capacity: out.len(), needed: op as u64 + 1 });
             }
-            flags <<= run;
+            flags >>= run;
             continue;
         }
         if flags == SENTINEL {
@@ -197,7 +207,7 @@ fn decode_careful(
         }
 
         // A match bit.
-        flags <<= 1;
+        flags >>= 1;
         if ip == input.len() {
             return Ok(Some(op));
         }
