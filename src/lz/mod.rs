@@ -117,9 +117,9 @@ pub(crate) fn copy_32_from_afar(out: &mut [u8], src: usize, pos: usize) {
 /// step at which 32 bytes of a near match's pattern repeat.
 const NEAR_PERIOD: [u8; 16] = [16, 16, 16, 18, 16, 20, 18, 21, 16, 18, 20, 22, 24, 26, 28, 30];
 
-/// [`copy_match_in`]'s long and near matches. It makes no calls: a call
-/// would make the callers' hot loops keep their state around it, in fewer
-/// registers.
+/// [`copy_match_in`]'s long and near matches, in fixed-size moves and
+/// stores: the calls to `memset` and `memmove` that [`copy_match`] makes
+/// cost more than these copies, most of which are short.
 #[inline(always)]
 fn copy_match_wide_rest(region: &mut [u8], dist: usize, len: usize) {
     if dist >= 16 {
