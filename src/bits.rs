@@ -135,6 +135,10 @@ pub(crate) struct LookaheadBits<'a> {
     input: &'a [u8],
     /// Input position of the next word to load.
     next: usize,
+    /// Positions of the next word below this have the
+    /// [`MARGIN`](Self::MARGIN). Stated as a limit, it lets the compiler
+    /// see that a refill's read is in bounds.
+    refill_end: usize,
     /// Bits, MSB-aligned at bit 63; below `count` they may hold the front
     /// of the next word already (the same bits it will load).
     buf: u64,
@@ -152,13 +156,14 @@ impl<'a> LookaheadBits<'a> {
     /// Takes over `reader`'s state.
     #[inline(always)]
     pub(crate) fn new(reader: &BitReader<'a>) -> Self {
-        LookaheadBits { input: reader.input, next: reader.pos, buf: reader.reg, count: reader.valid }
+        let refill_end = (reader.input.len() + 1).saturating_sub(Self::MARGIN);
+        LookaheadBits { input: reader.input, next: reader.pos, refill_end, buf: reader.reg, count: reader.valid }
     }
 
     /// Whether the input has the [`MARGIN`](Self::MARGIN) for a refill.
     #[inline(always)]
     pub(crate) fn can_refill(&self) -> bool {
-        self.input.len() - self.next >= Self::MARGIN
+        self.next < self.refill_end
     }
 
     /// Loads whole words until at least 48 bits are held. The caller has
