@@ -119,8 +119,9 @@ impl Decoder {
         let mut bits = LookaheadBits::new(reader);
         let start = op;
         'fast: loop {
-            // Near and long matches leave the inner loop for their copy,
-            // whose registers the inner loop is better off keeping.
+            // Near matches (distance below 16) leave the inner loop for
+            // their copy, whose registers the inner loop is better off
+            // keeping. Longer ones come through `escaped_match`.
             let (pos, distance, length) = loop {
                 if op >= fast_end || !bits.can_refill() {
                     break 'fast;
