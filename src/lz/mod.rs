@@ -95,12 +95,19 @@ pub(crate) fn match_region(out: &mut [u8], pos: usize, dist: usize, len: usize) 
 #[inline(always)]
 pub(crate) fn copy_match_in(region: &mut [u8], dist: usize, len: usize) {
     debug_assert!(dist >= 1 && region.len() == dist + len + WIDE_COPY_SLACK);
-    if dist >= 16 && len <= 32 {
+    if copies_from_afar(dist, len) {
         // Most matches are this case.
         copy_32_from_afar(region, 0, dist);
     } else {
         copy_match_wide_rest(region, dist, len);
     }
+}
+
+/// Whether [`copy_32_from_afar`] copies a match: most do, and the decoders'
+/// fast loops copy the others outside their inner loops.
+#[inline(always)]
+pub(crate) fn copies_from_afar(dist: usize, len: usize) -> bool {
+    dist >= 16 && len <= 32
 }
 
 /// A match of at most 32 bytes from `src`, 16 or more bytes before `pos`,

@@ -93,9 +93,9 @@ impl SequenceSink for Sequences<'_> {
 /// Greedy parse with one candidate per position, for the formats whose
 /// window slides (LZNT1 has its own, over a window at a time): take the
 /// match found at each position. Every `2^SKIP_SHIFT` misses in a row the
-/// step grows by one, so incompressible data is crossed quickly. Returns where the parse ends: the segment's
-/// end, past it where an overrunning last match ends, or before it when
-/// `out` fills up.
+/// step grows by one, so incompressible data is crossed quickly. Returns
+/// where the parse ends: the segment's end, past it where an overrunning
+/// last match ends, or before it when `out` fills up.
 ///
 /// Of the positions inside a match, only the last `TAIL` are indexed: they
 /// are the likeliest sources for what follows, and indexing every one costs

@@ -3,7 +3,9 @@
 
 use super::{displacement_bits, CHUNK_SIZE, HEADER_COMPRESSED, HEADER_LENGTH_MASK};
 use crate::error::{truncated, Error, Result};
-use crate::lz::{copy_32_from_afar, copy_match, copy_match_wide, copy_short, NoCount, WorkCounter, WIDE_COPY_SLACK};
+use crate::lz::{
+    copies_from_afar, copy_32_from_afar, copy_match, copy_match_wide, copy_short, NoCount, WorkCounter, WIDE_COPY_SLACK,
+};
 use crate::Format;
 
 const FORMAT: Format = Format::Lznt1;
@@ -303,7 +305,7 @@ fn decode_chunk_fast(
             flags >>= 1;
             let pos = op;
             op += len;
-            if dist >= 16 && len <= 32 {
+            if copies_from_afar(dist, len) {
                 // The masks, which change nothing here, prove the moves in
                 // bounds.
                 copy_32_from_afar(dst, (pos - dist) & POSITION_MASK, pos & POSITION_MASK);

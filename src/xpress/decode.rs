@@ -1,7 +1,9 @@
 //! Plain LZ77 decoder ([MS-XCA] §2.4).
 
 use crate::error::{truncated, Error, Result};
-use crate::lz::{copy_32_from_afar, copy_match, copy_match_wide, copy_short, fixed, match_region, WorkCounter};
+use crate::lz::{
+    copies_from_afar, copy_32_from_afar, copy_match, copy_match_wide, copy_short, fixed, match_region, WorkCounter,
+};
 use crate::Format;
 
 const FORMAT: Format = Format::Xpress;
@@ -147,7 +149,7 @@ fn decode_fast(input: &[u8], out: &mut [u8], at: &mut Cursor, steps: &mut impl W
             flags >>= 1;
             let pos = op;
             op += len;
-            if dist >= 16 && len <= 32 {
+            if copies_from_afar(dist, len) {
                 copy_32_from_afar(region, 0, dist);
                 continue;
             }

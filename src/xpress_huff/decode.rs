@@ -121,7 +121,8 @@ impl Decoder {
         'fast: loop {
             // Near matches (distance below 16) leave the inner loop for
             // their copy, whose registers the inner loop is better off
-            // keeping. Longer ones come through `escaped_match`.
+            // keeping. Matches longer than 17 bytes come through
+            // `escaped_match`.
             let (pos, distance, length) = loop {
                 if op >= fast_end || !bits.can_refill() {
                     break 'fast;
@@ -180,8 +181,9 @@ impl Decoder {
                 bits.consume_entry(entry);
                 let pos = op;
                 op += length;
+                // Lengths here are at most 17: of what `copies_from_afar`
+                // asks, only the distance needs a test.
                 if distance >= 16 {
-                    // Lengths here are at most 17.
                     copy_32_from_afar(region, 0, distance);
                     continue;
                 }
