@@ -6,6 +6,7 @@
 //! Levels map to the engines: API level 0 is [`Level::Standard`], level 1
 //! [`Level::Maximum`]. As on Windows, empty input cannot be compressed.
 
+use crate::bytes::{get_u32, u64_at};
 use crate::crc32::crc32;
 use crate::error::{truncated, Error, Result};
 use crate::{Compressor, Decompressor, Format, Level};
@@ -89,8 +90,8 @@ pub fn read_header(input: &[u8]) -> Result<Header> {
         5 => return Err(Error::Unsupported { what: "lzms" }),
         _ => return Err(bad(7, "unknown algorithm")),
     };
-    let uncompressed_size = u64::from_le_bytes(header[8..16].try_into().unwrap_or_default());
-    let block_size = u64::from_le_bytes(header[16..24].try_into().unwrap_or_default());
+    let uncompressed_size = u64_at(header, 8);
+    let block_size = u64_at(header, 16);
     if block_size == 0 && uncompressed_size != 0 {
         return Err(bad(16, "block size is 0"));
     }
@@ -254,10 +255,10 @@ pub fn decompress_into(format: Format, mode: Mode, input: &[u8], output: &mut [u
             let mut op = 0usize;
             while op < total {
                 let block_len = block_size.min(total - op);
-                let Some(size) = input.get(ip..ip + 4) else {
+                let Some(size) = get_u32(input, ip) else {
                     return Err(truncated(format, input.len(), ip + 4 - input.len(), input.len()));
                 };
-                let size = u32::from_le_bytes([size[0], size[1], size[2], size[3]]) as usize;
+                let size = size as usize;
                 ip += 4;
                 let Some(block) = input.get(ip..ip + size) else {
                     return Err(truncated(format, input.len(), ip + size - input.len(), input.len()));

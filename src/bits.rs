@@ -8,8 +8,9 @@
 //! be used, just as Windows does). The writer mirrors it with a reserved
 //! next word, so raw bytes land where that reader looks for them.
 
+use crate::bytes::{fixed, get_u16, get_u32, u16_at};
 use crate::error::{truncated, Result};
-use crate::Format;
+use crate::format::Format;
 
 const FORMAT: Format = Format::XpressHuff;
 
@@ -29,8 +30,8 @@ impl<'a> BitReader<'a> {
     /// checked that they exist.
     #[inline]
     pub(crate) fn new(input: &'a [u8], at: usize) -> Self {
-        let w0 = u64::from(u16::from_le_bytes([input[at], input[at + 1]]));
-        let w1 = u64::from(u16::from_le_bytes([input[at + 2], input[at + 3]]));
+        let w0 = u64::from(u16_at(input, at));
+        let w1 = u64::from(u16_at(input, at + 2));
         BitReader { input, pos: at + 4, reg: w0 << 48 | w1 << 32, valid: 32 }
     }
 
@@ -49,8 +50,8 @@ impl<'a> BitReader<'a> {
     pub(crate) fn consume(&mut self, n: u32) -> Result<()> {
         self.reg <<= n;
         self.valid -= n;
-        if let Some(word) = self.input.get(self.pos..self.pos + 2) {
-            let word = u64::from(u16::from_le_bytes([word[0], word[1]]));
+        if let Some(word) = get_u16(self.input, self.pos) {
+            let word = u64::from(word);
             let due = u64::from(self.valid < 16).wrapping_neg();
             self.reg |= (word << (48 - self.valid)) & due;
             self.valid += 16 & due as u32;
@@ -73,11 +74,10 @@ impl<'a> BitReader<'a> {
 
     #[inline(always)]
     fn refill(&mut self) -> Result<()> {
-        let Some(word) = self.input.get(self.pos..self.pos + 2) else {
+        let Some(word) = get_u16(self.input, self.pos) else {
             return Err(truncated(FORMAT, self.pos, self.pos + 2 - self.input.len(), self.input.len()));
         };
-        let word = u64::from(u16::from_le_bytes([word[0], word[1]]));
-        self.reg |= word << (48 - self.valid);
+        self.reg |= u64::from(word) << (48 - self.valid);
         self.valid += 16;
         self.pos += 2;
         Ok(())
@@ -96,21 +96,21 @@ impl<'a> BitReader<'a> {
     /// Reads a raw little-endian u16 at the byte cursor.
     #[inline]
     pub(crate) fn read_u16(&mut self) -> Result<u16> {
-        let Some(b) = self.input.get(self.pos..self.pos + 2) else {
+        let Some(value) = get_u16(self.input, self.pos) else {
             return Err(truncated(FORMAT, self.pos, self.pos + 2 - self.input.len(), self.input.len()));
         };
         self.pos += 2;
-        Ok(u16::from_le_bytes([b[0], b[1]]))
+        Ok(value)
     }
 
     /// Reads a raw little-endian u32 at the byte cursor.
     #[inline]
     pub(crate) fn read_u32(&mut self) -> Result<u32> {
-        let Some(b) = self.input.get(self.pos..self.pos + 4) else {
+        let Some(value) = get_u32(self.input, self.pos) else {
             return Err(truncated(FORMAT, self.pos, self.pos + 4 - self.input.len(), self.input.len()));
         };
         self.pos += 4;
-        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        Ok(value)
     }
 
     /// The byte cursor: where the next raw byte or word would be read.
@@ -171,7 +171,7 @@ impl<'a> LookaheadBits<'a> {
     #[inline(always)]
     pub(crate) fn refill(&mut self) {
         // Four little-endian words, first word in the top 16 bits.
-        let raw = u64::from_be_bytes(crate::lz::fixed(self.input, self.next));
+        let raw = u64::from_be_bytes(fixed(self.input, self.next));
         let words = (raw & 0x00FF_00FF_00FF_00FF) << 8 | (raw >> 8) & 0x00FF_00FF_00FF_00FF;
         self.buf |= words >> self.count;
         // Whole words up to 48..=63 bits: `count | 48` is the count plus
@@ -193,23 +193,26 @@ impl<'a> LookaheadBits<'a> {
         self.count -= n;
     }
 
-    /// Drops the bits of a decode-table entry's symbol (see
-    /// [`entry_bits`](crate::huffman::decode::entry_bits)): shifting by the
-    /// whole entry (which the shift masks to 6 bits; bit 5 is clear) keeps
-    /// a mask off the path from one symbol's lookup to the next.
+    /// Drops `n % 64` bits; the caller knows they are held. The shift
+    /// takes its count modulo 64 itself, so a caller may pass a number
+    /// whose low six bits are the count (a decode-table entry) without
+    /// masking it first: that keeps a mask off the path from one symbol's
+    /// lookup to the next.
     #[inline(always)]
-    pub(crate) fn consume_entry(&mut self, entry: u32) {
-        self.buf = self.buf.wrapping_shl(entry);
-        self.count -= crate::huffman::decode::entry_bits(entry);
+    pub(crate) fn consume_mod64(&mut self, n: u32) {
+        self.buf = self.buf.wrapping_shl(n);
+        self.count -= n % 64;
     }
 
-    /// The distance of the match whose decode-table entry is `entry`: its
-    /// distance bits follow the code, and a leading 1 goes with them. The
-    /// entry's top bits are the shift that leaves them at the bottom.
+    /// The `w = 63 - shift % 64` bits that follow the next `skip % 64`
+    /// ones, with a 1 above them: `2^w` plus their value. (A match's
+    /// distance, from the code's length and the distance bits' count;
+    /// both counts are taken modulo 64 as in
+    /// [`consume_mod64`](Self::consume_mod64).)
     #[inline(always)]
-    pub(crate) fn match_distance(&self, entry: u32) -> usize {
-        let after_code = self.buf.wrapping_shl(entry >> 20);
-        (after_code >> 1 | 1 << 63).wrapping_shr(entry >> 26) as usize
+    pub(crate) fn one_and_bits_after(&self, skip: u32, shift: u32) -> usize {
+        let after = self.buf.wrapping_shl(skip);
+        (after >> 1 | 1 << 63).wrapping_shr(shift) as usize
     }
 
     /// The register model's byte cursor once `skip` more bits are read
@@ -243,7 +246,7 @@ impl<'a> LookaheadBits<'a> {
     #[inline(always)]
     fn settle(&mut self) {
         if self.count < 16 {
-            let word = self.input.get(self.next..self.next + 2).map_or(0, |w| u16::from_le_bytes([w[0], w[1]]));
+            let word = get_u16(self.input, self.next).unwrap_or(0);
             self.buf |= u64::from(word) << (48 - self.count);
             self.count += 16;
             self.next += 2;

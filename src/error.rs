@@ -1,6 +1,6 @@
 //! The one error type of the crate.
 
-use crate::Format;
+use crate::format::Format;
 
 /// What went wrong, coarsely: the outcomes a caller usually branches on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

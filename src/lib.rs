@@ -4,6 +4,7 @@
 
 pub mod api;
 mod bits;
+mod bytes;
 mod crc32;
 mod error;
 mod format;

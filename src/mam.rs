@@ -6,6 +6,7 @@
 //! The CRC covers the 8 header bytes, four zero bytes in place of the CRC
 //! field, and the compressed data.
 
+use crate::bytes::{get_u32, u32_at};
 use crate::crc32::crc32;
 use crate::error::{truncated, Error, Result};
 use crate::{Compressor, Decompressor, Format, Level};
@@ -47,12 +48,12 @@ pub fn read_header(input: &[u8]) -> Result<Header> {
         return Err(bad(0, "no MAM signature"));
     }
     let format = Format::from_windows_id(u16::from(input[3] & 0x0F)).ok_or_else(|| bad(3, "unknown format nibble"))?;
-    let uncompressed_size = u32::from_le_bytes([input[4], input[5], input[6], input[7]]);
+    let uncompressed_size = u32_at(input, 4);
     let (crc, data_offset) = if input[3] & CRC_FLAG != 0 {
-        let Some(c) = input.get(8..12) else {
+        let Some(crc) = get_u32(input, 8) else {
             return Err(truncated(format, input.len(), 12 - input.len(), input.len()));
         };
-        (Some(u32::from_le_bytes([c[0], c[1], c[2], c[3]])), 12)
+        (Some(crc), 12)
     } else {
         (None, 8)
     };

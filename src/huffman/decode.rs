@@ -15,9 +15,11 @@
 //! | 26..32 | 0 | 63 − distance bits |
 //!
 //! Bits 5..8 and 24..26 are clear, so shifts by the entry, or by the entry
-//! moved down by 20, are shifts by the bits taken or by the code length.
-//! A root entry whose bits 0..5 are 0 points to a subtable: its offset is
-//! in bits 8 and up.
+//! moved down by 20, are shifts by the bits taken or by the code length
+//! once the shift takes its count modulo 64, as a 64-bit shift does:
+//! [`Entry`] hands out those numbers, so a decoder's fast loop shifts
+//! without masking first. A root entry whose bits 0..5 are 0 points to a
+//! subtable: its offset is in bits 8 and up.
 
 use super::{MAX_CODE_LEN, NUM_SYMBOLS};
 use crate::error::TableProblem;
@@ -31,7 +33,72 @@ const SUB_SIZE: usize = 1 << SUB_BITS;
 /// are at most as many subtables as symbols.
 const TABLE_SIZE: usize = ROOT_SIZE + NUM_SYMBOLS * SUB_SIZE;
 /// Set in the entries of symbols 256 and up: matches.
-pub(crate) const MATCH_FLAG: u32 = 1 << 16;
+const MATCH_FLAG: u32 = 1 << 16;
+
+/// One entry of a [`DecodeTable`], laid out as the module documentation
+/// says; its accessors are the only code that knows the layout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Entry(u32);
+
+impl Entry {
+    /// Whether the symbol is a match header (256 and up), not a literal.
+    #[inline(always)]
+    pub(crate) fn is_match(self) -> bool {
+        self.0 & MATCH_FLAG != 0
+    }
+
+    /// A literal's byte.
+    #[inline(always)]
+    pub(crate) fn literal(self) -> u8 {
+        (self.0 >> 8) as u8
+    }
+
+    /// The length of the symbol's code.
+    #[inline(always)]
+    pub(crate) fn code_len(self) -> u32 {
+        self.0 >> 20 & 15
+    }
+
+    /// The bits the symbol takes: its code, and for a match the distance
+    /// bits after it.
+    #[inline(always)]
+    pub(crate) fn bits(self) -> u32 {
+        self.0 & 31
+    }
+
+    /// A number whose low six bits are [`bits`](Self::bits): a shift by it
+    /// drops the symbol's bits from a 64-bit buffer.
+    #[inline(always)]
+    pub(crate) fn bits_shift(self) -> u32 {
+        self.0
+    }
+
+    /// A number whose low six bits are [`code_len`](Self::code_len).
+    #[inline(always)]
+    pub(crate) fn code_len_shift(self) -> u32 {
+        self.0 >> 20
+    }
+
+    /// The number of distance bits of a match.
+    #[inline(always)]
+    pub(crate) fn distance_bits(self) -> u32 {
+        63 - (self.0 >> 26)
+    }
+
+    /// 63 minus [`distance_bits`](Self::distance_bits): the right shift
+    /// that leaves a match's distance bits, and the 1 above them, at the
+    /// bottom of a 64-bit buffer that holds them from bit 62 down.
+    #[inline(always)]
+    pub(crate) fn distance_shift(self) -> u32 {
+        self.0 >> 26
+    }
+
+    /// The length of a match, 3..=17, or 0 when a length byte follows.
+    #[inline(always)]
+    pub(crate) fn match_length(self) -> usize {
+        (self.0 >> 8 & 0xFF) as usize
+    }
+}
 
 /// The leaf entry of `symbol`, whose code is `len` bits long.
 const fn leaf(symbol: u32, len: u32) -> u32 {
@@ -132,13 +199,13 @@ impl DecodeTable {
     }
 
     /// The entry of the symbol at the front of `bits`, the next 15 bits of
-    /// the stream (MSB first): see the module documentation.
+    /// the stream (MSB first).
     #[inline(always)]
-    pub(crate) fn entry(&self, bits: u32) -> u32 {
-        let mut entry = self.entries[(bits >> SUB_BITS) as usize & (ROOT_SIZE - 1)];
-        if entry_bits(entry) == 0 {
-            let index = ROOT_SIZE + (entry >> 8) as usize + (bits as usize & (SUB_SIZE - 1));
-            entry = self.entries[index.min(TABLE_SIZE - 1)];
+    pub(crate) fn entry(&self, bits: u32) -> Entry {
+        let mut entry = Entry(self.entries[(bits >> SUB_BITS) as usize & (ROOT_SIZE - 1)]);
+        if entry.bits() == 0 {
+            let index = ROOT_SIZE + (entry.0 >> 8) as usize + (bits as usize & (SUB_SIZE - 1));
+            entry = Entry(self.entries[index.min(TABLE_SIZE - 1)]);
         }
         entry
     }
@@ -149,44 +216,19 @@ impl DecodeTable {
     #[cfg(test)]
     fn decode(&self, bits: u32) -> (usize, u32) {
         let entry = self.entry(bits);
-        (entry_symbol(entry), entry_len(entry))
+        (entry_symbol(entry), entry.code_len())
     }
 }
 
 /// The symbol of a leaf entry.
 #[cfg(test)]
-fn entry_symbol(entry: u32) -> usize {
-    let byte = (entry >> 8 & 0xFF) as usize;
-    if entry & MATCH_FLAG == 0 {
+fn entry_symbol(entry: Entry) -> usize {
+    let byte = usize::from(entry.literal());
+    if !entry.is_match() {
         return byte;
     }
     let length_field = if byte == 0 { 15 } else { byte - 3 };
-    256 + 16 * entry_distance_bits(entry) as usize + length_field
-}
-
-/// The code length of a leaf entry.
-#[inline(always)]
-pub(crate) fn entry_len(entry: u32) -> u32 {
-    entry >> 20 & 15
-}
-
-/// The bits a leaf entry's symbol takes: its code, and for a match the
-/// distance bits after it.
-#[inline(always)]
-pub(crate) fn entry_bits(entry: u32) -> u32 {
-    entry & 31
-}
-
-/// The number of distance bits of a match entry.
-#[inline(always)]
-pub(crate) fn entry_distance_bits(entry: u32) -> u32 {
-    63 - (entry >> 26)
-}
-
-/// The length of a match entry's match, or 0 when a length byte follows.
-#[inline(always)]
-pub(crate) fn entry_match_length(entry: u32) -> usize {
-    (entry >> 8 & 0xFF) as usize
+    256 + 16 * entry.distance_bits() as usize + length_field
 }
 
 #[cfg(test)]
@@ -238,6 +280,29 @@ mod tests {
         assert_eq!(t.build(&lengths_of(&[(1, 1), (2, 1), (3, 1)])), Err(TableProblem::Oversubscribed));
         assert_eq!(t.build(&lengths_of(&[(1, 1), (2, 2)])), Err(TableProblem::Incomplete));
         assert_eq!(t.build(&lengths_of(&[(7, 2)])), Err(TableProblem::Incomplete));
+    }
+
+    #[test]
+    fn entries_give_back_every_field_they_pack() {
+        for symbol in 0..NUM_SYMBOLS as u32 {
+            for len in 1..=MAX_CODE_LEN {
+                let entry = Entry(leaf(symbol, len));
+                assert_eq!(entry_symbol(entry), symbol as usize, "symbol {symbol} len {len}");
+                assert_eq!(entry.code_len(), len);
+                assert_eq!(entry.code_len_shift() % 64, len, "a shift by it drops the code");
+                let distance_bits = if symbol < 256 { 0 } else { symbol >> 4 & 15 };
+                assert_eq!(entry.bits(), len + distance_bits);
+                assert_eq!(entry.bits_shift() % 64, entry.bits(), "a shift by it drops the symbol");
+                if entry.is_match() {
+                    assert_eq!(entry.distance_bits(), distance_bits);
+                    assert_eq!(entry.distance_shift(), 63 - distance_bits);
+                    let field = symbol as usize & 15;
+                    assert_eq!(entry.match_length(), if field == 15 { 0 } else { field + 3 });
+                } else {
+                    assert_eq!(usize::from(entry.literal()), symbol as usize);
+                }
+            }
+        }
     }
 
     #[test]

@@ -2,11 +2,12 @@
 //! `WINDOWS-SEMANTICS.md` §5.1 for what happens at the output's end).
 
 use super::{displacement_bits, CHUNK_SIZE, HEADER_COMPRESSED, HEADER_LENGTH_MASK};
+use crate::bytes::{get_u16, u16_at};
 use crate::error::{truncated, Error, Result};
-use crate::lz::{
-    copies_from_afar, copy_32_from_afar, copy_match, copy_match_wide, copy_short, NoCount, WorkCounter, WIDE_COPY_SLACK,
-};
-use crate::Format;
+use crate::format::Format;
+use crate::lz::copy::{copies_from_afar, copy_32_from_afar, copy_match, copy_match_wide, copy_short, WIDE_COPY_SLACK};
+use crate::lz::window::{index, window_bytes, WindowBytes, WINDOW_SIZE, WINDOW_SLACK};
+use crate::lz::{NoCount, WorkCounter};
 
 const FORMAT: Format = Format::Lznt1;
 
@@ -54,7 +55,7 @@ struct Decoded {
 pub(crate) fn decompress_fragment(input: &[u8], offset: usize, out: &mut [u8]) -> Result<usize> {
     let mut ip = 0usize;
     for _ in 0..offset / CHUNK_SIZE {
-        let Some(header) = input.get(ip..ip + 2).map(|h| u16::from_le_bytes([h[0], h[1]])) else { return Ok(0) };
+        let Some(header) = get_u16(input, ip) else { return Ok(0) };
         if header == 0 {
             return Ok(0);
         }
@@ -101,7 +102,7 @@ fn decode_buffer(
     let mut first = true;
     while input.len() - ip >= 2 {
         steps.add(1);
-        let header = u16::from_le_bytes([input[ip], input[ip + 1]]);
+        let header = u16_at(input, ip);
         if header == 0 {
             ip += 2;
             break;
@@ -162,13 +163,6 @@ const FAST_INPUT_MARGIN: usize = 64;
 /// remains.
 const FAST_OUTPUT_MARGIN: usize = 48;
 
-/// What the fast loop reads a chunk's data from and writes its output to:
-/// a chunk's worth of positions and room for the over-copies after them.
-/// Positions are taken modulo the chunk size, which leaves those the loop
-/// uses as they are and proves every fixed-size access in bounds.
-const WINDOW: usize = CHUNK_SIZE + 64;
-const POSITION_MASK: usize = CHUNK_SIZE - 1;
-
 /// Where decoding a chunk stands between two items.
 struct ChunkCursor {
     /// Position in the chunk's data.
@@ -202,23 +196,16 @@ fn decode_chunk(
     let data = &input[data_at..data_at + data_len];
     let mut at = ChunkCursor { ip: 0, op: chunk_start, flags: SENTINEL };
     if data_len > FAST_INPUT_MARGIN {
-        // Filled only where the input ends too soon for the window.
-        let mut spare_input: [u8; WINDOW];
-        let src: &[u8; WINDOW] = match input.get(data_at..data_at + WINDOW) {
-            Some(window) => window.try_into().unwrap(),
-            None => {
-                spare_input = [0u8; WINDOW];
-                spare_input[..data_len].copy_from_slice(data);
-                &spare_input
-            }
-        };
+        // The chunk's data through a window (see `lz::window`).
+        let mut spare_input = None;
+        let src = window_bytes(input, data_at, data_len, &mut spare_input);
         // The caller's room from the chunk's start on, as far as a window
         // goes.
-        let room = (out.len() - chunk_start).min(WINDOW);
-        match out.get_mut(chunk_start..chunk_start + WINDOW) {
+        let room = (out.len() - chunk_start).min(WINDOW_SIZE + WINDOW_SLACK);
+        match out.get_mut(chunk_start..chunk_start + WINDOW_SIZE + WINDOW_SLACK) {
             Some(dst) => decode_chunk_fast(src, data_len, dst.try_into().unwrap(), room, &mut at, steps),
             None => {
-                let mut spare_output = [0u8; WINDOW];
+                let mut spare_output: WindowBytes = [0u8; WINDOW_SIZE + WINDOW_SLACK];
                 decode_chunk_fast(src, data_len, &mut spare_output, room, &mut at, steps);
                 let produced = at.op - chunk_start;
                 out[chunk_start..at.op].copy_from_slice(&spare_output[..produced]);
@@ -251,9 +238,9 @@ fn split_token(token: u16, length_bits: u32) -> (usize, usize) {
 /// displacement, or one that would not fit) and leaves it to
 /// [`decode_chunk_careful`], which reports errors.
 fn decode_chunk_fast(
-    src: &[u8; WINDOW],
+    src: &WindowBytes,
     data_len: usize,
-    dst: &mut [u8; WINDOW],
+    dst: &mut WindowBytes,
     room: usize,
     at: &mut ChunkCursor,
     steps: &mut impl WorkCounter,
@@ -277,13 +264,13 @@ fn decode_chunk_fast(
             }
             steps.add(1);
             if flags == SENTINEL {
-                flags = u32::from(src[ip & POSITION_MASK]) | 1 << 8;
+                flags = u32::from(src[index(ip)]) | 1 << 8;
                 ip += 1;
             }
             // The literals before the next copy token (possibly none): one
             // 8-byte move whatever their number.
             let run = flags.trailing_zeros() as usize;
-            let (from, to) = (ip & POSITION_MASK, op & POSITION_MASK);
+            let (from, to) = (index(ip), index(op));
             dst[to..to + 8].copy_from_slice(&src[from..from + 8]);
             ip += run;
             op += run;
@@ -292,8 +279,7 @@ fn decode_chunk_fast(
                 continue;
             }
 
-            let from = ip & POSITION_MASK;
-            let token = u16::from_le_bytes([src[from], src[from + 1]]);
+            let token = u16_at(src, index(ip));
             if op > split_until {
                 (length_bits, split_until) = token_split(op);
             }
@@ -308,7 +294,7 @@ fn decode_chunk_fast(
             if copies_from_afar(dist, len) {
                 // The masks, which change nothing here, prove the moves in
                 // bounds.
-                copy_32_from_afar(dst, (pos - dist) & POSITION_MASK, pos & POSITION_MASK);
+                copy_32_from_afar(dst, index(pos - dist), index(pos));
                 continue;
             }
             break (pos, dist, len);
@@ -347,10 +333,9 @@ fn decode_chunk_careful(
             copy_short(&mut out[op..op + run], &data[ip..ip + run]);
             *at = ChunkCursor { ip: ip + run, op: op + run, flags: flags >> run };
         } else {
-            let Some(token) = data.get(ip..ip + 2) else {
+            let Some(token) = get_u16(data, ip) else {
                 return Err(truncated(FORMAT, base + ip, 1, base + data.len()));
             };
-            let token = u16::from_le_bytes([token[0], token[1]]);
             let produced = op - chunk_start;
             let (dist, len) = split_token(token, token_split(produced).0);
             if dist > produced {

@@ -4,12 +4,12 @@
 
 use super::{token_format, CHUNK_SIZE, HEADER_COMPRESSED, HEADER_SIGNATURE, MIN_MATCH};
 use crate::error::{Error, Result};
+use crate::format::{Format, Level};
 use crate::lz::arena::Arena;
 use crate::lz::matchfinder::{BucketFinder, SearchLimits, TreeFinder};
 use crate::lz::parse::{CostModel, Engine, OptimalParser, Segment, SequenceSink};
 use crate::lz::sequences::Sequence;
-use crate::lz::window::{Window, WindowBytes, WINDOW_SIZE, WINDOW_SLACK};
-use crate::{Format, Level};
+use crate::lz::window::Window;
 
 /// A match this long ends the standard level's search.
 const STANDARD_NICE_LEN: usize = 64;
@@ -29,9 +29,6 @@ pub(crate) const MAXIMUM_WORKSPACE: usize = TreeFinder::table_bytes(CHUNK_SIZE, 
     + OptimalParser::BYTES_PER_POSITION * CHUNK_SIZE
     + 4 * MAXIMUM_MATCHES
     + 16;
-
-// A chunk is read as one window.
-const _: () = assert!(CHUNK_SIZE == WINDOW_SIZE);
 
 struct Lznt1Costs;
 
@@ -77,7 +74,7 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
         }
     };
     // The last chunk's window, where the input ends within its slack.
-    let mut spare: WindowBytes = [0; WINDOW_SIZE + WINDOW_SLACK];
+    let mut spare = None;
     // A chunk's items, collected as the parse comes; their size decides
     // between them and storing the chunk.
     let mut writer = ChunkWriter::new();

@@ -12,6 +12,10 @@ pub(crate) mod encode;
 
 /// Uncompressed bytes a chunk stands for.
 pub const CHUNK_SIZE: usize = 4096;
+
+// The encoder and decoder read (and the decoder writes) a chunk as one
+// window.
+const _: () = assert!(CHUNK_SIZE == crate::lz::window::WINDOW_SIZE);
 /// Shortest copy.
 pub const MIN_MATCH: usize = 3;
 /// Header bit that marks a compressed chunk.

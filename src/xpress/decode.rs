@@ -1,10 +1,10 @@
 //! Plain LZ77 decoder ([MS-XCA] §2.4).
 
+use crate::bytes::{fixed, get_u16, get_u32, u16_at, u32_at};
 use crate::error::{truncated, Error, Result};
-use crate::lz::{
-    copies_from_afar, copy_32_from_afar, copy_match, copy_match_wide, copy_short, fixed, match_region, WorkCounter,
-};
-use crate::Format;
+use crate::format::Format;
+use crate::lz::copy::{copies_from_afar, copy_32_from_afar, copy_match, copy_match_wide, copy_short, match_region};
+use crate::lz::WorkCounter;
 
 const FORMAT: Format = Format::Xpress;
 
@@ -99,7 +99,7 @@ fn decode_fast(input: &[u8], out: &mut [u8], at: &mut Cursor, steps: &mut impl W
             steps.add(1);
             let mut next = 0;
             if flags == SENTINEL {
-                flags = flag_register(u32::from_le_bytes(fixed(step, 0)));
+                flags = flag_register(u32_at(step, 0));
                 next = 4;
             }
             // The literal run before the next match (possibly empty): one
@@ -116,7 +116,7 @@ fn decode_fast(input: &[u8], out: &mut [u8], at: &mut Cursor, steps: &mut impl W
                 continue;
             }
 
-            let token = u16::from_le_bytes(fixed(step, next));
+            let token = u16_at(step, next);
             let dist = usize::from(token >> 3) + 1;
             let mut len = usize::from(token & 7);
             next += 2;
@@ -179,10 +179,10 @@ fn decode_careful(
         first = false;
         steps.add(1);
         if flags == SENTINEL {
-            let Some(word) = input.get(ip..ip + 4) else {
+            let Some(word) = get_u32(input, ip) else {
                 return Err(truncated(FORMAT, ip, ip + 4 - input.len(), input.len()));
             };
-            flags = flag_register(u32::from_le_bytes([word[0], word[1], word[2], word[3]]));
+            flags = flag_register(word);
             ip += 4;
         }
 
@@ -214,10 +214,9 @@ fn decode_careful(
             return Ok(Some(op));
         }
         let token_at = ip;
-        let Some(token) = input.get(ip..ip + 2) else {
+        let Some(token) = get_u16(input, ip) else {
             return Err(truncated(FORMAT, ip, 2 - (input.len() - ip), input.len()));
         };
-        let token = u16::from_le_bytes([token[0], token[1]]);
         ip += 2;
         let dist = usize::from(token >> 3) + 1;
         let mut len = u64::from(token & 7);
@@ -262,19 +261,19 @@ fn decode_careful(
 /// returns `length - 3`.
 fn read_long_length(input: &[u8], ip: &mut usize) -> Result<u64> {
     let at = *ip;
-    let Some(w) = input.get(at..at + 2) else {
+    let Some(w) = get_u16(input, at) else {
         return Err(truncated(FORMAT, at, at + 2 - input.len(), input.len()));
     };
     *ip += 2;
-    let mut value = u64::from(u16::from_le_bytes([w[0], w[1]]));
+    let mut value = u64::from(w);
     let mut value_at = at;
     if value == 0 {
         value_at = *ip;
-        let Some(d) = input.get(*ip..*ip + 4) else {
+        let Some(d) = get_u32(input, *ip) else {
             return Err(truncated(FORMAT, *ip, *ip + 4 - input.len(), input.len()));
         };
         *ip += 4;
-        value = u64::from(u32::from_le_bytes([d[0], d[1], d[2], d[3]]));
+        value = u64::from(d);
     }
     // Values below 22 have shorter encodings; [MS-XCA] requires rejecting them.
     if value < 22 {

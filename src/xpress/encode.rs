@@ -2,12 +2,12 @@
 
 use super::{FLAG_BITS, MAX_DISTANCE};
 use crate::error::{Error, Result};
+use crate::format::{Format, Level};
 use crate::lz::arena::Arena;
-use crate::lz::copy_short;
+use crate::lz::copy::copy_short;
 use crate::lz::matchfinder::{BucketFinder, SearchLimits, TreeFinder};
 use crate::lz::parse::{greedy, piece_positions, CostModel, Engine, OptimalParser, Segment, SequenceSink};
 use crate::lz::sequences::Sequence;
-use crate::{Format, Level};
 
 /// Input the greedy parser takes at a time, at most; the optimal parser's
 /// pieces are no longer.

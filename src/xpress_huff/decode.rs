@@ -4,12 +4,11 @@
 use super::{BLOCK_SIZE, MIN_BLOCK_BYTES, TABLE_BYTES};
 use crate::bits::{BitReader, LookaheadBits};
 use crate::error::{truncated, Error, Result};
-use crate::huffman::decode::{entry_distance_bits, entry_len, entry_match_length, DecodeTable, MATCH_FLAG};
+use crate::format::Format;
+use crate::huffman::decode::{DecodeTable, Entry};
 use crate::huffman::NUM_SYMBOLS;
-use crate::lz::{
-    copy_32_from_afar, copy_match, copy_match_in, copy_match_wide, match_region, NoCount, WorkCounter, WIDE_COPY_SLACK,
-};
-use crate::Format;
+use crate::lz::copy::{copy_32_from_afar, copy_match, copy_match_in, copy_match_wide, match_region, WIDE_COPY_SLACK};
+use crate::lz::{NoCount, WorkCounter};
 
 const FORMAT: Format = Format::XpressHuff;
 
@@ -139,10 +138,10 @@ impl Decoder {
                 let mut literals = 0;
                 // The three literals' places, checked once.
                 let slots: &mut [u8; 3] = (&mut out[op..op + 3]).try_into().unwrap();
-                while entry & MATCH_FLAG == 0 {
+                while !entry.is_match() {
                     steps.add(1);
-                    slots[literals] = (entry >> 8) as u8;
-                    bits.consume_entry(entry);
+                    slots[literals] = entry.literal();
+                    bits.consume_mod64(entry.bits_shift());
                     literals += 1;
                     if literals == 3 {
                         break;
@@ -156,7 +155,7 @@ impl Decoder {
                     2 => bits.refill(),
                     _ => {}
                 }
-                let length = entry_match_length(entry);
+                let length = entry.match_length();
                 if length == 0 {
                     match self.escaped_match(&mut bits, out, op, entry) {
                         Some(end) => {
@@ -173,12 +172,12 @@ impl Decoder {
                         None => break 'fast,
                     }
                 }
-                let distance = bits.match_distance(entry);
+                let distance = match_distance(&bits, entry);
                 let Some(region) = match_region(out, op, distance, length) else {
                     break 'fast;
                 };
                 steps.add(1);
-                bits.consume_entry(entry);
+                bits.consume_mod64(entry.bits_shift());
                 let pos = op;
                 op += length;
                 // Lengths here are at most 17: of what `copies_from_afar`
@@ -203,12 +202,12 @@ impl Decoder {
     /// nothing) for what the fast loop does not handle: 16- or 32-bit
     /// lengths, a bad distance, a match that would not fit.
     #[inline(always)]
-    fn escaped_match(&self, bits: &mut LookaheadBits<'_>, out: &mut [u8], op: usize, entry: u32) -> Option<usize> {
-        let code_len = entry_len(entry);
-        let distance_bits = entry_distance_bits(entry);
+    fn escaped_match(&self, bits: &mut LookaheadBits<'_>, out: &mut [u8], op: usize, entry: Entry) -> Option<usize> {
+        let code_len = entry.code_len();
+        let distance_bits = entry.distance_bits();
         let byte = bits.raw_byte_after(code_len).filter(|&byte| byte < 255)?;
         let length = usize::from(byte) + 15 + 3;
-        let distance = bits.match_distance(entry);
+        let distance = match_distance(bits, entry);
         let region = match_region(out, op, distance, length)?;
         bits.consume(code_len);
         bits.skip_raw_byte();
@@ -228,13 +227,13 @@ impl Decoder {
     ) -> Result<usize> {
         steps.add(1);
         let entry = self.table.entry(bits.peek15());
-        bits.consume(entry_len(entry))?;
-        if entry & MATCH_FLAG == 0 {
-            out[op] = (entry >> 8) as u8;
+        bits.consume(entry.code_len())?;
+        if !entry.is_match() {
+            out[op] = entry.literal();
             return Ok(op + 1);
         }
         let token_at = bits.position();
-        let mut length = entry_match_length(entry) as u64;
+        let mut length = entry.match_length() as u64;
         if length == 0 {
             length = u64::from(bits.read_byte()?) + 15;
             if length == 270 {
@@ -251,7 +250,7 @@ impl Decoder {
             }
             length += 3;
         }
-        let distance_bits = entry_distance_bits(entry);
+        let distance_bits = entry.distance_bits();
         let distance = (1usize << distance_bits) + bits.read_bits(distance_bits)? as usize;
         if distance > op {
             return Err(Error::InvalidDistance { format: FORMAT, offset: token_at, distance, available: op });
@@ -263,4 +262,12 @@ impl Decoder {
         op += length as usize;
         Ok(op)
     }
+}
+
+/// The distance of the match whose decode-table entry is `entry`, at the
+/// front of `bits`: its distance bits follow the code, and a leading 1
+/// goes with them. The entry's shifts go to the bit reader unmasked.
+#[inline(always)]
+fn match_distance(bits: &LookaheadBits<'_>, entry: Entry) -> usize {
+    bits.one_and_bits_after(entry.code_len_shift(), entry.distance_shift())
 }

@@ -10,13 +10,13 @@
 use super::{BLOCK_SIZE, END_OF_DATA, MAX_DISTANCE, TABLE_BYTES};
 use crate::bits::{bitstream_size, BitWriter};
 use crate::error::{Error, Result};
+use crate::format::{Format, Level};
 use crate::huffman::encode::{build_lengths, canonical_codes};
 use crate::huffman::NUM_SYMBOLS;
 use crate::lz::arena::Arena;
 use crate::lz::matchfinder::{BucketFinder, SearchLimits, TreeFinder};
 use crate::lz::parse::{greedy, piece_positions, CostModel, Engine, OptimalParser, Segment, SequenceSink, ALL_LENGTHS};
 use crate::lz::sequences::{worst_case_bytes, Sequence, Sequences};
-use crate::{Format, Level};
 
 /// Highest set bit of a distance (its symbol's distance class).
 #[inline(always)]
