@@ -16,12 +16,14 @@ pub mod lznt1;
 pub mod mam;
 pub mod read;
 pub mod rtl;
+mod workspace;
 pub mod write;
 pub mod xpress;
 pub mod xpress_huff;
 
 pub use error::{Error, ErrorKind, Result, TableProblem};
 pub use format::{Format, Level};
+use workspace::SpaceCheck;
 
 /// Decompresses the three formats. Keep one per thread and reuse it: its
 /// Huffman decode table is allocated once, in [`Decompressor::new`].
@@ -161,47 +163,10 @@ impl core::fmt::Debug for Compressor {
     }
 }
 
-/// Bytes of working memory the encoder for `format` at `level` uses:
-/// Windows' workspace size for this target, so that [`rtl::compress_buffer`]
-/// runs the same encoder in the workspace its caller sized that way, except
-/// for LZNT1's maximum level, whose Windows engine needs none.
-pub(crate) fn encoder_workspace_size(format: Format, level: Level) -> usize {
-    encoder_workspace_size_on(format, level, cfg!(target_pointer_width = "64"))
-}
-
-/// [`encoder_workspace_size`] on x64 (`wide`) or x86.
-fn encoder_workspace_size_on(format: Format, level: Level, wide: bool) -> usize {
-    match (format, level) {
-        (Format::Lznt1, Level::Maximum) => lznt1::encode::MAXIMUM_WORKSPACE,
-        _ => rtl::windows_workspace_sizes(format, level, wide).0 as usize,
-    }
-}
-
-/// Compresses with the encoder's tables in `workspace` (at least
-/// [`encoder_workspace_size`] bytes); `windows_space_rule` as for
-/// `Compressor::compress_into_windows_rules`.
-pub(crate) fn compress_in_workspace(
-    format: Format,
-    level: Level,
-    input: &[u8],
-    output: &mut [u8],
-    windows_space_rule: bool,
-    workspace: &mut [u8],
-) -> Result<usize> {
-    if input.len() as u64 >= u64::from(u32::MAX) {
-        return Err(Error::LimitExceeded { what: "input", size: input.len() as u64, limit: u64::from(u32::MAX) - 1 });
-    }
-    match format {
-        Format::Lznt1 => lznt1::encode::compress(input, output, level, workspace),
-        Format::Xpress => xpress::encode::compress(input, output, level, workspace),
-        Format::XpressHuff => xpress_huff::encode::compress(input, output, level, windows_space_rule, workspace),
-    }
-}
-
 impl Compressor {
     /// A compressor for `format` at `level`, with its working memory.
     pub fn new(format: Format, level: Level) -> Self {
-        let workspace = vec![0u32; encoder_workspace_size(format, level).div_ceil(4)];
+        let workspace = vec![0u32; workspace::encoder_size(format, level).div_ceil(4)];
         Compressor { format, level, workspace }
     }
 
@@ -234,18 +199,18 @@ impl Compressor {
     /// [`max_compressed_size`] bytes always suffice. Nothing useful is left
     /// in `output` then. [`Error::LimitExceeded`] for inputs of 4 GiB or more.
     pub fn compress_into(&mut self, input: &[u8], output: &mut [u8]) -> Result<usize> {
-        self.compress_with(input, output, false)
+        self.compress_checking(input, output, SpaceCheck::Exact)
     }
 
     /// [`compress_into`](Self::compress_into) with Windows' own rule for
     /// when LZ77+Huffman output does not fit, for [`api`].
     pub(crate) fn compress_into_windows_rules(&mut self, input: &[u8], output: &mut [u8]) -> Result<usize> {
-        self.compress_with(input, output, true)
+        self.compress_checking(input, output, SpaceCheck::Windows)
     }
 
-    fn compress_with(&mut self, input: &[u8], output: &mut [u8], windows_space_rule: bool) -> Result<usize> {
+    fn compress_checking(&mut self, input: &[u8], output: &mut [u8], space: SpaceCheck) -> Result<usize> {
         let workspace = bytemuck::cast_slice_mut(&mut self.workspace);
-        compress_in_workspace(self.format, self.level, input, output, windows_space_rule, workspace)
+        workspace::compress(self.format, self.level, input, output, space, workspace)
     }
 }
 
@@ -269,36 +234,4 @@ pub fn compress(format: Format, level: Level, input: &[u8]) -> Vec<u8> {
         Compressor::new(format, level).compress_into(input, &mut output).expect("max_compressed_size always suffices");
     output.truncate(n);
     output
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// On 32-bit targets `rtl` hands the encoders Windows' x86 workspace
-    /// sizes; every engine works in them (and misaligned by up to 3 bytes).
-    #[test]
-    fn encoders_fit_the_x86_and_x64_workspaces() {
-        // Words in a varying order (many matches per position, so the
-        // optimal parser's pieces end early), then bytes with few matches.
-        let words = ["the ", "workspace ", "holds ", "every ", "table ", "of ", "an ", "encoder, "];
-        let mut data = Vec::new();
-        let mut x = 1u32;
-        while data.len() < 200_000 {
-            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-            data.extend_from_slice(words[(x >> 16) as usize % words.len()].as_bytes());
-        }
-        data.extend((0..100_000u32).map(|i| (i.wrapping_mul(i) >> 9) as u8 ^ (i >> 12) as u8));
-        for format in Format::ALL {
-            for level in Level::ALL {
-                for wide in [false, true] {
-                    let mut workspace = vec![0u8; encoder_workspace_size_on(format, level, wide) + 3];
-                    let mut out = vec![0u8; max_compressed_size(format, data.len())];
-                    let n = compress_in_workspace(format, level, &data, &mut out, false, &mut workspace[3..]).unwrap();
-                    let back = decompress(format, &out[..n], data.len()).unwrap();
-                    assert!(back == data, "{format} {level} wide {wide}");
-                }
-            }
-        }
-    }
 }

@@ -9,7 +9,10 @@
 //! Deviations from Windows, each forced by memory safety or chosen where
 //! Windows' behaviour is unknown, are documented at the function.
 
-use crate::{Decompressor, ErrorKind, Format, Level};
+use crate::error::{ErrorKind, Result};
+use crate::format::{Format, Level};
+use crate::workspace::{self, SpaceCheck};
+use crate::Decompressor;
 
 /// An `NTSTATUS` value.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -107,30 +110,6 @@ fn parse_format_and_engine(format_and_engine: u16) -> Result<(Format, Level), Nt
     Ok((format, parse_engine(format_and_engine)?))
 }
 
-/// Workspace sizes Windows reports (§3): `(compress, fragment)`, the x64
-/// values on 64-bit targets and the x86 ones elsewhere.
-fn workspace_sizes(format: Format, level: Level) -> (u32, u32) {
-    windows_workspace_sizes(format, level, cfg!(target_pointer_width = "64"))
-}
-
-/// Workspace sizes of x64 Windows (`wide`) or x86 Windows.
-pub(crate) fn windows_workspace_sizes(format: Format, level: Level, wide: bool) -> (u32, u32) {
-    match (format, level, wide) {
-        (Format::Lznt1, Level::Standard, true) => (65568, 4096),
-        (Format::Lznt1, Level::Standard, false) => (32784, 4096),
-        (Format::Lznt1, Level::Maximum, true) => (32, 4096),
-        (Format::Lznt1, Level::Maximum, false) => (16, 4096),
-        (Format::Xpress, Level::Standard, true) => (61223, 0),
-        (Format::Xpress, Level::Standard, false) => (30611, 0),
-        (Format::Xpress, Level::Maximum, true) => (393223, 0),
-        (Format::Xpress, Level::Maximum, false) => (196611, 0),
-        (Format::XpressHuff, Level::Standard, true) => (166495, 5161),
-        (Format::XpressHuff, Level::Standard, false) => (123575, 5157),
-        (Format::XpressHuff, Level::Maximum, true) => (1415999, 5161),
-        (Format::XpressHuff, Level::Maximum, false) => (748327, 5157),
-    }
-}
-
 /// `RtlGetCompressionWorkSpaceSize`: the workspace sizes `RtlCompressBuffer`
 /// and `RtlDecompressFragment`/`RtlDecompressBufferEx` need.
 pub fn get_compression_workspace_size(
@@ -140,7 +119,7 @@ pub fn get_compression_workspace_size(
 ) -> NtStatus {
     match parse_format_and_engine(format_and_engine) {
         Ok((format, level)) => {
-            (*compress_workspace_size, *fragment_workspace_size) = workspace_sizes(format, level);
+            (*compress_workspace_size, *fragment_workspace_size) = workspace::windows_sizes(format, level);
             NtStatus::SUCCESS
         }
         Err(status) => status,
@@ -183,7 +162,7 @@ pub fn compress_buffer(
         Ok(parsed) => parsed,
         Err(status) => return status,
     };
-    if workspace.len() < workspace_sizes(format, level).0 as usize {
+    if workspace.len() < workspace::windows_sizes(format, level).0 as usize {
         return NtStatus::INVALID_PARAMETER;
     }
     if format == Format::XpressHuff && compressed.len() < 300 {
@@ -196,12 +175,7 @@ pub fn compress_buffer(
         *final_compressed_size = 0;
         return NtStatus::BUFFER_ALL_ZEROS;
     }
-    let result = if workspace.len() >= crate::encoder_workspace_size(format, level) {
-        crate::compress_in_workspace(format, level, uncompressed, compressed, true, workspace)
-    } else {
-        compress_with_stack_workspace(format, level, uncompressed, compressed)
-    };
-    match result {
+    match workspace::compress(format, level, uncompressed, compressed, SpaceCheck::Windows, workspace) {
         Ok(n) => {
             *final_compressed_size = n as u32;
             if format == Format::Lznt1 && uncompressed.iter().all(|&b| b == 0) {
@@ -215,28 +189,9 @@ pub fn compress_buffer(
     }
 }
 
-/// Compresses with the encoder's tables on the stack, for the one engine
-/// whose Windows workspace is too small to hold them: LZNT1 at the maximum
-/// level (Windows asks for 32 bytes and searches without tables; ours are
-/// about 96 KiB).
-#[inline(never)]
-fn compress_with_stack_workspace(
-    format: Format,
-    level: Level,
-    uncompressed: &[u8],
-    compressed: &mut [u8],
-) -> crate::Result<usize> {
-    let mut tables = [0u32; crate::lznt1::encode::MAXIMUM_WORKSPACE.div_ceil(4)];
-    assert!(
-        crate::encoder_workspace_size(format, level) <= tables.len() * 4,
-        "only LZNT1's maximum level uses the stack"
-    );
-    crate::compress_in_workspace(format, level, uncompressed, compressed, true, bytemuck::cast_slice_mut(&mut tables))
-}
-
 /// Maps a decoder result to Windows' answer: every failure to decode, an
 /// output that is too small included, is `STATUS_BAD_COMPRESSION_BUFFER`.
-fn decode_status(result: crate::Result<usize>, final_size: &mut u32) -> NtStatus {
+fn decode_status(result: Result<usize>, final_size: &mut u32) -> NtStatus {
     match result {
         Ok(n) => {
             *final_size = n as u32;

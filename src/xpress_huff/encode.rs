@@ -159,15 +159,27 @@ impl SequenceSink for BlockParse<'_, '_> {
     }
 }
 
+/// How the encoder decides that a block does not fit in the output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SpaceCheck {
+    /// The block's exact size must fit.
+    Exact,
+    /// Windows' own rule, as `RtlCompressBuffer` and the Compression API
+    /// apply it: the bytes written so far plus the estimate
+    /// `⌈bits/32⌉·4 + raw bytes + 258` (or the exact size, if larger) must
+    /// stay *below* the capacity. Callers then see the same
+    /// `STATUS_BUFFER_TOO_SMALL` boundaries as on Windows.
+    Windows,
+}
+
 /// Compresses `input` with tables from `workspace` (Windows' workspace
-/// size for the level, on x64 or x86, is enough); with
-/// `windows_space_rule` a block is refused the way `RtlCompressBuffer`
-/// refuses it (see [`write_block`]).
+/// size for the level, on x64 or x86, is enough), refusing a block that
+/// does not fit by `space`'s rule.
 pub(crate) fn compress(
     input: &[u8],
     out: &mut [u8],
     level: Level,
-    windows_space_rule: bool,
+    space: SpaceCheck,
     workspace: &mut [u8],
 ) -> Result<usize> {
     let mut arena = Arena::new(workspace);
@@ -228,7 +240,7 @@ pub(crate) fn compress(
         // buffer is sized so that it never ends one sooner.
         assert!(reached >= end, "a block's parse fits its buffer");
         let last = reached == input.len();
-        op = write_block(&input[start..reached], &block, last, out, op, windows_space_rule)?;
+        op = write_block(&input[start..reached], &block, last, out, op, space)?;
         if last {
             return Ok(op);
         }
@@ -239,19 +251,15 @@ pub(crate) fn compress(
 /// Writes one block for its parse (which covers `input`) at `out[op..]`, with
 /// the end-of-data symbol if it is the `last`, and returns where it ends.
 ///
-/// The block's exact size is known before it is written; it must fit in
-/// `out`. With `windows_space_rule` the check is Windows' instead
-/// (`WINDOWS-SEMANTICS.md` §4.3): the block is refused unless the bytes
-/// written so far plus the estimate `⌈bits/32⌉·4 + raw bytes + 258` stay
-/// *below* the capacity, so callers see the same `STATUS_BUFFER_TOO_SMALL`
-/// boundaries as on Windows.
+/// The block's exact size is known before it is written; whether it fits
+/// in `out` is `space`'s rule.
 fn write_block(
     input: &[u8],
     parse: &BlockParse<'_, '_>,
     last: bool,
     out: &mut [u8],
     op: usize,
-    windows_space_rule: bool,
+    space: SpaceCheck,
 ) -> Result<usize> {
     let mut freqs = parse.freqs;
     let mut lengths = [0u8; NUM_SYMBOLS];
@@ -272,10 +280,9 @@ fn write_block(
     canonical_codes(&lengths, &mut codes);
     let size = TABLE_BYTES as u64 + bitstream_size(code_bits + offset_bits, raw_bytes);
     let windows_estimate = (code_bits + offset_bits).div_ceil(32) * 4 + raw_bytes + 2 + TABLE_BYTES as u64;
-    let refused = if windows_space_rule {
-        op as u64 + windows_estimate.max(size) >= out.len() as u64
-    } else {
-        op as u64 + size > out.len() as u64
+    let refused = match space {
+        SpaceCheck::Windows => op as u64 + windows_estimate.max(size) >= out.len() as u64,
+        SpaceCheck::Exact => op as u64 + size > out.len() as u64,
     };
     if refused {
         return Err(Error::OutputTooSmall {

@@ -1,0 +1,132 @@
+//! The encoders' working memory, sized as Windows sizes it: the one home
+//! of the workspace numbers `RtlGetCompressionWorkSpaceSize` reports, and
+//! of the entry point that runs an encoder in a workspace. A
+//! [`Compressor`](crate::Compressor) runs it in memory of its own;
+//! [`rtl::compress_buffer`](crate::rtl::compress_buffer) in its caller's.
+//! Either way the encoder allocates nothing more, and writes the same
+//! bytes.
+
+use crate::error::{Error, Result};
+use crate::format::{Format, Level};
+use crate::{lznt1, xpress, xpress_huff};
+
+pub(crate) use crate::xpress_huff::encode::SpaceCheck;
+
+/// The workspace sizes x64 Windows (`wide`) or x86 Windows reports for
+/// `format` at `level`: `(compress, fragment)`, where the fragment
+/// workspace is what `RtlDecompressFragment` and `RtlDecompressBufferEx`
+/// take.
+pub(crate) fn windows_sizes_on(format: Format, level: Level, wide: bool) -> (u32, u32) {
+    match (format, level, wide) {
+        (Format::Lznt1, Level::Standard, true) => (65568, 4096),
+        (Format::Lznt1, Level::Standard, false) => (32784, 4096),
+        (Format::Lznt1, Level::Maximum, true) => (32, 4096),
+        (Format::Lznt1, Level::Maximum, false) => (16, 4096),
+        (Format::Xpress, Level::Standard, true) => (61223, 0),
+        (Format::Xpress, Level::Standard, false) => (30611, 0),
+        (Format::Xpress, Level::Maximum, true) => (393223, 0),
+        (Format::Xpress, Level::Maximum, false) => (196611, 0),
+        (Format::XpressHuff, Level::Standard, true) => (166495, 5161),
+        (Format::XpressHuff, Level::Standard, false) => (123575, 5157),
+        (Format::XpressHuff, Level::Maximum, true) => (1415999, 5161),
+        (Format::XpressHuff, Level::Maximum, false) => (748327, 5157),
+    }
+}
+
+/// [`windows_sizes_on`] for this target: the x64 sizes on 64-bit targets,
+/// the x86 ones elsewhere.
+pub(crate) fn windows_sizes(format: Format, level: Level) -> (u32, u32) {
+    windows_sizes_on(format, level, cfg!(target_pointer_width = "64"))
+}
+
+/// Bytes of working memory the encoder for `format` at `level` uses:
+/// Windows' workspace size for this target, so that `rtl` runs the same
+/// encoder in the workspace its caller sized that way, except for LZNT1's
+/// maximum level, whose Windows engine needs none.
+pub(crate) fn encoder_size(format: Format, level: Level) -> usize {
+    encoder_size_on(format, level, cfg!(target_pointer_width = "64"))
+}
+
+/// [`encoder_size`] on x64 (`wide`) or x86.
+fn encoder_size_on(format: Format, level: Level, wide: bool) -> usize {
+    match (format, level) {
+        (Format::Lznt1, Level::Maximum) => lznt1::encode::MAXIMUM_WORKSPACE,
+        _ => windows_sizes_on(format, level, wide).0 as usize,
+    }
+}
+
+/// Compresses `input` into `output` as a raw stream, with the encoder's
+/// tables in `workspace`, and returns the compressed size. A workspace of
+/// Windows' size, x86's or x64's, is used as it is; a smaller one (the 32
+/// bytes Windows asks for LZNT1's maximum level) is passed over for
+/// tables on the stack. `space` is how an LZ77+Huffman block is found not
+/// to fit.
+pub(crate) fn compress(
+    format: Format,
+    level: Level,
+    input: &[u8],
+    output: &mut [u8],
+    space: SpaceCheck,
+    workspace: &mut [u8],
+) -> Result<usize> {
+    if workspace.len() < encoder_size_on(format, level, false) {
+        return compress_with_stack_tables(format, level, input, output, space);
+    }
+    if input.len() as u64 >= u64::from(u32::MAX) {
+        return Err(Error::LimitExceeded { what: "input", size: input.len() as u64, limit: u64::from(u32::MAX) - 1 });
+    }
+    match format {
+        Format::Lznt1 => lznt1::encode::compress(input, output, level, workspace),
+        Format::Xpress => xpress::encode::compress(input, output, level, workspace),
+        Format::XpressHuff => xpress_huff::encode::compress(input, output, level, space, workspace),
+    }
+}
+
+/// [`compress`] with the tables on the stack, for the one engine whose
+/// Windows workspace is too small to hold them: LZNT1 at the maximum
+/// level (Windows searches without tables; ours are about 96 KiB).
+#[inline(never)]
+fn compress_with_stack_tables(
+    format: Format,
+    level: Level,
+    input: &[u8],
+    output: &mut [u8],
+    space: SpaceCheck,
+) -> Result<usize> {
+    let mut tables = [0u32; lznt1::encode::MAXIMUM_WORKSPACE.div_ceil(4)];
+    assert!(encoder_size_on(format, level, false) <= tables.len() * 4, "only LZNT1's maximum level uses the stack");
+    compress(format, level, input, output, space, bytemuck::cast_slice_mut(&mut tables))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{decompress, max_compressed_size};
+
+    /// On 32-bit targets `rtl` hands the encoders Windows' x86 workspace
+    /// sizes; every engine works in them (and misaligned by up to 3 bytes).
+    #[test]
+    fn encoders_fit_the_x86_and_x64_workspaces() {
+        // Words in a varying order (many matches per position, so the
+        // optimal parser's pieces end early), then bytes with few matches.
+        let words = ["the ", "workspace ", "holds ", "every ", "table ", "of ", "an ", "encoder, "];
+        let mut data = Vec::new();
+        let mut x = 1u32;
+        while data.len() < 200_000 {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            data.extend_from_slice(words[(x >> 16) as usize % words.len()].as_bytes());
+        }
+        data.extend((0..100_000u32).map(|i| (i.wrapping_mul(i) >> 9) as u8 ^ (i >> 12) as u8));
+        for format in Format::ALL {
+            for level in Level::ALL {
+                for wide in [false, true] {
+                    let mut workspace = vec![0u8; encoder_size_on(format, level, wide) + 3];
+                    let mut out = vec![0u8; max_compressed_size(format, data.len())];
+                    let n = compress(format, level, &data, &mut out, SpaceCheck::Exact, &mut workspace[3..]).unwrap();
+                    let back = decompress(format, &out[..n], data.len()).unwrap();
+                    assert!(back == data, "{format} {level} wide {wide}");
+                }
+            }
+        }
+    }
+}
