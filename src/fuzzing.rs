@@ -1,9 +1,11 @@
 //! The properties the fuzz targets check, shared with the regression
-//! tests that replay their findings (`corpus/regressions/`). Not part of
-//! the API: each function panics when the property fails.
+//! tests that replay their findings (`corpus/regressions/`). Built only
+//! with the `fuzzing` feature, and not part of the API: each function
+//! panics when the property fails.
 
+use crate::format::{Format, Level};
 use crate::rtl::{decompress_buffer_ex, NtStatus};
-use crate::{compress, decompress, max_compressed_size, Decompressor, Format, Level};
+use crate::{compress, decompress, max_compressed_size, Decompressor};
 
 /// The largest output size the checks use. It already spans 16
 /// LZ77+Huffman blocks and 256 LZNT1 chunks; larger outputs exercise

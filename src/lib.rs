@@ -8,7 +8,7 @@ mod bytes;
 mod crc32;
 mod error;
 mod format;
-#[doc(hidden)]
+#[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 mod huffman;
 mod lz;
@@ -97,8 +97,12 @@ impl Decompressor {
 
     /// [`decompress_into`](Self::decompress_into), also counting the
     /// decoders' loop iterations into `steps`: tests use it to check that
-    /// work stays linear in input plus output on hostile data.
-    #[doc(hidden)]
+    /// work stays linear in input plus output on hostile data. A test hook
+    /// of the `fuzzing` feature, not part of the API.
+    ///
+    /// # Errors
+    /// As [`decompress_into`](Self::decompress_into).
+    #[cfg(feature = "fuzzing")]
     pub fn decompress_counting(&mut self, input: &[u8], output: &mut [u8], steps: &mut u64) -> Result<usize> {
         self.decode(input, output, steps)
     }
