@@ -8,8 +8,9 @@
 
 use crate::bytes::{get_u32, u64_at};
 use crate::crc32::crc32;
-use crate::error::{truncated, Error, Result};
-use crate::{Compressor, Decompressor, Format, Level};
+use crate::error::{container_truncated, Error, Result};
+use crate::format::{Format, Level};
+use crate::{Compressor, Decompressor};
 
 /// How the Compression API frames its output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -60,12 +61,12 @@ fn header_checksum(header: &[u8; HEADER_SIZE]) -> u8 {
 /// Parses and checks a buffer-mode header.
 ///
 /// # Errors
-/// [`Error::Truncated`] for fewer than 24 bytes, [`Error::BadHeader`] for a
+/// [`Error::ContainerTruncated`] for fewer than 24 bytes, [`Error::BadHeader`] for a
 /// wrong magic, size or block size, [`Error::ChecksumMismatch`] when the
 /// checksum byte is wrong, [`Error::Unsupported`] for MSZIP and LZMS.
 pub fn read_header(input: &[u8]) -> Result<Header> {
     let Some(bytes) = input.get(..HEADER_SIZE) else {
-        return Err(truncated(Format::XpressHuff, input.len(), HEADER_SIZE - input.len(), input.len()));
+        return Err(container_truncated(CONTAINER, input.len(), HEADER_SIZE - input.len(), input.len()));
     };
     let header: &[u8; HEADER_SIZE] = bytes.try_into().unwrap_or(&[0; HEADER_SIZE]);
     let bad = |offset, problem| Error::BadHeader { container: CONTAINER, offset, problem };
@@ -79,6 +80,7 @@ pub fn read_header(input: &[u8]) -> Result<Header> {
     if header[6] != expected {
         return Err(Error::ChecksumMismatch {
             container: CONTAINER,
+            offset: 6,
             expected: u32::from(header[6]),
             actual: u32::from(expected),
         });
@@ -96,6 +98,77 @@ pub fn read_header(input: &[u8]) -> Result<Header> {
         return Err(bad(16, "block size is 0"));
     }
     Ok(Header { format, uncompressed_size, block_size })
+}
+
+/// One block of a buffer-mode stream, as [`blocks`] finds it: a 4-byte
+/// stored size at `offset`, then that many bytes of data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Block {
+    /// Where the block's size field is in the stream.
+    pub offset: usize,
+    /// The size of its data in the stream.
+    pub stored_len: usize,
+    /// What it decodes to.
+    pub uncompressed_len: u64,
+}
+
+impl Block {
+    /// Where the block's data is in the stream.
+    pub fn data(&self) -> core::ops::Range<usize> {
+        self.offset + 4..self.offset + 4 + self.stored_len
+    }
+
+    /// Whether the data is the original bytes themselves (stored because
+    /// compressing did not make them smaller), not a raw stream.
+    pub fn is_stored(&self) -> bool {
+        self.stored_len as u64 == self.uncompressed_len
+    }
+}
+
+/// The blocks of the buffer-mode stream `input`, whose header is
+/// `header`, in order, each checked to be within `input`. An error ends
+/// the walk where the input is cut short.
+pub fn blocks<'a>(input: &'a [u8], header: &Header) -> Blocks<'a> {
+    Blocks { input, at: HEADER_SIZE, left: header.uncompressed_size, block_size: header.block_size }
+}
+
+/// The iterator [`blocks`] returns.
+#[derive(Clone, Debug)]
+pub struct Blocks<'a> {
+    input: &'a [u8],
+    /// Where the next block's size field is.
+    at: usize,
+    /// Uncompressed bytes still to come.
+    left: u64,
+    block_size: u64,
+}
+
+impl Iterator for Blocks<'_> {
+    type Item = Result<Block>;
+
+    fn next(&mut self) -> Option<Result<Block>> {
+        if self.left == 0 {
+            return None;
+        }
+        let input = self.input;
+        let Some(stored_len) = get_u32(input, self.at) else {
+            self.left = 0;
+            return Some(Err(container_truncated(CONTAINER, input.len(), self.at + 4 - input.len(), input.len())));
+        };
+        let block = Block {
+            offset: self.at,
+            stored_len: stored_len as usize,
+            uncompressed_len: self.left.min(self.block_size),
+        };
+        let end = (self.at + 4).saturating_add(block.stored_len);
+        if end > input.len() {
+            self.left = 0;
+            return Some(Err(container_truncated(CONTAINER, input.len(), end - input.len(), input.len())));
+        }
+        self.at = end;
+        self.left -= block.uncompressed_len;
+        Some(Ok(block))
+    }
 }
 
 /// A size that is always enough for [`compress_into`]'s output.
@@ -226,7 +299,7 @@ fn decompress_stretch(decompressor: &mut Decompressor, input: &[u8], out: &mut [
 /// # Errors
 /// Buffer mode: header errors as [`read_header`]; [`Error::OutputTooSmall`]
 /// (with the original size as `needed`) when `output` is shorter than it;
-/// [`Error::Truncated`] when blocks are missing. Either mode: the stream
+/// [`Error::ContainerTruncated`] when blocks are missing. Either mode: the stream
 /// decoders' errors for corrupt blocks, with offsets into `input`.
 pub fn decompress_into(format: Format, mode: Mode, input: &[u8], output: &mut [u8]) -> Result<usize> {
     algorithm_id(format)?;
@@ -249,26 +322,15 @@ pub fn decompress_into(format: Format, mode: Mode, input: &[u8], output: &mut [u
             if total > output.len() as u64 {
                 return Err(Error::OutputTooSmall { format, capacity: output.len(), needed: total });
             }
-            let total = total as usize;
-            let block_size = usize::try_from(header.block_size).unwrap_or(usize::MAX);
-            let mut ip = HEADER_SIZE;
             let mut op = 0usize;
-            while op < total {
-                let block_len = block_size.min(total - op);
-                let Some(size) = get_u32(input, ip) else {
-                    return Err(truncated(format, input.len(), ip + 4 - input.len(), input.len()));
-                };
-                let size = size as usize;
-                ip += 4;
-                let Some(block) = input.get(ip..ip + size) else {
-                    return Err(truncated(format, input.len(), ip + size - input.len(), input.len()));
-                };
-                decompress_stretch(&mut decompressor, block, &mut output[op..op + block_len])
-                    .map_err(|e| e.shifted(ip))?;
-                ip += size;
-                op += block_len;
+            for block in blocks(input, &header) {
+                let block = block?;
+                let out = &mut output[op..op + block.uncompressed_len as usize];
+                decompress_stretch(&mut decompressor, &input[block.data()], out)
+                    .map_err(|e| e.shifted(block.data().start))?;
+                op += out.len();
             }
-            Ok(total)
+            Ok(op)
         }
     }
 }
@@ -289,5 +351,45 @@ mod tests {
             read_header(&header).unwrap(),
             Header { format: Format::Xpress, uncompressed_size: 0x10_0000, block_size: 0x10_0000 }
         );
+    }
+
+    /// A buffer-mode stream of 25 bytes in 10-byte stored blocks, built by
+    /// hand (Windows' 64 MiB blocks are too large for a unit test).
+    fn stored_stream() -> Vec<u8> {
+        let mut header = [0u8; HEADER_SIZE];
+        header[..4].copy_from_slice(&MAGIC);
+        header[4] = HEADER_SIZE as u8;
+        header[7] = 4;
+        header[8..16].copy_from_slice(&25u64.to_le_bytes());
+        header[16..24].copy_from_slice(&10u64.to_le_bytes());
+        header[6] = header_checksum(&header);
+        let mut stream = header.to_vec();
+        for block in b"0123456789abcdefghijKLMNO".chunks(10) {
+            stream.extend_from_slice(&(block.len() as u32).to_le_bytes());
+            stream.extend_from_slice(block);
+        }
+        stream
+    }
+
+    #[test]
+    fn blocks_are_walked_with_their_sizes_and_cut_short_with_an_error() {
+        let stream = stored_stream();
+        let header = read_header(&stream).unwrap();
+        let found: Vec<Block> = blocks(&stream, &header).map(Result::unwrap).collect();
+        let block = |offset, len| Block { offset, stored_len: len, uncompressed_len: len as u64 };
+        assert_eq!(found, [block(24, 10), block(38, 10), block(52, 5)]);
+        assert!(found.iter().all(Block::is_stored));
+        assert_eq!(&stream[found[2].data()], b"KLMNO");
+        let mut out = [0u8; 25];
+        assert_eq!(decompress_into(Format::XpressHuff, Mode::Buffer, &stream, &mut out), Ok(25));
+        assert_eq!(&out, b"0123456789abcdefghijKLMNO");
+
+        let cut = &stream[..stream.len() - 1];
+        let walked: Vec<Result<Block>> = blocks(cut, &header).collect();
+        assert_eq!(walked.len(), 3);
+        let truncated =
+            Error::ContainerTruncated { container: CONTAINER, offset: cut.len(), needed: 1, input_len: cut.len() };
+        assert_eq!(walked[2], Err(truncated.clone()));
+        assert_eq!(decompress_into(Format::XpressHuff, Mode::Buffer, cut, &mut out), Err(truncated));
     }
 }

@@ -59,6 +59,21 @@ pub enum Error {
         /// The length of the input.
         input_len: usize,
     },
+    /// A container (a header, a block table, a frame) ends where it needs
+    /// `needed` more bytes.
+    #[error(
+        "{container}: truncated input (needs {needed} more byte(s) at offset {offset:#x}, input is {input_len} bytes)"
+    )]
+    ContainerTruncated {
+        /// The container's name.
+        container: &'static str,
+        /// Where the missing bytes should have been.
+        offset: usize,
+        /// How many bytes were missing (at least).
+        needed: usize,
+        /// The length of the input (for a stream, what was read of it).
+        input_len: usize,
+    },
     /// A match refers to data before the start of the output (or, for LZNT1,
     /// before the start of its chunk).
     #[error("{format}: corrupt input at offset {offset:#x} (match distance {distance} but only {available} byte(s) to copy from)")]
@@ -140,10 +155,14 @@ pub enum Error {
         what: &'static str,
     },
     /// A container's checksum does not match its contents.
-    #[error("{container}: checksum mismatch (header says {expected:#010x}, data gives {actual:#010x})")]
+    #[error(
+        "{container}: checksum mismatch at offset {offset:#x} (header says {expected:#010x}, data gives {actual:#010x})"
+    )]
     ChecksumMismatch {
         /// The container's name.
         container: &'static str,
+        /// Where the stored checksum is.
+        offset: usize,
         /// The value stored in the header.
         expected: u32,
         /// The value computed over the data.
@@ -155,7 +174,7 @@ impl Error {
     /// The coarse category of this error.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::Truncated { .. } => ErrorKind::Truncated,
+            Error::Truncated { .. } | Error::ContainerTruncated { .. } => ErrorKind::Truncated,
             Error::OutputTooSmall { .. } => ErrorKind::OutputTooSmall,
             Error::LimitExceeded { .. } => ErrorKind::LimitExceeded,
             Error::Unsupported { .. } => ErrorKind::Unsupported,
@@ -172,7 +191,8 @@ impl Error {
 impl From<Error> for std::io::Error {
     fn from(err: Error) -> Self {
         let kind = match err.kind() {
-            ErrorKind::BadData | ErrorKind::Truncated => std::io::ErrorKind::InvalidData,
+            ErrorKind::BadData => std::io::ErrorKind::InvalidData,
+            ErrorKind::Truncated => std::io::ErrorKind::UnexpectedEof,
             ErrorKind::Unsupported => std::io::ErrorKind::Unsupported,
             _ => std::io::ErrorKind::Other,
         };
@@ -185,7 +205,7 @@ impl Error {
     /// error found in a slice that starts `by` bytes into the input.
     pub(crate) fn shifted(mut self, by: usize) -> Self {
         match &mut self {
-            Error::Truncated { offset, input_len, .. } => {
+            Error::Truncated { offset, input_len, .. } | Error::ContainerTruncated { offset, input_len, .. } => {
                 *offset += by;
                 *input_len += by;
             }
@@ -193,11 +213,9 @@ impl Error {
             | Error::InvalidLength { offset, .. }
             | Error::InvalidHuffmanTable { offset, .. }
             | Error::ShortStoredChunk { offset, .. }
-            | Error::BadHeader { offset, .. } => *offset += by,
-            Error::OutputTooSmall { .. }
-            | Error::LimitExceeded { .. }
-            | Error::ChecksumMismatch { .. }
-            | Error::Unsupported { .. } => {}
+            | Error::BadHeader { offset, .. }
+            | Error::ChecksumMismatch { offset, .. } => *offset += by,
+            Error::OutputTooSmall { .. } | Error::LimitExceeded { .. } | Error::Unsupported { .. } => {}
         }
         self
     }
@@ -210,4 +228,11 @@ pub type Result<T, E = Error> = core::result::Result<T, E>;
 #[cold]
 pub(crate) fn truncated(format: Format, offset: usize, needed: usize, input_len: usize) -> Error {
     Error::Truncated { format, offset, needed, input_len }
+}
+
+/// Shorthand for a container's truncation error: `needed` bytes at
+/// `offset` of an input of `input_len` bytes.
+#[cold]
+pub(crate) fn container_truncated(container: &'static str, offset: usize, needed: usize, input_len: usize) -> Error {
+    Error::ContainerTruncated { container, offset, needed, input_len }
 }

@@ -8,6 +8,7 @@ mod bytes;
 mod crc32;
 mod error;
 mod format;
+mod frame;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 mod huffman;
@@ -30,7 +31,7 @@ use workspace::SpaceCheck;
 #[derive(Clone)]
 pub struct Decompressor {
     format: Format,
-    huff: Option<xpress_huff::decode::Decoder>,
+    huff: Option<xpress_huff::decode::BlockDecoder>,
 }
 
 impl core::fmt::Debug for Decompressor {
@@ -42,7 +43,7 @@ impl core::fmt::Debug for Decompressor {
 impl Decompressor {
     /// A decompressor for `format`.
     pub fn new(format: Format) -> Self {
-        let huff = (format == Format::XpressHuff).then(xpress_huff::decode::Decoder::new);
+        let huff = (format == Format::XpressHuff).then(xpress_huff::decode::BlockDecoder::new);
         Decompressor { format, huff }
     }
 
@@ -88,7 +89,7 @@ impl Decompressor {
             Format::Lznt1 => lznt1::decode::decompress_ex(input, output, &mut lz::NoCount),
             Format::Xpress => xpress::decode::decompress(input, output, &mut lz::NoCount).map(|n| (n, input.len())),
             Format::XpressHuff => {
-                let decoder = self.huff.get_or_insert_with(xpress_huff::decode::Decoder::new);
+                let decoder = self.huff.get_or_insert_with(xpress_huff::decode::BlockDecoder::new);
                 let consumed = decoder.decompress(input, output, &mut lz::NoCount)?;
                 Ok((output.len(), consumed))
             }
@@ -112,7 +113,7 @@ impl Decompressor {
             Format::Lznt1 => lznt1::decode::decompress(input, output, steps),
             Format::Xpress => xpress::decode::decompress(input, output, steps),
             Format::XpressHuff => {
-                let decoder = self.huff.get_or_insert_with(xpress_huff::decode::Decoder::new);
+                let decoder = self.huff.get_or_insert_with(xpress_huff::decode::BlockDecoder::new);
                 decoder.decompress(input, output, steps)?;
                 Ok(output.len())
             }

@@ -8,13 +8,16 @@
 
 use crate::bytes::{get_u32, u32_at};
 use crate::crc32::crc32;
-use crate::error::{truncated, Error, Result};
-use crate::{Compressor, Decompressor, Format, Level};
+use crate::error::{container_truncated, Error, Result};
+use crate::format::{Format, Level};
+use crate::{Compressor, Decompressor};
 
 /// The signature.
 pub const SIGNATURE: [u8; 3] = *b"MAM";
 /// Bit of the fourth byte that marks a CRC-32 field.
 pub const CRC_FLAG: u8 = 0x80;
+/// Where the CRC-32 field is, when there is one.
+const CRC_OFFSET: usize = 8;
 
 const CONTAINER: &str = "mam";
 
@@ -34,7 +37,7 @@ pub struct Header {
 /// Parses a `MAM` header.
 ///
 /// # Errors
-/// [`Error::Truncated`] if the header is cut short, [`Error::BadHeader`]
+/// [`Error::ContainerTruncated`] if the header is cut short, [`Error::BadHeader`]
 /// for a missing signature or a format nibble other than 2, 3 or 4.
 pub fn read_header(input: &[u8]) -> Result<Header> {
     let bad = |offset, problem| Error::BadHeader { container: CONTAINER, offset, problem };
@@ -42,7 +45,7 @@ pub fn read_header(input: &[u8]) -> Result<Header> {
         if !input.starts_with(&SIGNATURE[..input.len().min(3)]) {
             return Err(bad(0, "no MAM signature"));
         }
-        return Err(truncated(Format::XpressHuff, input.len(), 8 - input.len(), input.len()));
+        return Err(container_truncated(CONTAINER, input.len(), 8 - input.len(), input.len()));
     }
     if input[..3] != SIGNATURE {
         return Err(bad(0, "no MAM signature"));
@@ -50,8 +53,8 @@ pub fn read_header(input: &[u8]) -> Result<Header> {
     let format = Format::from_windows_id(u16::from(input[3] & 0x0F)).ok_or_else(|| bad(3, "unknown format nibble"))?;
     let uncompressed_size = u32_at(input, 4);
     let (crc, data_offset) = if input[3] & CRC_FLAG != 0 {
-        let Some(crc) = get_u32(input, 8) else {
-            return Err(truncated(format, input.len(), 12 - input.len(), input.len()));
+        let Some(crc) = get_u32(input, CRC_OFFSET) else {
+            return Err(container_truncated(CONTAINER, input.len(), 12 - input.len(), input.len()));
         };
         (Some(crc), 12)
     } else {
@@ -78,7 +81,7 @@ pub fn decompress(input: &[u8], limit: usize) -> Result<Vec<u8>> {
     if let Some(expected) = header.crc {
         let actual = file_crc(input, header.data_offset);
         if actual != expected {
-            return Err(Error::ChecksumMismatch { container: CONTAINER, expected, actual });
+            return Err(Error::ChecksumMismatch { container: CONTAINER, offset: CRC_OFFSET, expected, actual });
         }
     }
     let size = header.uncompressed_size as usize;

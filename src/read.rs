@@ -3,15 +3,13 @@
 //! hibernation files, decoded block by block.
 
 use crate::crc32::crc32;
-use crate::error::{Error, ErrorKind};
-use crate::write::{FRAME_BLOCK_MAX, FRAME_MAGIC};
+use crate::error::{container_truncated, Error, ErrorKind};
+use crate::format::Format;
+use crate::frame::{self, BlockHeader, BLOCK_REST_SIZE, CONTAINER, HEADER_SIZE, LENGTH_SIZE};
+use crate::xpress_huff::decode::BlockDecoder;
 use crate::xpress_huff::{BLOCK_SIZE, MAX_DISTANCE};
-use crate::{Decompressor, Format};
+use crate::Decompressor;
 use std::io::{self, Read};
-
-fn invalid(message: impl Into<String>) -> io::Error {
-    io::Error::new(io::ErrorKind::InvalidData, message.into())
-}
 
 /// Reads exactly `buf.len()` bytes, or reports how many were there.
 fn read_full(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
@@ -35,7 +33,7 @@ pub struct Decoder<R: Read> {
     block: Vec<u8>,
     payload: Vec<u8>,
     served: usize,
-    /// Bytes of the frame consumed so far, for error messages.
+    /// Bytes of the frame read so far: where errors are.
     offset: u64,
     done: bool,
 }
@@ -65,26 +63,21 @@ impl<R: Read> Decoder<R> {
         self.inner
     }
 
-    fn read_exact_at(&mut self, buf: &mut [u8], what: &str) -> io::Result<()> {
+    /// Fills `buf` from the frame, or fails naming where it ends.
+    fn read_exact_at(&mut self, buf: &mut [u8]) -> io::Result<()> {
         let n = read_full(&mut self.inner, buf)?;
-        if n < buf.len() {
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                format!("msxca frame: truncated {what} at offset {:#x}", self.offset + n as u64),
-            ));
-        }
+        let at = self.offset as usize;
         self.offset += n as u64;
+        if n < buf.len() {
+            return Err(container_truncated(CONTAINER, at + n, buf.len() - n, at + n).into());
+        }
         Ok(())
     }
 
     fn read_header(&mut self) -> io::Result<()> {
-        let mut header = [0u8; 8];
-        self.read_exact_at(&mut header, "header")?;
-        if header[..4] != FRAME_MAGIC || header[4] != 1 {
-            return Err(invalid("msxca frame: bad header at offset 0x0 (not an msxca frame, or a newer version)"));
-        }
-        let format = Format::from_windows_id(u16::from(header[5]))
-            .ok_or_else(|| invalid("msxca frame: bad header at offset 0x5 (unknown format)"))?;
+        let mut header = [0u8; HEADER_SIZE];
+        self.read_exact_at(&mut header)?;
+        let format = frame::parse_header(&header)?;
         self.format = Some(format);
         self.decompressor = Some(Decompressor::new(format));
         Ok(())
@@ -95,48 +88,37 @@ impl<R: Read> Decoder<R> {
         if self.format.is_none() {
             self.read_header()?;
         }
-        let at = self.offset;
-        let mut len = [0u8; 4];
-        self.read_exact_at(&mut len, "block header")?;
-        let len = u32::from_le_bytes(len) as usize;
+        let at = self.offset as usize;
+        let mut len = [0u8; LENGTH_SIZE];
+        self.read_exact_at(&mut len)?;
+        let len = u32::from_le_bytes(len);
         if len == 0 {
             return Ok(false);
         }
-        let mut rest = [0u8; 8];
-        self.read_exact_at(&mut rest, "block header")?;
-        let stored = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
-        let crc = u32::from_le_bytes([rest[4], rest[5], rest[6], rest[7]]);
-        if len > FRAME_BLOCK_MAX {
-            return Err(invalid(format!("msxca frame: block at offset {at:#x} claims {len} bytes, more than allowed")));
-        }
-        // No encoder writes a block larger than this: refuse before reading it.
+        let mut rest = [0u8; BLOCK_REST_SIZE];
+        self.read_exact_at(&mut rest)?;
         let format = self.format.expect("header read");
-        if stored > crate::max_compressed_size(format, len).max(len) {
-            return Err(invalid(format!(
-                "msxca frame: block at offset {at:#x} claims {stored} stored bytes for {len}"
-            )));
-        }
+        let block = BlockHeader::parse(len, &rest, at, format)?;
         let mut payload = std::mem::take(&mut self.payload);
-        payload.resize(stored, 0);
-        self.read_exact_at(&mut payload, "block")?;
-        self.block.resize(len, 0);
-        if stored == len {
+        payload.resize(block.stored, 0);
+        let payload_at = self.offset as usize;
+        self.read_exact_at(&mut payload)?;
+        self.block.resize(block.len, 0);
+        if block.stored == block.len {
             self.block.copy_from_slice(&payload);
         } else {
             let decompressor = self.decompressor.as_mut().expect("header read");
-            let n = decompressor
-                .decompress_into(&payload, &mut self.block)
-                .map_err(|e| invalid(format!("msxca frame: block at offset {at:#x}: {e}")))?;
-            if n != len {
-                return Err(invalid(format!("msxca frame: block at offset {at:#x} decodes to {n} bytes, not {len}")));
+            let n = decompressor.decompress_into(&payload, &mut self.block).map_err(|e| e.shifted(payload_at))?;
+            if n != block.len {
+                let problem = "block decodes to fewer bytes than its header says";
+                return Err(Error::BadHeader { container: CONTAINER, offset: at, problem }.into());
             }
         }
         self.payload = payload;
         let actual = crc32(0, &self.block);
-        if actual != crc {
-            return Err(invalid(format!(
-                "msxca frame: block at offset {at:#x}: checksum mismatch (header says {crc:#010x}, data gives {actual:#010x})"
-            )));
+        if actual != block.crc {
+            let offset = at + LENGTH_SIZE + 4;
+            return Err(Error::ChecksumMismatch { container: CONTAINER, offset, expected: block.crc, actual }.into());
         }
         self.served = 0;
         Ok(true)
@@ -172,7 +154,7 @@ impl<R: Read> Read for Decoder<R> {
 /// runs) holds that match too. Input after the last block is not read.
 pub struct XpressHuffDecoder<R: Read> {
     inner: R,
-    decoder: crate::xpress_huff::decode::Decoder,
+    decoder: BlockDecoder,
     /// Unconsumed input.
     input: Vec<u8>,
     input_start: usize,
@@ -183,7 +165,10 @@ pub struct XpressHuffDecoder<R: Read> {
     served: usize,
     /// Output bytes still to produce after the window's end.
     remaining: u64,
-    /// Bytes of input consumed before `input[input_start]`, for messages.
+    /// The whole output's size.
+    size: u64,
+    /// Bytes of input consumed before `input[input_start]`: where the
+    /// decoder's error offsets start.
     consumed: u64,
 }
 
@@ -193,13 +178,14 @@ impl<R: Read> XpressHuffDecoder<R> {
     pub fn new(inner: R, uncompressed_size: u64) -> Self {
         XpressHuffDecoder {
             inner,
-            decoder: crate::xpress_huff::decode::Decoder::new(),
+            decoder: BlockDecoder::new(),
             input: Vec::new(),
             input_start: 0,
             eof: false,
             window: Vec::new(),
             served: 0,
             remaining: uncompressed_size,
+            size: uncompressed_size,
             consumed: 0,
         }
     }
@@ -247,17 +233,18 @@ impl<R: Read> XpressHuffDecoder<R> {
                 Err(e) if e.kind() == ErrorKind::Truncated && !self.eof => want += want,
                 // Its last match runs past the room given: give more, unless
                 // it runs past the end of the data itself.
-                Err(Error::OutputTooSmall { needed, .. }) => {
+                Err(Error::OutputTooSmall { needed, format, .. }) => {
                     let needed = needed.saturating_sub(op as u64);
                     if needed > self.remaining || needed <= room as u64 {
-                        return Err(invalid(format!(
-                            "xpress-huff: corrupt input (a match runs past the end of the data in the block at input offset {:#x})",
-                            self.consumed
-                        )));
+                        // As the one-shot decoder reports it: the output
+                        // is the whole data, and the match runs past it.
+                        let capacity = usize::try_from(self.size).unwrap_or(usize::MAX);
+                        let needed = self.size - self.remaining + needed;
+                        return Err(Error::OutputTooSmall { format, capacity, needed }.into());
                     }
                     room = needed as usize;
                 }
-                Err(e) => return Err(invalid(format!("{} (block at input offset {:#x})", e, self.consumed))),
+                Err(e) => return Err(e.shifted(self.consumed as usize).into()),
             }
         }
     }

@@ -18,15 +18,12 @@
 //! Blocks are independent: no match reaches into an earlier block.
 
 use crate::crc32::crc32;
-use crate::{Compressor, Format, Level};
+use crate::format::{Format, Level};
+use crate::frame::{self, BlockHeader};
+use crate::Compressor;
 use std::io::{self, Write};
 
-/// Magic bytes of the frame format.
-pub const FRAME_MAGIC: [u8; 4] = *b"MSXF";
-/// Uncompressed size of the blocks [`Encoder`] writes.
-pub const FRAME_BLOCK_SIZE: usize = 256 * 1024;
-/// The largest block a reader accepts.
-pub const FRAME_BLOCK_MAX: usize = 1 << 20;
+pub use crate::frame::{FRAME_BLOCK_MAX, FRAME_BLOCK_SIZE, FRAME_MAGIC};
 
 /// Compresses everything written to it into the frame format on `W`.
 ///
@@ -59,8 +56,7 @@ impl<W: Write> Encoder<W> {
 
     fn write_header(&mut self) -> io::Result<()> {
         if !self.header_written {
-            let format = self.compressor.format().windows_id() as u8;
-            let header = [FRAME_MAGIC[0], FRAME_MAGIC[1], FRAME_MAGIC[2], FRAME_MAGIC[3], 1, format, 0, 0];
+            let header = frame::header(self.compressor.format());
             self.inner().write_all(&header)?;
             self.header_written = true;
         }
@@ -76,10 +72,7 @@ impl<W: Write> Encoder<W> {
         let crc = crc32(0, &self.pending);
         let (payload, stored) =
             if n < self.pending.len() { (&self.packed[..n], n) } else { (&self.pending[..], self.pending.len()) };
-        let mut head = [0u8; 12];
-        head[..4].copy_from_slice(&(self.pending.len() as u32).to_le_bytes());
-        head[4..8].copy_from_slice(&(stored as u32).to_le_bytes());
-        head[8..].copy_from_slice(&crc.to_le_bytes());
+        let head = BlockHeader { len: self.pending.len(), stored, crc }.to_bytes();
         let inner = self.inner.as_mut().expect("encoder used after finish");
         inner.write_all(&head)?;
         inner.write_all(payload)?;
@@ -98,7 +91,7 @@ impl<W: Write> Encoder<W> {
 
     fn finish_frame(&mut self) -> io::Result<()> {
         self.write_block()?;
-        self.inner().write_all(&[0; 4])?;
+        self.inner().write_all(&[0; frame::LENGTH_SIZE])?;
         self.inner().flush()
     }
 }

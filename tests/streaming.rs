@@ -132,3 +132,63 @@ fn raw_huffman_streams_with_wrong_sizes_or_damage_fail() {
     bad[1000] ^= 0xFF;
     let _ = std::io::copy(&mut XpressHuffDecoder::new(&bad[..], data.len() as u64), &mut back);
 }
+
+/// The typed error inside an `io::Error` from the adapters.
+fn typed(err: &std::io::Error) -> &msxca::Error {
+    err.get_ref().and_then(|e| e.downcast_ref::<msxca::Error>()).expect("the adapters wrap msxca::Error")
+}
+
+#[test]
+fn streaming_errors_are_the_typed_errors_with_frame_offsets() {
+    let data = sample(300_000);
+    let mut encoder = Encoder::new(Vec::new(), Format::Lznt1, Level::Standard);
+    encoder.write_all(&data).unwrap();
+    let framed = encoder.finish().unwrap();
+
+    // A cut inside the first block's payload: truncated where the frame ends.
+    let err = std::io::copy(&mut Decoder::new(&framed[..100]), &mut std::io::sink()).unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::UnexpectedEof);
+    assert!(
+        matches!(typed(&err), msxca::Error::ContainerTruncated { container: "msxca frame", offset: 100, .. }),
+        "{err}"
+    );
+
+    // The first block's CRC (after the 8-byte header and the two lengths).
+    let mut bad = framed.clone();
+    bad[16] ^= 1;
+    let err = std::io::copy(&mut Decoder::new(&bad[..]), &mut std::io::sink()).unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidData);
+    assert!(matches!(typed(&err), msxca::Error::ChecksumMismatch { offset: 16, .. }), "{err}");
+    assert!(err.to_string().contains("offset 0x10"), "{err}");
+
+    // A bad magic.
+    let err = std::io::copy(&mut Decoder::new(&b"MSXX\x01\x02\0\0"[..]), &mut std::io::sink()).unwrap_err();
+    assert!(matches!(typed(&err), msxca::Error::BadHeader { offset: 0, .. }), "{err}");
+
+    // A corrupt stream inside the second block: the decoder's error, with
+    // its offset moved into the frame, past the first block.
+    let first_end = 8 + 12 + u32::from_le_bytes(framed[12..16].try_into().unwrap()) as usize;
+    let mut bad = framed.clone();
+    bad[first_end + 12..first_end + 12 + 64].fill(0xFF);
+    let err = std::io::copy(&mut Decoder::new(&bad[..]), &mut std::io::sink()).unwrap_err();
+    match typed(&err) {
+        msxca::Error::InvalidDistance { offset, .. } | msxca::Error::Truncated { offset, .. } => {
+            assert!(*offset >= first_end + 12, "{err}")
+        }
+        other => panic!("{other}"),
+    }
+}
+
+#[test]
+fn a_huffman_stream_whose_match_runs_past_the_end_fails_as_the_one_shot_decoder_does() {
+    // Runs of zeros make matches that end at the end of the data; told a
+    // size 100 bytes short, the last match runs past it.
+    let mut data = sample(100_000);
+    data.extend(std::iter::repeat_n(0u8, 100_000));
+    let stream = compress(Format::XpressHuff, Level::Standard, &data);
+    let size = data.len() - 100;
+    let one_shot = msxca::decompress(Format::XpressHuff, &stream, size).unwrap_err();
+    let err = std::io::copy(&mut XpressHuffDecoder::new(&stream[..], size as u64), &mut std::io::sink()).unwrap_err();
+    assert!(matches!(one_shot, msxca::Error::OutputTooSmall { .. }), "{one_shot}");
+    assert!(matches!(typed(&err), msxca::Error::OutputTooSmall { capacity, .. } if *capacity == size), "{err}");
+}

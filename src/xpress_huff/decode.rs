@@ -12,15 +12,16 @@ use crate::lz::{NoCount, WorkCounter};
 
 const FORMAT: Format = Format::XpressHuff;
 
-/// Reusable decoder state: the decode table.
+/// Decodes LZ77+Huffman blocks, keeping the decode table between them
+/// (and between streams, when reused).
 #[derive(Clone)]
-pub(crate) struct Decoder {
+pub(crate) struct BlockDecoder {
     table: DecodeTable,
 }
 
-impl Decoder {
+impl BlockDecoder {
     pub(crate) fn new() -> Self {
-        Decoder { table: DecodeTable::new() }
+        BlockDecoder { table: DecodeTable::new() }
     }
 
     /// Decodes exactly `out.len()` bytes. Returns the input position where
