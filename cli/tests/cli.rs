@@ -131,6 +131,9 @@ fn usage_errors_exit_2() {
         &["decompress", "-f", "zip", "-", "-"],
         &["compress", "-f", "xpress", "-l", "ultra", "-", "-"],
         &["compress", "-", "-"],
+        &["compress", "-c", "api", "-", "-"],
+        &["decompress", "-c", "raw", "-f", "huffman", "-", "-"],
+        &["decompress", "-", "-"],
         &["frobnicate"],
         &[],
     ] {
@@ -260,6 +263,14 @@ fn containers_round_trip_and_record_format_and_size() {
         assert!(out.status.success());
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(text.contains("decodes"), "{container}: {text}");
+        if container == "api" {
+            assert!(text.contains("block 0: 100000 bytes, compressed in "), "{text}");
+        }
+        // Naming the format a container records needs no size either.
+        if let Some(f) = format {
+            let out = msxca(&["decompress", "-c", container, "-f", f, packed.to_str().unwrap(), "-"], None);
+            assert!(out.status.success(), "{container} -f {f}: {}", String::from_utf8_lossy(&out.stderr));
+        }
     }
     let packed = scratch("containers.mamcrc");
     assert!(msxca(&["compress", "-c", "mam", "--crc", input.to_str().unwrap(), packed.to_str().unwrap()], None)
