@@ -1,6 +1,6 @@
 //! The Windows Compression API (cabinet.dll `Compress`/`Decompress`) for
 //! XPRESS and XPRESS_HUFF: buffer mode, with its 24-byte header and 64 MiB
-//! blocks (FORMATS.md Appendix A), and raw mode (`COMPRESS_RAW`), a single
+//! blocks (as `compressapi.h`'s `Compress` writes them), and raw mode (`COMPRESS_RAW`), a single
 //! stream that is the input itself when compressing does not shrink it.
 //!
 //! Levels map to the engines: API level 0 is [`Level::Standard`], level 1
@@ -27,7 +27,8 @@ pub enum Mode {
 pub const MAGIC: [u8; 4] = [0x0A, 0x51, 0xE5, 0xC0];
 /// Size of the buffer-mode header.
 pub const HEADER_SIZE: usize = 24;
-/// Uncompressed size of a buffer-mode block (XPRESS, XPRESS_HUFF).
+/// Uncompressed size of a buffer-mode block (XPRESS, XPRESS_HUFF), each a
+/// whole raw stream.
 pub const BLOCK_SIZE: usize = 1 << 26;
 /// The largest input raw mode takes.
 pub const RAW_LIMIT: usize = 1 << 30;
@@ -341,7 +342,7 @@ mod tests {
 
     #[test]
     fn header_checksum_matches_the_observed_header() {
-        // FORMATS.md Appendix A: `0A 51 E5 C0 18 00 A4 03`, sizes 1 MiB / 1 MiB.
+        // A header Windows wrote: `0A 51 E5 C0 18 00 A4 03`, sizes 1 MiB / 1 MiB.
         let mut header = [0u8; HEADER_SIZE];
         header[..8].copy_from_slice(&[0x0A, 0x51, 0xE5, 0xC0, 0x18, 0x00, 0xA4, 0x03]);
         header[8..16].copy_from_slice(&0x10_0000u64.to_le_bytes());

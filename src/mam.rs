@@ -1,7 +1,7 @@
-//! The `MAM` wrapper of Windows 8.1+ prefetch (`.pf`) and SysMain files
-//! (FORMATS.md Appendix B): `"MAM"`, a byte whose low nibble is the format
-//! and whose high bit says a CRC-32 follows, the uncompressed size, the
-//! optional CRC, then one raw stream.
+//! The `MAM` wrapper of Windows 8.1+ prefetch (`.pf`) and SysMain files:
+//! `"MAM"`, a byte whose low nibble is the format and whose high bit says
+//! a CRC-32 follows, the uncompressed size, the optional CRC, then one raw
+//! stream.
 //!
 //! The CRC covers the 8 header bytes, four zero bytes in place of the CRC
 //! field, and the compressed data.

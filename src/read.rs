@@ -7,7 +7,7 @@ use crate::error::{container_truncated, Error, ErrorKind};
 use crate::format::Format;
 use crate::frame::{self, BlockHeader, BLOCK_REST_SIZE, CONTAINER, HEADER_SIZE, LENGTH_SIZE};
 use crate::xpress_huff::decode::BlockDecoder;
-use crate::xpress_huff::{BLOCK_SIZE, MAX_DISTANCE};
+use crate::xpress_huff::{BLOCK_OUTPUT, MAX_DISTANCE};
 use crate::Decompressor;
 use std::io::{self, Read};
 
@@ -211,9 +211,9 @@ impl<R: Read> XpressHuffDecoder<R> {
         let keep = self.window.len().min(MAX_DISTANCE);
         self.window.drain(..self.window.len() - keep);
         let op = self.window.len();
-        let block_len = (self.remaining.min(BLOCK_SIZE as u64)) as usize;
-        let mut room = (self.remaining.min(2 * BLOCK_SIZE as u64)) as usize;
-        let mut want = 2 * BLOCK_SIZE;
+        let block_len = (self.remaining.min(BLOCK_OUTPUT as u64)) as usize;
+        let mut room = (self.remaining.min(2 * BLOCK_OUTPUT as u64)) as usize;
+        let mut want = 2 * BLOCK_OUTPUT;
         loop {
             if self.input.len() - self.input_start < want && !self.eof {
                 self.fill(want)?;

@@ -1,10 +1,14 @@
-//! A mirror of the Windows `Rtl*` compression API: the same arguments, the
-//! same `NTSTATUS` answers, the same partial outputs (`WINDOWS-SEMANTICS.md`).
+//! A mirror of the Windows `Rtl*` compression API (`ntifs.h`,
+//! `ntddk.h`): the same arguments, the same `NTSTATUS` answers, the same
+//! partial outputs.
 //!
 //! This is the only module that speaks NTSTATUS; it maps the core codecs'
 //! [`Error`](crate::Error)s to what Windows returns. Argument checks run in
-//! Windows' order (§2), and every `final_…_size` output is left untouched
-//! when a call fails, as Windows' callers observe.
+//! Windows' order: the format byte (below LZNT1 is
+//! `STATUS_INVALID_PARAMETER`, an unknown format
+//! `STATUS_UNSUPPORTED_COMPRESSION`), then, when compressing, the engine
+//! byte (`STATUS_NOT_SUPPORTED`). Every `final_…_size` output is left
+//! untouched when a call fails, as Windows' callers observe.
 //!
 //! Deviations from Windows, each forced by memory safety or chosen where
 //! Windows' behaviour is unknown, are documented at the function.
@@ -86,7 +90,7 @@ pub const COMPRESSION_ENGINE_HIBER: u16 = 0x200;
 const FORMAT_MASK: u16 = 0x00FF;
 const ENGINE_MASK: u16 = 0xFF00;
 
-/// Checks 1 and 2 of §2: the format byte.
+/// The first two checks: the format byte.
 fn parse_format(format_and_engine: u16) -> Result<Format, NtStatus> {
     let format = format_and_engine & FORMAT_MASK;
     if format < COMPRESSION_FORMAT_LZNT1 {
@@ -95,7 +99,7 @@ fn parse_format(format_and_engine: u16) -> Result<Format, NtStatus> {
     Format::from_windows_id(format).ok_or(NtStatus::UNSUPPORTED_COMPRESSION)
 }
 
-/// Check 3 of §2 (compression side only): the engine byte.
+/// The third check (compression side only): the engine byte.
 fn parse_engine(format_and_engine: u16) -> Result<Level, NtStatus> {
     match format_and_engine & ENGINE_MASK {
         COMPRESSION_ENGINE_STANDARD => Ok(Level::Standard),
@@ -104,7 +108,7 @@ fn parse_engine(format_and_engine: u16) -> Result<Level, NtStatus> {
     }
 }
 
-/// Checks 1 to 3 of §2, in Windows' order, for the compression side.
+/// The three checks, in Windows' order, for the compression side.
 fn parse_format_and_engine(format_and_engine: u16) -> Result<(Format, Level), NtStatus> {
     let format = parse_format(format_and_engine)?;
     Ok((format, parse_engine(format_and_engine)?))
@@ -206,9 +210,10 @@ fn decode_status(result: Result<usize>, final_size: &mut u32) -> NtStatus {
 ///
 /// The engine byte is ignored. XPRESS_HUFF always answers
 /// `STATUS_INVALID_USER_BUFFER`: its decoder needs a workspace and this
-/// function has none (use [`decompress_buffer_ex`]). LZNT1 follows every row
-/// of §5.1 (a cut at a literal succeeds with the truncated output, a cut
-/// inside a copy fails; short non-final chunks are zero-filled); XPRESS
+/// function has none (use [`decompress_buffer_ex`]). LZNT1 stops where
+/// Windows does at the output's end (a cut at a literal succeeds with the
+/// truncated output, a cut inside a copy fails; short non-final chunks are
+/// zero-filled); XPRESS
 /// decodes to the end flag and fails when the output is too small.
 pub fn decompress_buffer(
     format: u16,
@@ -229,7 +234,8 @@ pub fn decompress_buffer(
 /// For XPRESS_HUFF `uncompressed.len()` must be the exact original size:
 /// larger fails; smaller succeeds when fewer than 260 input bytes remain
 /// once the buffer is full and no match crosses its end; trailing input of
-/// 260 bytes or more must parse as code-length tables (§6). On success the
+/// 260 bytes or more must parse as code-length tables, since Windows
+/// starts a block wherever a table and two words remain. On success the
 /// final size is `uncompressed.len()`.
 ///
 /// Deviation: the workspace's contents are not used (the decoder keeps its

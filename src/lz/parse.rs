@@ -90,19 +90,24 @@ impl SequenceSink for Sequences<'_> {
     }
 }
 
+/// Of the positions inside a match, the greedy parser indexes only the
+/// last `INDEXED_TAIL`: they are the likeliest sources for what follows,
+/// and indexing every one costs more time than the matches it would find
+/// save. Three suit plain LZ77 and LZ77+Huffman (a fourth costs a tenth of
+/// the speed for 0.1% smaller output).
+const INDEXED_TAIL: usize = 3;
+
+/// Every `2^SKIP_SHIFT` misses in a row the greedy parser's step grows by
+/// one, so incompressible data is crossed quickly.
+const SKIP_SHIFT: u32 = 6;
+
 /// Greedy parse with one candidate per position, for the formats whose
 /// window slides (LZNT1 has its own, over a window at a time): take the
-/// match found at each position. Every `2^SKIP_SHIFT` misses in a row the
-/// step grows by one, so incompressible data is crossed quickly. Returns
-/// where the parse ends: the segment's end, past it where an overrunning
-/// last match ends, or before it when `out` fills up.
-///
-/// Of the positions inside a match, only the last `TAIL` are indexed: they
-/// are the likeliest sources for what follows, and indexing every one costs
-/// more time than the matches it would find save. Three suit plain LZ77
-/// and LZ77+Huffman (a fourth costs a tenth of the speed for 0.1% smaller
-/// output).
-pub(crate) fn greedy<const TAIL: usize, const SKIP_SHIFT: u32, F: Fn(usize) -> usize, const HASH_BYTES: usize>(
+/// match found at each position, skipping ahead over misses
+/// ([`SKIP_SHIFT`]) and indexing the [`INDEXED_TAIL`] of each match.
+/// Returns where the parse ends: the segment's end, past it where an
+/// overrunning last match ends, or before it when `out` fills up.
+pub(crate) fn greedy<F: Fn(usize) -> usize, const HASH_BYTES: usize>(
     seg: &Segment<'_, F>,
     mf: &mut BucketFinder<'_, 1, HASH_BYTES>,
     out: &mut impl SequenceSink,
@@ -127,11 +132,11 @@ pub(crate) fn greedy<const TAIL: usize, const SKIP_SHIFT: u32, F: Fn(usize) -> u
         out.push(Sequence { literals: (pos - lit_start) as u32, len: m.len, dist: m.dist });
         let match_end = pos + m.len as usize;
         let index_end = match_end.min(search_end);
-        let first = index_end.saturating_sub(TAIL).max(pos + 1);
-        if index_end == first + TAIL {
+        let first = index_end.saturating_sub(INDEXED_TAIL).max(pos + 1);
+        if index_end == first + INDEXED_TAIL {
             // The usual case, unrolled: a loop's variable exit would be
             // mispredicted about once per match.
-            for k in 0..TAIL {
+            for k in 0..INDEXED_TAIL {
                 mf.insert(data, first + k);
             }
         } else {

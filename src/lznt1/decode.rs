@@ -1,5 +1,7 @@
-//! LZNT1 decoder with `RtlDecompressBuffer` semantics ([MS-XCA] §2.5, and
-//! `WINDOWS-SEMANTICS.md` §5.1 for what happens at the output's end).
+//! LZNT1 decoder ([MS-XCA] §2.5) that stops where `RtlDecompressBuffer`
+//! does when the output fills up: after the literal or stored byte that
+//! fills it (a success with the truncated output), or at a copy that does
+//! not fit (an error).
 
 use super::{displacement_bits, CHUNK_SIZE, HEADER_COMPRESSED, HEADER_LENGTH_MASK};
 use crate::bytes::{get_u16, u16_at};
@@ -44,7 +46,7 @@ struct Decoded {
     consumed: usize,
 }
 
-/// `RtlDecompressFragment` (`WINDOWS-SEMANTICS.md` §7): the bytes of the
+/// `RtlDecompressFragment`: the bytes of the
 /// original data from `offset` on, as many as fit in `out`.
 ///
 /// Whole chunks before the offset are skipped by their headers (whose

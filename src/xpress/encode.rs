@@ -67,8 +67,7 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
             while start < input.len() {
                 let end = input.len().min(start + STRETCH);
                 // A stretch's last match may run on past it.
-                start =
-                    greedy::<3, 6, _, _>(&Segment::sliding(input, start, end, MAX_DISTANCE, true), finder, &mut writer);
+                start = greedy(&Segment::sliding(input, start, end, MAX_DISTANCE, true), finder, &mut writer);
                 writer.status()?;
             }
         }

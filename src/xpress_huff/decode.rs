@@ -1,7 +1,8 @@
 //! LZ77+Huffman decoder ([MS-XCA] §2.2.4, with Windows' rules for the end
-//! of the data from `WINDOWS-SEMANTICS.md` §6).
+//! of the data: a block starts wherever a table and two words remain, and
+//! fewer trailing bytes are ignored once the output is full).
 
-use super::{BLOCK_SIZE, MIN_BLOCK_BYTES, TABLE_BYTES};
+use super::{BLOCK_OUTPUT, MIN_BLOCK_BYTES, TABLE_BYTES};
 use crate::bits::{BitReader, LookaheadBits};
 use crate::error::{truncated, Error, Result};
 use crate::format::Format;
@@ -42,7 +43,7 @@ impl BlockDecoder {
             }
             steps.add(NUM_SYMBOLS as u64);
             self.read_table(input, ip)?;
-            let block_end = out.len().min(op + BLOCK_SIZE);
+            let block_end = out.len().min(op + BLOCK_OUTPUT);
             let mut bits = BitReader::new(input, ip + TABLE_BYTES);
             op = self.decode_block(&mut bits, out, op, block_end, steps)?;
             ip = bits.position();

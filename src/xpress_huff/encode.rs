@@ -7,7 +7,7 @@
 //! next block starts where that match ends. The last block carries the
 //! end-of-data symbol.
 
-use super::{BLOCK_SIZE, END_OF_DATA, MAX_DISTANCE, TABLE_BYTES};
+use super::{BLOCK_OUTPUT, END_OF_DATA, MAX_DISTANCE, TABLE_BYTES};
 use crate::bits::{bitstream_size, BitWriter};
 use crate::error::{Error, Result};
 use crate::format::{Format, Level};
@@ -111,7 +111,7 @@ const STANDARD_NICE_LEN: usize = 48;
 const MAXIMUM_LIMITS: SearchLimits = SearchLimits { depth: 32, nice_len: 273 };
 
 /// A block's parse, held whole until its code is known.
-const BLOCK_PARSE_BYTES: usize = worst_case_bytes(BLOCK_SIZE);
+const BLOCK_PARSE_BYTES: usize = worst_case_bytes(BLOCK_OUTPUT);
 
 /// A block's parse and the counts its code is built from, gathered as the
 /// parser goes so that writing the block reads the parse only once.
@@ -195,7 +195,7 @@ pub(crate) fn compress(
         }
         Level::Maximum => {
             let finder = TreeFinder::new(&mut arena, input.len(), MAX_DISTANCE);
-            let positions = piece_positions(arena.bytes_left(), BLOCK_SIZE);
+            let positions = piece_positions(arena.bytes_left(), BLOCK_OUTPUT);
             Engine::Optimal(finder, OptimalParser::new(&mut arena, positions, MAXIMUM_LIMITS.depth as usize))
         }
     };
@@ -206,7 +206,7 @@ pub(crate) fn compress(
     // where the decoder starts it.
     let mut start = 0;
     loop {
-        let end = input.len().min(start + BLOCK_SIZE);
+        let end = input.len().min(start + BLOCK_OUTPUT);
         block.clear(start);
         let reached = match &mut engine {
             Engine::Greedy(finder) => {
@@ -214,7 +214,7 @@ pub(crate) fn compress(
                 // Four hashed bytes find no 3-byte matches, which Windows
                 // also skips when far away: their distance bits can cost
                 // more than the literals they replace.
-                greedy::<3, 6, _, _>(&seg, finder, &mut block)
+                greedy(&seg, finder, &mut block)
             }
             Engine::Optimal(finder, parser) => {
                 let seg = Segment::sliding(input, start, end, MAX_DISTANCE, false);
@@ -345,6 +345,6 @@ fn write_block(
 /// its table and two flush words. Every block but the last covers at least
 /// 64 KiB.
 pub(crate) fn max_compressed_size(len: usize) -> usize {
-    let blocks = len.div_ceil(BLOCK_SIZE).max(1);
+    let blocks = len.div_ceil(BLOCK_OUTPUT).max(1);
     blocks * (TABLE_BYTES + 6) + (9 * len + 9).div_ceil(8)
 }

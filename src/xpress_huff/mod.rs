@@ -10,8 +10,10 @@
 pub(crate) mod decode;
 pub(crate) mod encode;
 
-/// Uncompressed bytes a block covers (before its last match runs over).
-pub const BLOCK_SIZE: usize = 65536;
+/// Uncompressed bytes a block produces (before its last match runs over).
+/// Not to be confused with the Compression API's 64 MiB blocks
+/// ([`api::BLOCK_SIZE`](crate::api::BLOCK_SIZE)), each a whole stream.
+pub const BLOCK_OUTPUT: usize = 65536;
 /// Size of the code-length table at the start of each block.
 pub const TABLE_BYTES: usize = 256;
 /// A block needs its table and two priming words: fewer remaining bytes
