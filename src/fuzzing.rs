@@ -3,6 +3,7 @@
 //! with the `fuzzing` feature, and not part of the API: each function
 //! panics when the property fails.
 
+use crate::bytes::u16_at;
 use crate::format::{Format, Level};
 use crate::rtl::{decompress_buffer_ex, NtStatus};
 use crate::{compress, decompress, max_compressed_size, Decompressor};
@@ -18,7 +19,7 @@ const MAX_OUTPUT: usize = 1 << 20;
 /// at most [`MAX_OUTPUT`]) and the compressed stream.
 fn sized(data: &[u8]) -> Option<(usize, &[u8])> {
     let (head, rest) = data.split_at_checked(3)?;
-    let size = usize::from(u16::from_le_bytes([head[0], head[1]])) << (head[2] & 7);
+    let size = usize::from(u16_at(head, 0)) << (head[2] & 7);
     Some((size.min(MAX_OUTPUT), rest))
 }
 

@@ -74,12 +74,17 @@ fn io_copy_works_both_ways_and_empty_streams_are_valid() {
     }
 }
 
+/// `data` in a frame of `format` at the standard level, written at once.
+fn framed(format: Format, data: &[u8]) -> Vec<u8> {
+    let mut encoder = Encoder::new(Vec::new(), format, Level::Standard);
+    encoder.write_all(data).unwrap();
+    encoder.finish().unwrap()
+}
+
 #[test]
 fn damaged_frames_are_errors_not_panics() {
     let data = sample(600_000);
-    let mut encoder = Encoder::new(Vec::new(), Format::Xpress, Level::Standard);
-    encoder.write_all(&data).unwrap();
-    let framed = encoder.finish().unwrap();
+    let framed = framed(Format::Xpress, &data);
     // A changed byte is caught, unless it changes nothing decoded (a match
     // distance pointing at other bytes just like those it pointed at).
     let mut caught = 0;
@@ -140,10 +145,7 @@ fn typed(err: &std::io::Error) -> &msxca::Error {
 
 #[test]
 fn streaming_errors_are_the_typed_errors_with_frame_offsets() {
-    let data = sample(300_000);
-    let mut encoder = Encoder::new(Vec::new(), Format::Lznt1, Level::Standard);
-    encoder.write_all(&data).unwrap();
-    let framed = encoder.finish().unwrap();
+    let framed = framed(Format::Lznt1, &sample(300_000));
 
     // A cut inside the first block's payload: truncated where the frame ends.
     let err = std::io::copy(&mut Decoder::new(&framed[..100]), &mut std::io::sink()).unwrap_err();

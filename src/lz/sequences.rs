@@ -8,6 +8,8 @@
 //! length as varints, and the distance. Nearly every sequence takes the
 //! short form, which reads and writes without loops.
 
+use crate::bytes::u16_at;
+
 /// A run of `literals` literal bytes followed by a match of `len` bytes at
 /// `dist` back; `len == 0` for a run with no match after it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -112,7 +114,7 @@ impl SequenceIter<'_> {
         self.bytes = &self.bytes[1..];
         let literals = self.varint();
         let len = self.varint();
-        let dist = u32::from(u16::from_le_bytes([self.bytes[0], self.bytes[1]]));
+        let dist = u32::from(u16_at(self.bytes, 0));
         self.bytes = &self.bytes[2..];
         Sequence { literals, len, dist }
     }
