@@ -143,7 +143,7 @@ impl BlockDecoder {
                 while !entry.is_match() {
                     steps.add(1);
                     slots[literals] = entry.literal();
-                    bits.consume_mod64(entry.bits_shift());
+                    bits.consume_shifting(entry.bits_shift(), entry.bits());
                     literals += 1;
                     if literals == 3 {
                         break;
@@ -179,7 +179,7 @@ impl BlockDecoder {
                     break 'fast;
                 };
                 steps.add(1);
-                bits.consume_mod64(entry.bits_shift());
+                bits.consume_shifting(entry.bits_shift(), entry.bits());
                 let pos = op;
                 op += length;
                 // Lengths here are at most 17: of what `copies_from_afar`
