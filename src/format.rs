@@ -57,25 +57,84 @@ impl fmt::Display for Format {
     }
 }
 
-/// How hard the compressor works, mirroring Windows' two engines.
+/// How hard the compressor works: Windows' two engines, or one of
+/// msxca's own numbered levels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Level {
-    /// `COMPRESSION_ENGINE_STANDARD`: fast greedy parsing.
+    /// `COMPRESSION_ENGINE_STANDARD`: Windows' standard engine.
     #[default]
     Standard,
-    /// `COMPRESSION_ENGINE_MAXIMUM`: near-optimal parsing with a deeper search.
+    /// `COMPRESSION_ENGINE_MAXIMUM`: Windows' maximum engine.
     Maximum,
+    /// msxca's own engines, from 1 (the fastest) to 9 (the smallest
+    /// output); made by [`Level::new`].
+    Numbered(LevelNumber),
+}
+
+/// The number of a [`Level::Numbered`]: 1 to 9.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LevelNumber(u8);
+
+impl LevelNumber {
+    /// The number, 1 to 9.
+    pub fn get(self) -> u8 {
+        self.0
+    }
+}
+
+/// The engine a level runs, for the encoders.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum EncoderKind {
+    /// Windows' standard engine, byte for byte (LZ77+Huffman so far).
+    WindowsStandard,
+    /// msxca's greedy parse over hash buckets, the fast numbered levels.
+    Greedy,
+    /// msxca's near-optimal parse over binary trees, the small ones.
+    NearOptimal,
 }
 
 impl Level {
-    /// Both levels.
+    /// Windows' two engines.
     pub const ALL: [Level; 2] = [Level::Standard, Level::Maximum];
 
-    /// The lowercase name used on the command line.
+    /// The numbered levels, 1 to 9.
+    pub const NUMBERED: [Level; 9] = {
+        let mut levels = [Level::Standard; 9];
+        let mut n = 0;
+        while n < 9 {
+            levels[n] = Level::Numbered(LevelNumber(n as u8 + 1));
+            n += 1;
+        }
+        levels
+    };
+
+    /// Level `n` of msxca's own, from 1 (the fastest) to 9 (the smallest
+    /// output); `None` for any other `n`.
+    pub fn new(n: u8) -> Option<Level> {
+        (1..=9).contains(&n).then_some(Level::Numbered(LevelNumber(n)))
+    }
+
+    /// The lowercase name used on the command line: `standard`,
+    /// `maximum`, or the number.
     pub fn name(self) -> &'static str {
+        const NUMBERS: [&str; 9] = ["1", "2", "3", "4", "5", "6", "7", "8", "9"];
         match self {
             Level::Standard => "standard",
             Level::Maximum => "maximum",
+            Level::Numbered(n) => NUMBERS[usize::from(n.0 - 1)],
+        }
+    }
+
+    /// The encoder this level runs for `format`. Windows' engines are
+    /// being brought in format by format; until one is, its level runs the
+    /// numbered engine closest to it.
+    pub(crate) fn encoder(self, format: Format) -> EncoderKind {
+        match (self, format) {
+            (Level::Standard, Format::XpressHuff) => EncoderKind::WindowsStandard,
+            (Level::Standard, _) => EncoderKind::Greedy,
+            (Level::Maximum, _) => EncoderKind::NearOptimal,
+            (Level::Numbered(n), _) if n.0 <= 5 => EncoderKind::Greedy,
+            (Level::Numbered(_), _) => EncoderKind::NearOptimal,
         }
     }
 }
@@ -83,5 +142,22 @@ impl Level {
 impl fmt::Display for Level {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbered_levels_are_one_to_nine() {
+        assert_eq!(Level::new(0), None);
+        assert_eq!(Level::new(10), None);
+        for n in 1..=9u8 {
+            let level = Level::new(n).unwrap();
+            assert_eq!(Level::NUMBERED[usize::from(n - 1)], level);
+            assert_eq!(level.name(), n.to_string());
+            assert!(matches!(level, Level::Numbered(number) if number.get() == n));
+        }
     }
 }

@@ -123,7 +123,8 @@ pub fn get_compression_workspace_size(
 ) -> NtStatus {
     match parse_format_and_engine(format_and_engine) {
         Ok((format, level)) => {
-            (*compress_workspace_size, *fragment_workspace_size) = workspace::windows_sizes(format, level);
+            (*compress_workspace_size, *fragment_workspace_size) =
+                workspace::windows_sizes(format, level == Level::Maximum);
             NtStatus::SUCCESS
         }
         Err(status) => status,
@@ -166,7 +167,7 @@ pub fn compress_buffer(
         Ok(parsed) => parsed,
         Err(status) => return status,
     };
-    if workspace.len() < workspace::windows_sizes(format, level).0 as usize {
+    if workspace.len() < workspace::windows_sizes(format, level == Level::Maximum).0 as usize {
         return NtStatus::INVALID_PARAMETER;
     }
     if format == Format::XpressHuff && compressed.len() < 300 {

@@ -7,51 +7,55 @@
 //! bytes.
 
 use crate::error::{Error, Result};
-use crate::format::{Format, Level};
+use crate::format::{EncoderKind, Format, Level};
 use crate::{lznt1, xpress, xpress_huff};
 
 pub(crate) use crate::xpress_huff::encode::SpaceCheck;
 
 /// The workspace sizes x64 Windows (`wide`) or x86 Windows reports for
-/// `format` at `level`: `(compress, fragment)`, where the fragment
+/// `format`: `(compress, fragment)`, where the fragment
 /// workspace is what `RtlDecompressFragment` and `RtlDecompressBufferEx`
 /// take.
-pub(crate) fn windows_sizes_on(format: Format, level: Level, wide: bool) -> (u32, u32) {
-    match (format, level, wide) {
-        (Format::Lznt1, Level::Standard, true) => (65568, 4096),
-        (Format::Lznt1, Level::Standard, false) => (32784, 4096),
-        (Format::Lznt1, Level::Maximum, true) => (32, 4096),
-        (Format::Lznt1, Level::Maximum, false) => (16, 4096),
-        (Format::Xpress, Level::Standard, true) => (61223, 0),
-        (Format::Xpress, Level::Standard, false) => (30611, 0),
-        (Format::Xpress, Level::Maximum, true) => (393223, 0),
-        (Format::Xpress, Level::Maximum, false) => (196611, 0),
-        (Format::XpressHuff, Level::Standard, true) => (166495, 5161),
-        (Format::XpressHuff, Level::Standard, false) => (123575, 5157),
-        (Format::XpressHuff, Level::Maximum, true) => (1415999, 5161),
-        (Format::XpressHuff, Level::Maximum, false) => (748327, 5157),
+/// (`maximum` for `COMPRESSION_ENGINE_MAXIMUM`, else the standard engine).
+pub(crate) fn windows_sizes_on(format: Format, maximum: bool, wide: bool) -> (u32, u32) {
+    match (format, maximum, wide) {
+        (Format::Lznt1, false, true) => (65568, 4096),
+        (Format::Lznt1, false, false) => (32784, 4096),
+        (Format::Lznt1, true, true) => (32, 4096),
+        (Format::Lznt1, true, false) => (16, 4096),
+        (Format::Xpress, false, true) => (61223, 0),
+        (Format::Xpress, false, false) => (30611, 0),
+        (Format::Xpress, true, true) => (393223, 0),
+        (Format::Xpress, true, false) => (196611, 0),
+        (Format::XpressHuff, false, true) => (166495, 5161),
+        (Format::XpressHuff, false, false) => (123575, 5157),
+        (Format::XpressHuff, true, true) => (1415999, 5161),
+        (Format::XpressHuff, true, false) => (748327, 5157),
     }
 }
 
 /// [`windows_sizes_on`] for this target: the x64 sizes on 64-bit targets,
 /// the x86 ones elsewhere.
-pub(crate) fn windows_sizes(format: Format, level: Level) -> (u32, u32) {
-    windows_sizes_on(format, level, cfg!(target_pointer_width = "64"))
+pub(crate) fn windows_sizes(format: Format, maximum: bool) -> (u32, u32) {
+    windows_sizes_on(format, maximum, cfg!(target_pointer_width = "64"))
 }
 
 /// Bytes of working memory the encoder for `format` at `level` uses:
-/// Windows' workspace size for this target, so that `rtl` runs the same
-/// encoder in the workspace its caller sized that way, except for LZNT1's
-/// maximum level, whose Windows engine needs none.
+/// Windows' workspace size for this target at the engine the encoder
+/// stands in for (the standard one for the greedy levels, the maximum one
+/// for the near-optimal ones), so that `rtl` runs the same encoder in the
+/// workspace its caller sized that way. LZNT1's maximum engine needs none
+/// at Windows, and its near-optimal parse keeps tables of its own size.
 pub(crate) fn encoder_size(format: Format, level: Level) -> usize {
     encoder_size_on(format, level, cfg!(target_pointer_width = "64"))
 }
 
 /// [`encoder_size`] on x64 (`wide`) or x86.
 fn encoder_size_on(format: Format, level: Level, wide: bool) -> usize {
-    match (format, level) {
-        (Format::Lznt1, Level::Maximum) => lznt1::encode::MAXIMUM_WORKSPACE,
-        _ => windows_sizes_on(format, level, wide).0 as usize,
+    match (format, level.encoder(format)) {
+        (Format::Lznt1, EncoderKind::NearOptimal) => lznt1::encode::MAXIMUM_WORKSPACE,
+        (_, EncoderKind::NearOptimal) => windows_sizes_on(format, true, wide).0 as usize,
+        (_, EncoderKind::Greedy | EncoderKind::WindowsStandard) => windows_sizes_on(format, false, wide).0 as usize,
     }
 }
 
@@ -118,7 +122,7 @@ mod tests {
         }
         data.extend((0..100_000u32).map(|i| (i.wrapping_mul(i) >> 9) as u8 ^ (i >> 12) as u8));
         for format in Format::ALL {
-            for level in Level::ALL {
+            for level in Level::ALL.into_iter().chain(Level::NUMBERED) {
                 for wide in [false, true] {
                     let mut workspace = vec![0u8; encoder_size_on(format, level, wide) + 3];
                     let mut out = vec![0u8; max_compressed_size(format, data.len())];

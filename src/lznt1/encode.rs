@@ -4,7 +4,7 @@
 
 use super::{token_format, CHUNK_SIZE, HEADER_COMPRESSED, HEADER_SIGNATURE, MIN_MATCH};
 use crate::error::{Error, Result};
-use crate::format::{Format, Level};
+use crate::format::{EncoderKind, Format, Level};
 use crate::lz::arena::Arena;
 use crate::lz::matchfinder::{BucketFinder, SearchLimits, TreeFinder};
 use crate::lz::parse::{CostModel, Engine, OptimalParser, Segment, SequenceSink};
@@ -59,15 +59,16 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
     let mut arena = Arena::new(workspace);
     // Matches stay inside their chunk: at most 4095 bytes back.
     let max_dist = CHUNK_SIZE - 1;
-    let mut engine = match level {
-        Level::Standard => {
+    let mut engine = match level.encoder(Format::Lznt1) {
+        // Windows' own LZNT1 engine is not in yet: no level asks for it.
+        EncoderKind::Greedy | EncoderKind::WindowsStandard => {
             // Two candidates per bucket, in four times as many buckets as
             // a chunk has positions: most of what the window held before the
             // chunk stays out of the way. Three hashed bytes: 4 KiB chunks
             // live on short matches.
             Engine::Greedy(BucketFinder::<2, 3>::new(&mut arena, input.len(), max_dist, 2, STANDARD_NICE_LEN))
         }
-        Level::Maximum => {
+        EncoderKind::NearOptimal => {
             let finder = TreeFinder::new(&mut arena, input.len().min(CHUNK_SIZE), max_dist);
             let parser = OptimalParser::new(&mut arena, CHUNK_SIZE, MAXIMUM_LIMITS.depth as usize);
             Engine::Optimal(finder, parser)

@@ -2,7 +2,7 @@
 
 use super::{FLAG_BITS, MAX_DISTANCE};
 use crate::error::{Error, Result};
-use crate::format::{Format, Level};
+use crate::format::{EncoderKind, Format, Level};
 use crate::lz::arena::Arena;
 use crate::lz::copy::copy_short;
 use crate::lz::matchfinder::{BucketFinder, SearchLimits, TreeFinder};
@@ -46,15 +46,16 @@ impl CostModel for PlainCosts {
 /// matches straight to the stream writer.
 pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &mut [u8]) -> Result<usize> {
     let mut arena = Arena::new(workspace);
-    let mut engine = match level {
-        Level::Standard => {
+    let mut engine = match level.encoder(Format::Xpress) {
+        // Windows' own plain engine is not in yet: no level asks for it.
+        EncoderKind::Greedy | EncoderKind::WindowsStandard => {
             // One candidate per bucket: a second makes the output 0.8%
             // smaller on the Windows corpus and 2.3% on the bench corpus,
             // at a fifth less speed.
             let nice_len = STANDARD_NICE_LEN;
             Engine::Greedy(BucketFinder::<1, 4>::new(&mut arena, input.len(), MAX_DISTANCE, 0, nice_len))
         }
-        Level::Maximum => {
+        EncoderKind::NearOptimal => {
             let finder = TreeFinder::new(&mut arena, input.len(), MAX_DISTANCE);
             let positions = piece_positions(arena.bytes_left(), STRETCH);
             Engine::Optimal(finder, OptimalParser::new(&mut arena, positions, MAXIMUM_LIMITS.depth as usize))

@@ -10,11 +10,11 @@
 use super::{BLOCK_OUTPUT, END_OF_DATA, MAX_DISTANCE, TABLE_BYTES};
 use crate::bits::{bitstream_size, BitWriter};
 use crate::error::{Error, Result};
-use crate::format::{Format, Level};
+use crate::format::{EncoderKind, Format, Level};
 use crate::huffman::encode::{build_lengths, canonical_codes};
 use crate::huffman::NUM_SYMBOLS;
 use crate::lz::arena::Arena;
-use crate::lz::matchfinder::{BucketFinder, SearchLimits, TreeFinder};
+use crate::lz::matchfinder::{BucketFinder, SearchLimits, TreeFinder, WindowsFinder};
 use crate::lz::parse::{greedy, piece_positions, CostModel, Engine, OptimalParser, Segment, SequenceSink, ALL_LENGTHS};
 use crate::lz::sequences::{worst_case_bytes, Sequence, Sequences};
 
@@ -186,14 +186,18 @@ pub(crate) fn compress(
     let seqs = Sequences::new(arena.bytes(BLOCK_PARSE_BYTES));
     assert!(seqs.room() == BLOCK_PARSE_BYTES, "the workspace holds a block's parse");
     let mut block = BlockParse { seqs, input, ip: 0, freqs: [0; NUM_SYMBOLS], offset_bits: 0, raw_bytes: 0 };
-    let mut engine = match level {
-        Level::Standard => {
+    let mut engine = match level.encoder(Format::XpressHuff) {
+        EncoderKind::WindowsStandard => {
+            let finder = WindowsFinder::new(&mut arena, MAX_DISTANCE + 1);
+            return compress_windows_standard(input, out, space, finder, &mut block);
+        }
+        EncoderKind::Greedy => {
             // One candidate per bucket: a second makes the output 0.5%
             // smaller on the Windows corpus and 2.6% on the bench corpus,
             // at a fifth less speed.
             Engine::Greedy(BucketFinder::<1, 4>::new(&mut arena, input.len(), MAX_DISTANCE, 0, STANDARD_NICE_LEN))
         }
-        Level::Maximum => {
+        EncoderKind::NearOptimal => {
             let finder = TreeFinder::new(&mut arena, input.len(), MAX_DISTANCE);
             let positions = piece_positions(arena.bytes_left(), BLOCK_OUTPUT);
             Engine::Optimal(finder, OptimalParser::new(&mut arena, positions, MAXIMUM_LIMITS.depth as usize))
@@ -245,6 +249,76 @@ pub(crate) fn compress(
             return Ok(op);
         }
         start = reached;
+    }
+}
+
+/// Positions this close to the end of a block's 64 KiB (or of the input)
+/// are not searched by Windows' standard engine.
+const WINDOWS_STANDARD_TAIL: usize = 40;
+
+/// Windows' standard engine: blocks of 64 KiB of input (the last match of
+/// one may run on past it, and the next starts where it ends), each parsed
+/// greedily with [`WindowsFinder`] and written with its own code.
+///
+/// - The input's first byte is a literal, never searched.
+/// - A 3-byte match more than 4096 bytes back is taken as a literal: its
+///   distance bits can cost more than the literals.
+/// - Positions within [`WINDOWS_STANDARD_TAIL`] bytes of the block's end
+///   are literals, but a run of literals is only found to have reached
+///   them when it completes a group of 32 items, as Windows checks.
+fn compress_windows_standard(
+    input: &[u8],
+    out: &mut [u8],
+    space: SpaceCheck,
+    mut finder: WindowsFinder<'_>,
+    block: &mut BlockParse<'_, '_>,
+) -> Result<usize> {
+    let mut pos = 0;
+    let mut op = 0;
+    loop {
+        let start = pos;
+        let piece_end = input.len().min(pos + BLOCK_OUTPUT);
+        let limit = piece_end.saturating_sub(WINDOWS_STANDARD_TAIL);
+        block.clear(start);
+        let mut lit_start = pos;
+        let mut items = 0u32;
+        if pos == 0 && !input.is_empty() {
+            pos = 1;
+            items = 1;
+        }
+        // Past the limit, a run of literals goes on searching until its
+        // group of 32 items is complete (at most 31 positions, which the
+        // tail leaves room for).
+        if pos < limit {
+            loop {
+                items += 1;
+                match finder.search(input, pos).filter(|m| m.len > 3 || m.dist <= 4096) {
+                    None => {
+                        pos += 1;
+                        if items % 32 == 0 && pos >= limit {
+                            break;
+                        }
+                    }
+                    Some(m) => {
+                        let (literals, len, dist) = ((pos - lit_start) as u32, m.len as u32, m.dist as u32);
+                        block.push(Sequence { literals, len, dist });
+                        pos += m.len;
+                        lit_start = pos;
+                        if pos >= limit {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        let end = pos.max(piece_end);
+        block.push(Sequence { literals: (end - lit_start) as u32, len: 0, dist: 0 });
+        pos = end;
+        let last = pos == input.len();
+        op = write_block(&input[start..pos], block, last, out, op, space)?;
+        if last {
+            return Ok(op);
+        }
     }
 }
 

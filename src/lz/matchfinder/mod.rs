@@ -1,6 +1,7 @@
 //! Match finders shared by the three encoders, over tables borrowed from
 //! an [`Arena`](super::arena::Arena): `tree` for the maximum level,
-//! `bucket` for the standard one, over what they share here.
+//! `bucket` for the greedy ones, over what they share here; `windows`,
+//! Windows' standard engines' own, shares nothing with them.
 //!
 //! Positions are stored as their low 16 bits (but for the roots of the
 //! maximum level's trees): a 64 KiB window is the most any format reaches,
@@ -13,9 +14,11 @@
 
 mod bucket;
 mod tree;
+mod windows;
 
 pub(crate) use bucket::BucketFinder;
 pub(crate) use tree::TreeFinder;
+pub(crate) use windows::WindowsFinder;
 
 /// Fibonacci hashing: the top bits of the 64-bit product depend on every
 /// input bit (a 32-bit product's top byte barely moves between "abcd",

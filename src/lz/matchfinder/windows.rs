@@ -1,0 +1,125 @@
+//! The match finder of Windows' standard engines, for both XPRESS formats:
+//! a table of one position per 3-byte hash, and a second table that keeps,
+//! per hash of the bytes before it, one position for each value of the
+//! byte that decides between two candidates. A search follows a candidate
+//! only while it matches one byte more than the last, so it costs a few
+//! table reads, and its answer is exactly the match Windows' engine takes:
+//! the output is Windows' own only if every table write is Windows' too.
+
+use crate::lz::arena::Arena;
+
+/// Slots of the first table: one per value of `b0 + 8·b1 + 2·b2`.
+const FIRST_SLOTS: usize = 2806;
+/// Slots of the second table: the largest of the three hashes it is
+/// indexed by, plus a byte.
+const SECOND_SLOTS: usize = 4846;
+
+/// Windows' standard-engine match finder over positions of one input.
+pub(crate) struct WindowsFinder<'a> {
+    first: &'a mut [u32],
+    second: &'a mut [u32],
+    /// Candidates must lie fewer than this many bytes back.
+    window: usize,
+}
+
+/// A match: `len` bytes at `dist` back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Found {
+    pub(crate) len: usize,
+    pub(crate) dist: usize,
+}
+
+#[inline(always)]
+fn rol8(v: u8, k: u32) -> u8 {
+    v.rotate_left(k % 8)
+}
+
+#[inline(always)]
+fn ror8(v: u8, k: u32) -> u8 {
+    v.rotate_right(k % 8)
+}
+
+impl<'a> WindowsFinder<'a> {
+    /// Tables from `arena`, every slot naming position 0 as Windows' do,
+    /// for candidates fewer than `window` bytes back.
+    pub(crate) fn new(arena: &mut Arena<'a>, window: usize) -> Self {
+        let first = arena.u32s(FIRST_SLOTS);
+        let second = arena.u32s(SECOND_SLOTS);
+        assert!(first.len() == FIRST_SLOTS && second.len() == SECOND_SLOTS, "the arena holds the tables");
+        first.fill(0);
+        second.fill(0);
+        WindowsFinder { first, second, window }
+    }
+
+    /// Looks up the second table's slot `slot + next` for a candidate that
+    /// agrees with `p` on `known + 1` bytes, after storing `m` (which
+    /// differs at byte `known`) in the slot for its own byte. Returns the
+    /// candidate if it qualifies: in the window, not `p` itself (where
+    /// `check_self`), and equal for `known + 1` bytes; it then takes over
+    /// its slot.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn refine(
+        &mut self,
+        data: &[u8],
+        p: usize,
+        m: usize,
+        slot: usize,
+        known: usize,
+        check_self: bool,
+    ) -> Option<usize> {
+        let here = slot + usize::from(data[p + known]);
+        let c = self.second[here] as usize;
+        self.second[slot + usize::from(data[m + known])] = m as u32;
+        let usable = p - c < self.window && !(check_self && c == p) && data[c..c + known + 1] == data[p..p + known + 1];
+        if usable {
+            self.second[here] = p as u32;
+            Some(c)
+        } else {
+            None
+        }
+    }
+
+    /// Windows' `search(p)`: records `p` and returns the match it takes
+    /// there, if any. `p + 6 <= data.len()`; a match runs on to at most
+    /// the end of `data`.
+    #[inline]
+    pub(crate) fn search(&mut self, data: &[u8], p: usize) -> Option<Found> {
+        let b: [u8; 6] = crate::bytes::fixed(data, p);
+        let i = usize::from(b[0]) + 8 * usize::from(b[1]) + 2 * usize::from(b[2]);
+        let mut m = self.first[i] as usize;
+        self.first[i] = p as u32;
+        if p - m >= self.window || data[m..m + 3] != data[p..p + 3] {
+            return None;
+        }
+        let found = |m: usize, len: usize| Some(Found { len, dist: p - m });
+        if data[p + 3] != data[m + 3] {
+            match self.refine(data, p, m, i, 3, false) {
+                Some(c) => m = c,
+                None => return found(m, 3),
+            }
+        }
+        if data[p + 4] != data[m + 4] {
+            let slot = 8 * usize::from(rol8(b[0] ^ ror8(b[1].wrapping_add(b[2]).wrapping_add(97), 1), 3))
+                + 2 * usize::from(ror8(b[1] ^ rol8(b[0].wrapping_add(b[3]), 3), 1));
+            match self.refine(data, p, m, slot, 4, true) {
+                Some(c) => m = c,
+                None => return found(m, 4),
+            }
+        }
+        if data[p + 5] != data[m + 5] {
+            let high = usize::from(rol8(b[4] ^ ror8(b[0], 1).wrapping_add(69), 3))
+                + usize::from(ror8(b[1] ^ rol8(b[3], 3), 1));
+            let slot = 8 * high + 2 * usize::from(b[2] ^ rol8(b[0], u32::from(b[4])));
+            match self.refine(data, p, m, slot, 5, true) {
+                Some(c) => m = c,
+                None => return found(m, 5),
+            }
+        }
+        let mut len = 6;
+        while p + len < data.len() && data[p + len] == data[m + len] {
+            len += 1;
+        }
+        found(m, len)
+    }
+}
