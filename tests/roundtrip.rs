@@ -4,6 +4,10 @@
 mod common;
 
 use msxca::{compress, decompress, max_compressed_size, Compressor, Decompressor, Format, Level};
+
+/// Windows' engines and the first and last numbered levels: every engine
+/// there is (the numbered levels between run one of the same two).
+const LEVELS: [Level; 4] = [Level::Standard, Level::Maximum, Level::NUMBERED[0], Level::NUMBERED[8]];
 use proptest::prelude::*;
 
 fn roundtrip(format: Format, level: Level, input: &[u8]) {
@@ -22,7 +26,7 @@ fn roundtrip(format: Format, level: Level, input: &[u8]) {
 
 fn all_roundtrips(input: &[u8]) {
     for format in Format::ALL {
-        for level in Level::ALL {
+        for level in LEVELS {
             roundtrip(format, level, input);
         }
     }
@@ -127,7 +131,7 @@ fn compressor_reuse_gives_identical_output() {
     let a: Vec<u8> = b"abcabcabdabcabd".iter().cycle().take(20_000).copied().collect();
     let b: Vec<u8> = (0..9000u32).map(|i| ((i * i) >> 5) as u8).collect();
     for format in Format::ALL {
-        for level in Level::ALL {
+        for level in LEVELS {
             let mut c = Compressor::new(format, level);
             let mut out1 = vec![0u8; max_compressed_size(format, a.len())];
             let mut out2 = out1.clone();
@@ -147,7 +151,7 @@ fn too_small_output_is_an_error_not_a_truncated_stream() {
     let mut input: Vec<u8> = (0..10_000u32).map(|i| (i % 251) as u8 ^ (i / 1000) as u8).collect();
     input.extend(common::noise(3000, 7));
     for format in Format::ALL {
-        for level in Level::ALL {
+        for level in LEVELS {
             let full = compress(format, level, &input);
             let mut compressor = Compressor::new(format, level);
             // Every capacity short of the stream fails cleanly...

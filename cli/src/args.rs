@@ -80,9 +80,10 @@ pub(crate) enum Command {
             required_if_eq_any([("container", "raw"), ("container", "api"), ("container", "frame")])
         )]
         format: Option<FormatArg>,
-        /// Effort: Windows' standard or maximum engine.
-        #[arg(short, long, value_enum, default_value = "standard")]
-        level: LevelArg,
+        /// Effort: standard or maximum (Windows' engines, Windows' bytes),
+        /// or 1 to 9 (msxca's own, from the fastest to the smallest).
+        #[arg(short, long, value_parser = parse_level, default_value = "standard")]
+        level: Level,
         /// With -c mam: add the CRC-32 field (MAM\x84, as SysMain writes).
         #[arg(long)]
         crc: bool,
@@ -148,17 +149,12 @@ impl From<FormatArg> for Format {
     }
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-pub(crate) enum LevelArg {
-    Standard,
-    Maximum,
-}
-
-impl From<LevelArg> for Level {
-    fn from(l: LevelArg) -> Level {
-        match l {
-            LevelArg::Standard => Level::Standard,
-            LevelArg::Maximum => Level::Maximum,
-        }
+/// A level as the command line names it: `standard` and `maximum`
+/// (Windows' engines) or 1 to 9 (msxca's own, fastest to smallest).
+fn parse_level(name: &str) -> Result<Level, String> {
+    match name {
+        "standard" => Ok(Level::Standard),
+        "maximum" => Ok(Level::Maximum),
+        _ => name.parse().ok().and_then(Level::new).ok_or_else(|| "expected standard, maximum or 1 to 9".to_string()),
     }
 }

@@ -72,7 +72,7 @@ pub(crate) fn bench(files: &[PathBuf]) -> Result<(), Failure> {
         "decompress"
     );
     for format in Format::ALL {
-        for level in Level::ALL {
+        for level in Level::ALL.into_iter().chain(Level::NUMBERED) {
             let mut compressor = Compressor::new(format, level);
             let mut decompressor = Decompressor::new(format);
             let mut compressed_total = 0usize;

@@ -19,7 +19,7 @@ fn run(command: Command) -> Result<(), Failure> {
     match command {
         Command::Compress { format, level, crc, io } => {
             check_output(&io.output, io.force)?;
-            let out = compress::compress(format.map(Format::from), level.into(), crc, &io)?;
+            let out = compress::compress(format.map(Format::from), level, crc, &io)?;
             write_output(&io.output, &out)
         }
         Command::Decompress { format, size, io } => {

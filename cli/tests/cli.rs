@@ -43,7 +43,7 @@ fn files_round_trip_for_every_format_alias_and_level() {
     let input = scratch("sample.bin");
     std::fs::write(&input, &data).unwrap();
     for format in ["lznt1", "xpress", "plain", "xpress-huff", "huffman"] {
-        for level in ["standard", "maximum"] {
+        for level in ["standard", "maximum", "1", "5", "9"] {
             let packed = scratch(&format!("sample.{format}.{level}"));
             let unpacked = scratch(&format!("sample.{format}.{level}.out"));
             let out = msxca(
@@ -130,6 +130,8 @@ fn usage_errors_exit_2() {
         &["decompress", "-f", "xpress-huff", "-", "-"][..],
         &["decompress", "-f", "zip", "-", "-"],
         &["compress", "-f", "xpress", "-l", "ultra", "-", "-"],
+        &["compress", "-f", "xpress", "-l", "0", "-", "-"],
+        &["compress", "-f", "xpress", "-l", "10", "-", "-"],
         &["compress", "-", "-"],
         &["compress", "-c", "api", "-", "-"],
         &["decompress", "-c", "raw", "-f", "huffman", "-", "-"],
