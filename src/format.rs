@@ -82,10 +82,26 @@ impl LevelNumber {
     }
 }
 
+/// How an encoder decides that its output does not fit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SpaceCheck {
+    /// The exact size must fit.
+    Exact,
+    /// Windows' own rules, as `RtlCompressBuffer` and the Compression API
+    /// apply them, so that callers see the same `STATUS_BUFFER_TOO_SMALL`
+    /// boundaries as on Windows:
+    /// - LZ77+Huffman: the bytes written so far plus the estimate
+    ///   `⌈bits/32⌉·4 + raw bytes + 258` (or the exact size, if larger)
+    ///   must stay *below* the capacity, block by block;
+    /// - Plain LZ77 (Windows' engines): the stream must end *below* the
+    ///   capacity.
+    Windows,
+}
+
 /// The engine a level runs, for the encoders.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum EncoderKind {
-    /// Windows' standard engine, byte for byte (LZ77+Huffman so far).
+    /// Windows' standard engine, byte for byte (the XPRESS formats so far).
     WindowsStandard,
     /// msxca's greedy parse over hash buckets, the fast numbered levels.
     Greedy,
@@ -130,7 +146,7 @@ impl Level {
     /// numbered engine closest to it.
     pub(crate) fn encoder(self, format: Format) -> EncoderKind {
         match (self, format) {
-            (Level::Standard, Format::XpressHuff) => EncoderKind::WindowsStandard,
+            (Level::Standard, Format::XpressHuff | Format::Xpress) => EncoderKind::WindowsStandard,
             (Level::Standard, _) => EncoderKind::Greedy,
             (Level::Maximum, _) => EncoderKind::NearOptimal,
             (Level::Numbered(n), _) if n.0 <= 5 => EncoderKind::Greedy,

@@ -7,10 +7,9 @@
 //! bytes.
 
 use crate::error::{Error, Result};
+pub(crate) use crate::format::SpaceCheck;
 use crate::format::{EncoderKind, Format, Level};
 use crate::{lznt1, xpress, xpress_huff};
-
-pub(crate) use crate::xpress_huff::encode::SpaceCheck;
 
 /// The workspace sizes x64 Windows (`wide`) or x86 Windows reports for
 /// `format`: `(compress, fragment)`, where the fragment
@@ -81,7 +80,7 @@ pub(crate) fn compress(
     }
     match format {
         Format::Lznt1 => lznt1::encode::compress(input, output, level, workspace),
-        Format::Xpress => xpress::encode::compress(input, output, level, workspace),
+        Format::Xpress => xpress::encode::compress(input, output, level, space, workspace),
         Format::XpressHuff => xpress_huff::encode::compress(input, output, level, space, workspace),
     }
 }

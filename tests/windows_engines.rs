@@ -9,7 +9,10 @@ mod common;
 use msxca::{compress, Format, Level};
 
 /// Which Windows folders each engine reproduces so far.
-const REPRODUCED: [(&str, Format, Level); 1] = [("compressed-huffman", Format::XpressHuff, Level::Standard)];
+const REPRODUCED: [(&str, Format, Level); 2] = [
+    ("compressed-huffman", Format::XpressHuff, Level::Standard),
+    ("compressed-plain", Format::Xpress, Level::Standard),
+];
 
 #[test]
 fn windows_engines_write_windows_bytes() {

@@ -10,7 +10,7 @@
 use super::{BLOCK_OUTPUT, END_OF_DATA, MAX_DISTANCE, TABLE_BYTES};
 use crate::bits::{bitstream_size, BitWriter};
 use crate::error::{Error, Result};
-use crate::format::{EncoderKind, Format, Level};
+use crate::format::{EncoderKind, Format, Level, SpaceCheck};
 use crate::huffman::encode::{build_lengths, canonical_codes};
 use crate::huffman::NUM_SYMBOLS;
 use crate::lz::arena::Arena;
@@ -157,19 +157,6 @@ impl SequenceSink for BlockParse<'_, '_> {
         }
         self.seqs.push(s);
     }
-}
-
-/// How the encoder decides that a block does not fit in the output.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum SpaceCheck {
-    /// The block's exact size must fit.
-    Exact,
-    /// Windows' own rule, as `RtlCompressBuffer` and the Compression API
-    /// apply it: the bytes written so far plus the estimate
-    /// `⌈bits/32⌉·4 + raw bytes + 258` (or the exact size, if larger) must
-    /// stay *below* the capacity. Callers then see the same
-    /// `STATUS_BUFFER_TOO_SMALL` boundaries as on Windows.
-    Windows,
 }
 
 /// Compresses `input` with tables from `workspace` (Windows' workspace
