@@ -103,6 +103,8 @@ pub(crate) enum SpaceCheck {
 pub(crate) enum EncoderKind {
     /// Windows' standard engine, byte for byte (the XPRESS formats so far).
     WindowsStandard,
+    /// Windows' maximum engine, byte for byte (the XPRESS formats so far).
+    WindowsMaximum,
     /// msxca's greedy parse over hash buckets, the fast numbered levels.
     Greedy,
     /// msxca's near-optimal parse over binary trees, the small ones.
@@ -147,8 +149,9 @@ impl Level {
     pub(crate) fn encoder(self, format: Format) -> EncoderKind {
         match (self, format) {
             (Level::Standard, Format::XpressHuff | Format::Xpress) => EncoderKind::WindowsStandard,
-            (Level::Standard, _) => EncoderKind::Greedy,
-            (Level::Maximum, _) => EncoderKind::NearOptimal,
+            (Level::Maximum, Format::XpressHuff | Format::Xpress) => EncoderKind::WindowsMaximum,
+            (Level::Standard, Format::Lznt1) => EncoderKind::Greedy,
+            (Level::Maximum, Format::Lznt1) => EncoderKind::NearOptimal,
             (Level::Numbered(n), _) if n.0 <= 5 => EncoderKind::Greedy,
             (Level::Numbered(_), _) => EncoderKind::NearOptimal,
         }

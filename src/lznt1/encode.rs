@@ -60,7 +60,7 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
     // Matches stay inside their chunk: at most 4095 bytes back.
     let max_dist = CHUNK_SIZE - 1;
     let mut engine = match level.encoder(Format::Lznt1) {
-        // Windows' own LZNT1 engine is not in yet: no level asks for it.
+        // Windows' own LZNT1 engines are not in yet: no level asks for them.
         EncoderKind::Greedy | EncoderKind::WindowsStandard => {
             // Two candidates per bucket, in four times as many buckets as
             // a chunk has positions: most of what the window held before the
@@ -68,7 +68,7 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
             // live on short matches.
             Engine::Greedy(BucketFinder::<2, 3>::new(&mut arena, input.len(), max_dist, 2, STANDARD_NICE_LEN))
         }
-        EncoderKind::NearOptimal => {
+        EncoderKind::NearOptimal | EncoderKind::WindowsMaximum => {
             let finder = TreeFinder::new(&mut arena, input.len().min(CHUNK_SIZE), max_dist);
             let parser = OptimalParser::new(&mut arena, CHUNK_SIZE, MAXIMUM_LIMITS.depth as usize);
             Engine::Optimal(finder, parser)

@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::format::{EncoderKind, Format, Level, SpaceCheck};
 use crate::lz::arena::Arena;
 use crate::lz::copy::copy_short;
-use crate::lz::matchfinder::{BucketFinder, SearchLimits, TreeFinder, WindowsFinder};
+use crate::lz::matchfinder::{BucketFinder, SearchLimits, TreeFinder, WindowsChainFinder, WindowsFinder};
 use crate::lz::parse::{greedy, piece_positions, CostModel, Engine, OptimalParser, Segment, SequenceSink};
 use crate::lz::sequences::Sequence;
 
@@ -57,6 +57,10 @@ pub(crate) fn compress(
         EncoderKind::WindowsStandard => {
             let finder = WindowsFinder::new(&mut arena, WINDOWS_WINDOW);
             return compress_windows_standard(input, out, space, finder);
+        }
+        EncoderKind::WindowsMaximum => {
+            let finder = WindowsChainFinder::new(&mut arena, MAX_DISTANCE, WINDOWS_MAXIMUM_COST_LIMIT);
+            return compress_windows_maximum(input, out, space, finder);
         }
         EncoderKind::Greedy => {
             // One candidate per bucket: a second makes the output 0.8%
@@ -148,7 +152,67 @@ fn compress_windows_standard(
             }
         }
     }
-    writer.literals(n - lit_start);
+    finish_windows(writer, n - lit_start, capacity, space)
+}
+
+/// Windows' maximum engine ends a walk of its hash chain at this count.
+const WINDOWS_MAXIMUM_COST_LIMIT: u32 = 24;
+
+/// Positions this close to the end of the input are not searched by
+/// Windows' maximum engine.
+const WINDOWS_MAXIMUM_TAIL: usize = 5;
+
+/// Windows' maximum engine: a greedy parse with [`WindowsChainFinder`] at
+/// every position but the first (a literal) and the tail, stopping early
+/// only where the output runs short, as [`compress_windows_standard`]
+/// checks it.
+fn compress_windows_maximum(
+    input: &[u8],
+    out: &mut [u8],
+    space: SpaceCheck,
+    mut finder: WindowsChainFinder<'_>,
+) -> Result<usize> {
+    let capacity = out.len();
+    let stop_at = capacity.saturating_sub(WINDOWS_OUTPUT_MARGIN);
+    let mut writer = StreamWriter::start(out, input)?;
+    let n = input.len();
+    let end = n.saturating_sub(WINDOWS_MAXIMUM_TAIL);
+    let (mut pos, mut items, mut lit_start) = (1, 1u32, 0);
+    while pos < end {
+        finder.insert_up_to(input, 0, pos + 1);
+        items += 1;
+        match finder.search(input, pos) {
+            None => {
+                pos += 1;
+                if items % FLAG_BITS != 0 {
+                    continue;
+                }
+                writer.literals(pos - lit_start);
+            }
+            Some(m) => {
+                writer.literals(pos - lit_start);
+                writer.matched(m.len, m.dist);
+                pos += m.len;
+            }
+        }
+        lit_start = pos;
+        if writer.windows_position() >= stop_at {
+            break;
+        }
+    }
+    finish_windows(writer, n - lit_start.min(n), capacity, space)
+}
+
+/// The end of Windows' engines' streams: the last `literals` of the input,
+/// then the closing flag word. Under Windows' rules the stream must end
+/// below the capacity.
+fn finish_windows(
+    mut writer: StreamWriter<'_, '_>,
+    literals: usize,
+    capacity: usize,
+    space: SpaceCheck,
+) -> Result<usize> {
+    writer.literals(literals);
     let size = writer.finish()?;
     if space == SpaceCheck::Windows && size >= capacity {
         return Err(Error::OutputTooSmall { format: Format::Xpress, capacity, needed: size as u64 + 1 });

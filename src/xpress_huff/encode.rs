@@ -14,7 +14,7 @@ use crate::format::{EncoderKind, Format, Level, SpaceCheck};
 use crate::huffman::encode::{build_lengths, canonical_codes};
 use crate::huffman::NUM_SYMBOLS;
 use crate::lz::arena::Arena;
-use crate::lz::matchfinder::{BucketFinder, SearchLimits, TreeFinder, WindowsFinder};
+use crate::lz::matchfinder::{BucketFinder, SearchLimits, TreeFinder, WindowsChainFinder, WindowsFinder};
 use crate::lz::parse::{greedy, piece_positions, CostModel, Engine, OptimalParser, Segment, SequenceSink, ALL_LENGTHS};
 use crate::lz::sequences::{worst_case_bytes, Sequence, Sequences};
 
@@ -178,6 +178,10 @@ pub(crate) fn compress(
             let finder = WindowsFinder::new(&mut arena, MAX_DISTANCE + 1);
             return compress_windows_standard(input, out, space, finder, &mut block);
         }
+        EncoderKind::WindowsMaximum => {
+            let finder = WindowsChainFinder::new(&mut arena, MAX_DISTANCE, WINDOWS_MAXIMUM_COST_LIMIT);
+            return compress_windows_maximum(input, out, space, finder, &mut block);
+        }
         EncoderKind::Greedy => {
             // One candidate per bucket: a second makes the output 0.5%
             // smaller on the Windows corpus and 2.6% on the bench corpus,
@@ -298,6 +302,64 @@ fn compress_windows_standard(
                 }
             }
         }
+        let end = pos.max(piece_end);
+        block.push(Sequence { literals: (end - lit_start) as u32, len: 0, dist: 0 });
+        pos = end;
+        let last = pos == input.len();
+        op = write_block(&input[start..pos], block, last, out, op, space)?;
+        if last {
+            return Ok(op);
+        }
+    }
+}
+
+/// Windows' maximum engine ends a walk of its hash chain at this count.
+const WINDOWS_MAXIMUM_COST_LIMIT: u32 = 12;
+
+/// Positions this close to the end of a block's 64 KiB (or of the input)
+/// are not searched by Windows' maximum engine.
+const WINDOWS_MAXIMUM_TAIL: usize = 5;
+
+/// Windows' maximum engine: [`compress_windows_standard`]'s blocks, each
+/// parsed greedily with [`WindowsChainFinder`], which searches every
+/// position of the block but its tail. The input's first byte is a
+/// literal, and a 3-byte match more than 4096 bytes back is refused.
+fn compress_windows_maximum(
+    input: &[u8],
+    out: &mut [u8],
+    space: SpaceCheck,
+    mut finder: WindowsChainFinder<'_>,
+    block: &mut BlockParse<'_, '_>,
+) -> Result<usize> {
+    let mut pos = 0;
+    let mut op = 0;
+    loop {
+        let start = pos;
+        let piece_end = input.len().min(pos + BLOCK_OUTPUT);
+        let limit = piece_end.saturating_sub(WINDOWS_MAXIMUM_TAIL);
+        block.clear(start);
+        let mut lit_start = pos;
+        if pos == 0 && !input.is_empty() {
+            pos = 1;
+        }
+        // The block's positions from here to its tail go into the chains;
+        // the first byte and those skipped at block ends never do.
+        let first_inserted = pos;
+        while pos < limit {
+            finder.insert_up_to(input, first_inserted, pos + 1);
+            match finder.search(input, pos).filter(|m| m.len > 3 || m.dist <= 4096) {
+                None => pos += 1,
+                Some(m) => {
+                    let (literals, len, dist) = ((pos - lit_start) as u32, m.len as u32, m.dist as u32);
+                    block.push(Sequence { literals, len, dist });
+                    pos += m.len;
+                    lit_start = pos;
+                }
+            }
+        }
+        // Those the last match jumped over too: the next block's matches
+        // reach back to them.
+        finder.insert_up_to(input, first_inserted, limit);
         let end = pos.max(piece_end);
         block.push(Sequence { literals: (end - lit_start) as u32, len: 0, dist: 0 });
         pos = end;

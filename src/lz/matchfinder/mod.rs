@@ -1,7 +1,8 @@
 //! Match finders shared by the three encoders, over tables borrowed from
 //! an [`Arena`](super::arena::Arena): `tree` for the maximum level,
-//! `bucket` for the greedy ones, over what they share here; `windows`,
-//! Windows' standard engines' own, shares nothing with them.
+//! `bucket` for the greedy ones, over what they share here; `windows` and
+//! `chain`, Windows' standard and maximum engines' own, share nothing with
+//! them.
 //!
 //! Positions are stored as their low 16 bits (but for the roots of the
 //! maximum level's trees): a 64 KiB window is the most any format reaches,
@@ -13,10 +14,12 @@
 //! the output never depends on what a caller's workspace held.
 
 mod bucket;
+mod chain;
 mod tree;
 mod windows;
 
 pub(crate) use bucket::BucketFinder;
+pub(crate) use chain::WindowsChainFinder;
 pub(crate) use tree::TreeFinder;
 pub(crate) use windows::WindowsFinder;
 
