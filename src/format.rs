@@ -101,9 +101,9 @@ pub(crate) enum SpaceCheck {
 /// The engine a level runs, for the encoders.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum EncoderKind {
-    /// Windows' standard engine, byte for byte (the XPRESS formats so far).
+    /// Windows' standard engine, byte for byte.
     WindowsStandard,
-    /// Windows' maximum engine, byte for byte (the XPRESS formats so far).
+    /// Windows' maximum engine, byte for byte.
     WindowsMaximum,
     /// msxca's greedy parse over hash buckets, the fast numbered levels.
     Greedy,
@@ -143,15 +143,11 @@ impl Level {
         }
     }
 
-    /// The encoder this level runs for `format`. Windows' engines are
-    /// being brought in format by format; until one is, its level runs the
-    /// numbered engine closest to it.
+    /// The encoder this level runs for `format`.
     pub(crate) fn encoder(self, format: Format) -> EncoderKind {
         match (self, format) {
-            (Level::Standard, Format::XpressHuff | Format::Xpress) => EncoderKind::WindowsStandard,
-            (Level::Maximum, Format::XpressHuff | Format::Xpress) => EncoderKind::WindowsMaximum,
-            (Level::Standard, Format::Lznt1) => EncoderKind::Greedy,
-            (Level::Maximum, Format::Lznt1) => EncoderKind::NearOptimal,
+            (Level::Standard, _) => EncoderKind::WindowsStandard,
+            (Level::Maximum, _) => EncoderKind::WindowsMaximum,
             (Level::Numbered(n), _) if n.0 <= 5 => EncoderKind::Greedy,
             (Level::Numbered(_), _) => EncoderKind::NearOptimal,
         }

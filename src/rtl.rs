@@ -131,6 +131,14 @@ pub fn get_compression_workspace_size(
     }
 }
 
+/// `RtlCompressBuffer` refuses LZ77+Huffman output buffers smaller than this.
+const XPRESS_HUFF_SMALLEST_OUTPUT: usize = 300;
+/// `RtlCompressBuffer` refuses Plain LZ77 output buffers smaller than this.
+const XPRESS_SMALLEST_OUTPUT: usize = 64;
+/// `RtlCompressBuffer` refuses Plain LZ77 inputs shorter than this, and
+/// reports no stream as shorter.
+const XPRESS_SMALLEST_INPUT: usize = 8;
+
 /// `RtlCompressBuffer`: compresses `uncompressed` into `compressed` with the
 /// same encoders as [`Compressor`](crate::Compressor), the engine bits choosing the level.
 ///
@@ -141,19 +149,21 @@ pub fn get_compression_workspace_size(
 /// - XPRESS_HUFF refuses output buffers under 300 bytes and applies
 ///   Windows' per-block `>=` space estimate, so `STATUS_BUFFER_TOO_SMALL`
 ///   comes at the same buffer sizes as on Windows.
+/// - XPRESS refuses output buffers under 64 bytes and inputs under 8
+///   bytes, needs the stream to end below the capacity, and reports a
+///   size of at least 8.
 /// - `STATUS_BUFFER_TOO_SMALL` whenever the output does not fit.
+/// - The output is Windows' own, byte for byte: as on Windows, it depends
+///   on the room given (LZNT1 stores a chunk whose compressed form would
+///   not fit; XPRESS writes literals once 41 bytes from the end).
 ///
 /// The workspace is real: the match finder's tables and the parse live in
 /// it, nothing is allocated on the heap, and the output does not depend on
 /// what the workspace held before (it is the core encoder's, byte for byte).
 ///
-/// Deviations: a workspace smaller than
-/// [`get_compression_workspace_size`] reports is refused with
-/// `STATUS_INVALID_PARAMETER` (Windows would overrun it). LZNT1's maximum
-/// engine asks for 32 bytes, as Windows' does, which searches without
-/// tables; ours keeps about 96 KiB of tables on the stack instead.
-/// Windows 8 was reported to refuse XPRESS inputs of 7 bytes or fewer; this
-/// mirror compresses them, as current documentation describes no such limit.
+/// Deviation: a workspace smaller than [`get_compression_workspace_size`]
+/// reports is refused with `STATUS_INVALID_PARAMETER` (Windows would
+/// overrun it).
 pub fn compress_buffer(
     format_and_engine: u16,
     uncompressed: &[u8],
@@ -170,7 +180,12 @@ pub fn compress_buffer(
     if workspace.len() < workspace::windows_sizes(format, level == Level::Maximum).0 as usize {
         return NtStatus::INVALID_PARAMETER;
     }
-    if format == Format::XpressHuff && compressed.len() < 300 {
+    let too_small = match format {
+        Format::XpressHuff => compressed.len() < XPRESS_HUFF_SMALLEST_OUTPUT,
+        Format::Xpress => compressed.len() < XPRESS_SMALLEST_OUTPUT || uncompressed.len() < XPRESS_SMALLEST_INPUT,
+        Format::Lznt1 => false,
+    };
+    if too_small {
         return NtStatus::BUFFER_TOO_SMALL;
     }
     if format == Format::Lznt1 && uncompressed.is_empty() {
@@ -182,7 +197,10 @@ pub fn compress_buffer(
     }
     match workspace::compress(format, level, uncompressed, compressed, SpaceCheck::Windows, workspace) {
         Ok(n) => {
-            *final_compressed_size = n as u32;
+            // Windows reports a plain stream of at least 8 bytes, even one
+            // it wrote shorter.
+            let reported = if format == Format::Xpress { n.max(XPRESS_SMALLEST_INPUT) } else { n };
+            *final_compressed_size = reported as u32;
             if format == Format::Lznt1 && uncompressed.iter().all(|&b| b == 0) {
                 NtStatus::BUFFER_ALL_ZEROS
             } else {

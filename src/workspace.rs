@@ -44,7 +44,8 @@ pub(crate) fn windows_sizes(format: Format, maximum: bool) -> (u32, u32) {
 /// stands in for (the standard one for the greedy levels, the maximum one
 /// for the near-optimal ones), so that `rtl` runs the same encoder in the
 /// workspace its caller sized that way. LZNT1's maximum engine needs none
-/// at Windows, and its near-optimal parse keeps tables of its own size.
+/// (Windows asks for 32 bytes), and LZNT1's near-optimal parse keeps
+/// tables of its own size.
 pub(crate) fn encoder_size(format: Format, level: Level) -> usize {
     encoder_size_on(format, level, cfg!(target_pointer_width = "64"))
 }
@@ -59,11 +60,9 @@ fn encoder_size_on(format: Format, level: Level, wide: bool) -> usize {
 }
 
 /// Compresses `input` into `output` as a raw stream, with the encoder's
-/// tables in `workspace`, and returns the compressed size. A workspace of
-/// Windows' size, x86's or x64's, is used as it is; a smaller one (the 32
-/// bytes Windows asks for LZNT1's maximum level) is passed over for
-/// tables on the stack. `space` is how an LZ77+Huffman block is found not
-/// to fit.
+/// tables in `workspace` (Windows' size, x86's or x64's, is enough), and
+/// returns the compressed size. `space` is how the output is found not to
+/// fit.
 pub(crate) fn compress(
     format: Format,
     level: Level,
@@ -72,9 +71,6 @@ pub(crate) fn compress(
     space: SpaceCheck,
     workspace: &mut [u8],
 ) -> Result<usize> {
-    if workspace.len() < encoder_size_on(format, level, false) {
-        return compress_with_stack_tables(format, level, input, output, space);
-    }
     if input.len() as u64 >= u64::from(u32::MAX) {
         return Err(Error::LimitExceeded { what: "input", size: input.len() as u64, limit: u64::from(u32::MAX) - 1 });
     }
@@ -83,22 +79,6 @@ pub(crate) fn compress(
         Format::Xpress => xpress::encode::compress(input, output, level, space, workspace),
         Format::XpressHuff => xpress_huff::encode::compress(input, output, level, space, workspace),
     }
-}
-
-/// [`compress`] with the tables on the stack, for the one engine whose
-/// Windows workspace is too small to hold them: LZNT1 at the maximum
-/// level (Windows searches without tables; ours are about 96 KiB).
-#[inline(never)]
-fn compress_with_stack_tables(
-    format: Format,
-    level: Level,
-    input: &[u8],
-    output: &mut [u8],
-    space: SpaceCheck,
-) -> Result<usize> {
-    let mut tables = [0u32; lznt1::encode::MAXIMUM_WORKSPACE.div_ceil(4)];
-    assert!(encoder_size_on(format, level, false) <= tables.len() * 4, "only LZNT1's maximum level uses the stack");
-    compress(format, level, input, output, space, bytemuck::cast_slice_mut(&mut tables))
 }
 
 #[cfg(test)]

@@ -674,3 +674,65 @@ fn s9_compress_final_size_excludes_the_lznt1_end_marker() {
     let header = u16::from_le_bytes([out[0], out[1]]);
     assert_eq!(size as usize, (header & 0xFFF) as usize + 3);
 }
+
+/// `compress_buffer` into `capacity` bytes: the status, the final size and
+/// the output.
+fn compress_into(format_and_engine: u16, data: &[u8], capacity: usize) -> (NtStatus, u32, Vec<u8>) {
+    let mut ws = workspace(format_and_engine);
+    let mut out = vec![0u8; capacity];
+    let mut size = SEED;
+    let status = compress_buffer(format_and_engine, data, &mut out, 4096, &mut size, &mut ws);
+    (status, size, out)
+}
+
+#[test]
+fn plain_compression_refuses_small_buffers_and_inputs_and_reports_at_least_8_bytes() {
+    for engine in [COMPRESSION_ENGINE_STANDARD, COMPRESSION_ENGINE_MAXIMUM] {
+        let format = COMPRESSION_FORMAT_XPRESS | engine;
+        let text = b"64 bytes of room at least; ".repeat(8);
+        assert_eq!(compress_into(format, &text, 63).0, NtStatus::BUFFER_TOO_SMALL, "{format:#x}");
+        assert_eq!(compress_into(format, &text, 63).1, SEED, "final size untouched");
+        assert_eq!(compress_into(format, b"seven b", 1024).0, NtStatus::BUFFER_TOO_SMALL, "{format:#x}");
+        assert!(compress_into(format, &text, 64).0.is_success(), "{format:#x}");
+    }
+    // Eight equal bytes at the maximum engine: a flag word, a literal and a
+    // 7-byte match, 7 bytes written and 8 reported.
+    let (status, size, out) = compress_into(COMPRESSION_FORMAT_XPRESS | COMPRESSION_ENGINE_MAXIMUM, b"aaaaaaaa", 64);
+    assert_eq!((status, size), (NtStatus::SUCCESS, 8));
+    assert_eq!(out[4..7], [b'a', 0x04, 0x00]);
+    assert_eq!(msxca::decompress(msxca::Format::Xpress, &out[..7], 8).unwrap(), b"aaaaaaaa");
+}
+
+#[test]
+fn lznt1_chunks_are_stored_when_the_compressed_form_would_not_fit() {
+    // 100 incompressible bytes: a 115-byte compressed chunk where it fits,
+    // the 102-byte stored one where only that fits, else too small.
+    let noise = common::noise(100, 3);
+    for engine in [COMPRESSION_ENGINE_STANDARD, COMPRESSION_ENGINE_MAXIMUM] {
+        let format = COMPRESSION_FORMAT_LZNT1 | engine;
+        let (status, size, out) = compress_into(format, &noise, 115);
+        assert_eq!((status, size), (NtStatus::SUCCESS, 115), "{format:#x}");
+        assert_eq!(out[1] & 0x80, 0x80, "compressed");
+        let (status, size, out) = compress_into(format, &noise, 114);
+        assert_eq!((status, size), (NtStatus::SUCCESS, 102), "{format:#x}");
+        assert_eq!(out[..2], [0x63, 0x30], "stored, with its true length");
+        assert_eq!(out[2..102], noise[..]);
+        assert_eq!(compress_into(format, &noise, 102).1, 102);
+        assert_eq!(compress_into(format, &noise, 101).0, NtStatus::BUFFER_TOO_SMALL, "{format:#x}");
+    }
+}
+
+#[test]
+fn lznt1_zero_chunks_are_windows_own() {
+    let format = COMPRESSION_FORMAT_LZNT1;
+    for (len, chunk) in [
+        (4096, &[0x03, 0xB0, 0x02, 0x00, 0xFC, 0x0F][..]),
+        (1, &[0x01, 0xB0, 0x00, 0x00]),
+        (4, &[0x03, 0xB0, 0x02, 0x00, 0x00, 0x00]),
+    ] {
+        let (status, size, out) = compress_into(format, &vec![0; len], 64);
+        assert_eq!(status, NtStatus::BUFFER_ALL_ZEROS, "{len} zeros");
+        assert_eq!(out[..size as usize], *chunk, "{len} zeros");
+        assert_eq!(out[size as usize..size as usize + 2], [0, 0], "the end marker, not counted");
+    }
+}

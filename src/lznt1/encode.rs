@@ -60,15 +60,21 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
     // Matches stay inside their chunk: at most 4095 bytes back.
     let max_dist = CHUNK_SIZE - 1;
     let mut engine = match level.encoder(Format::Lznt1) {
-        // Windows' own LZNT1 engines are not in yet: no level asks for them.
-        EncoderKind::Greedy | EncoderKind::WindowsStandard => {
+        EncoderKind::WindowsStandard => {
+            let slots = arena.groups::<[u32; 2]>(BUCKETS);
+            assert_eq!(slots.len(), BUCKETS, "the arena holds the buckets");
+            slots.fill([u32::MAX; 2]);
+            return compress_windows(input, out, &mut WindowsSearch::Buckets(slots));
+        }
+        EncoderKind::WindowsMaximum => return compress_windows(input, out, &mut WindowsSearch::Exhaustive),
+        EncoderKind::Greedy => {
             // Two candidates per bucket, in four times as many buckets as
             // a chunk has positions: most of what the window held before the
             // chunk stays out of the way. Three hashed bytes: 4 KiB chunks
             // live on short matches.
             Engine::Greedy(BucketFinder::<2, 3>::new(&mut arena, input.len(), max_dist, 2, STANDARD_NICE_LEN))
         }
-        EncoderKind::NearOptimal | EncoderKind::WindowsMaximum => {
+        EncoderKind::NearOptimal => {
             let finder = TreeFinder::new(&mut arena, input.len().min(CHUNK_SIZE), max_dist);
             let parser = OptimalParser::new(&mut arena, CHUNK_SIZE, MAXIMUM_LIMITS.depth as usize);
             Engine::Optimal(finder, parser)
@@ -281,6 +287,154 @@ impl ChunkWriter {
         }
         debug_assert_eq!(to, dst.len());
     }
+}
+
+/// Buckets of Windows' standard engine: one per 12-bit hash.
+const BUCKETS: usize = 4096;
+
+/// How Windows' LZNT1 engines find a match.
+enum WindowsSearch<'a> {
+    /// The standard engine: per hash of three bytes, the two most recent
+    /// positions (newest first), `u32::MAX` for none.
+    Buckets(&'a mut [[u32; 2]]),
+    /// The maximum engine: every earlier position of the chunk.
+    Exhaustive,
+}
+
+impl WindowsSearch<'_> {
+    /// The match Windows' engine takes at `ip` (where `ip + 3 <= end`) in
+    /// the chunk `start..end`, at most `max_len` long: `(length, source)`.
+    #[inline]
+    fn find(&mut self, input: &[u8], start: usize, end: usize, ip: usize, max_len: usize) -> Option<(usize, usize)> {
+        let longest = end - ip;
+        let extend = |from: usize, known: usize| {
+            let mut len = known;
+            while len < max_len && len < longest && input[from + len] == input[ip + len] {
+                len += 1;
+            }
+            len
+        };
+        match self {
+            WindowsSearch::Buckets(slots) => {
+                let [b0, b1, b2] = [input[ip], input[ip + 1], input[ip + 2]].map(u32::from);
+                let x = b0 << 8 ^ b1 << 4 ^ b2;
+                let slot = &mut slots[(x.wrapping_mul(40543) >> 4) as usize & (BUCKETS - 1)];
+                let [newest, older] = *slot;
+                *slot = [ip as u32, newest];
+                // A candidate counts only inside the chunk, before `ip`,
+                // and with the same three bytes; ties go to the newer.
+                let length = |c: u32| {
+                    let c = c as usize;
+                    if (start..ip).contains(&c) && input[c..c + 3] == input[ip..ip + 3] {
+                        extend(c, 3)
+                    } else {
+                        0
+                    }
+                };
+                let (first, second) = (length(newest), length(older));
+                let (len, from) = if second > first { (second, older) } else { (first, newest) };
+                (len >= MIN_MATCH).then_some((len, from as usize))
+            }
+            WindowsSearch::Exhaustive => {
+                // Ties go to the latest position: the smallest displacement.
+                let mut best = (0, start);
+                for q in start..ip {
+                    let len = extend(q, 0);
+                    if len >= best.0 {
+                        best = (len, q);
+                    }
+                }
+                (best.0 >= MIN_MATCH).then_some(best)
+            }
+        }
+    }
+}
+
+/// Windows' engines: every 4096 bytes a chunk of its own, then the `00 00`
+/// end marker where the output has room (not counted in the size).
+fn compress_windows(input: &[u8], out: &mut [u8], search: &mut WindowsSearch<'_>) -> Result<usize> {
+    let mut op = 0;
+    for start in (0..input.len()).step_by(CHUNK_SIZE) {
+        let end = input.len().min(start + CHUNK_SIZE);
+        op += compress_chunk_windows(input, start, end, out, op, search)?;
+    }
+    if let Some(marker) = out.get_mut(op..op + 2) {
+        marker.fill(0);
+    }
+    Ok(op)
+}
+
+/// A compressed chunk may take at most this many bytes, its header
+/// included; past that Windows stores the chunk.
+const WINDOWS_CHUNK_LIMIT: usize = CHUNK_SIZE - 1;
+
+/// One chunk, `input[start..end]`, written at `out[at..]` as Windows'
+/// engines write it; returns its size. A greedy parse (the last two bytes
+/// are always literals), and the chunk is stored instead where its
+/// compressed form would pass [`WINDOWS_CHUNK_LIMIT`] bytes or the end of
+/// the output: which form a chunk takes depends on the room left.
+fn compress_chunk_windows(
+    input: &[u8],
+    start: usize,
+    end: usize,
+    out: &mut [u8],
+    at: usize,
+    search: &mut WindowsSearch<'_>,
+) -> Result<usize> {
+    let limit = out.len().min(at + WINDOWS_CHUNK_LIMIT);
+    let (mut flag_at, mut op, mut ip) = (at + 2, at + 3, start);
+    let (mut flags, mut bit) = (0u8, 0u32);
+    let mut complete = true;
+    while ip < end {
+        let (bits, max_len) = token_format(ip - start);
+        let found = if ip + 3 <= end { search.find(input, start, end, ip, max_len) } else { None };
+        match found {
+            None => {
+                if op >= limit {
+                    complete = false;
+                    break;
+                }
+                out[op] = input[ip];
+                op += 1;
+                ip += 1;
+            }
+            Some((len, from)) => {
+                if op + 1 >= limit {
+                    complete = false;
+                    break;
+                }
+                out[op..op + 2].copy_from_slice(&copy_token(bits, len as u32, (ip - from) as u32).to_le_bytes());
+                flags |= 1 << bit;
+                op += 2;
+                ip += len;
+            }
+        }
+        bit += 1;
+        if bit == 8 && ip < end {
+            // The next group's flag slot, reserved without a room check:
+            // the next item's check catches an overflow.
+            out[flag_at] = flags;
+            (flag_at, flags, bit) = (op, 0, 0);
+            op += 1;
+        }
+    }
+    if !complete {
+        let len = end - start;
+        let capacity = out.len();
+        let too_small = Error::OutputTooSmall { format: Format::Lznt1, capacity, needed: (at + 2 + len) as u64 };
+        let dst = out.get_mut(at..at + 2 + len).ok_or(too_small)?;
+        dst[..2].copy_from_slice(&(HEADER_SIGNATURE | (len as u16 - 1)).to_le_bytes());
+        dst[2..].copy_from_slice(&input[start..end]);
+        return Ok(2 + len);
+    }
+    if flag_at < limit {
+        out[flag_at] = flags;
+    } else {
+        op -= 1;
+    }
+    let size = op - at;
+    out[at..at + 2].copy_from_slice(&(HEADER_COMPRESSED | HEADER_SIGNATURE | (size as u16 - 3)).to_le_bytes());
+    Ok(size)
 }
 
 /// The largest output of [`compress`] for `len` input bytes: every
