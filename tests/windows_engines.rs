@@ -80,3 +80,22 @@ fn windows_lznt1_engines_write_windows_bytes() {
         eprintln!("{name}: {n} bytes identical at {level}");
     }
 }
+
+#[test]
+fn the_compression_api_in_raw_mode_writes_windows_bytes() {
+    // The vectors were made through the Compression API in raw mode: the
+    // stream, or the input itself where the stream is not smaller.
+    let Some(windows) = common::windows_dir("the_compression_api_in_raw_mode_writes_windows_bytes") else { return };
+    let mut differ = Vec::new();
+    let mut compared = 0;
+    for v in common::windows_vectors(&windows) {
+        let level = if v.folder.contains("more") { Level::Maximum } else { Level::Standard };
+        let ours = msxca::api::compress(v.format, level, msxca::api::Mode::Raw, &v.original).unwrap();
+        compared += 1;
+        if ours != v.compressed {
+            differ.push(format!("{}/{} ({} bytes, Windows {})", v.folder, v.name, ours.len(), v.compressed.len()));
+        }
+    }
+    assert!(compared >= 128, "{compared} vectors");
+    assert!(differ.is_empty(), "{} of {compared} differ: {differ:#?}", differ.len());
+}
