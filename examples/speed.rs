@@ -1,11 +1,12 @@
-//! Standard-level compression (or decompression) speed of one format over
+//! Compression (or decompression) speed of one format at one level over
 //! the bench corpus, for quick comparisons and profiling:
 //!
 //! ```text
-//! cargo run --release --example speed -- FORMAT [REPS] [decode]
+//! cargo run --release --example speed -- FORMAT [REPS] [decode] [LEVEL]
 //! ```
 //!
-//! FORMAT is `lznt1`, `xpress` or `xpress-huff`; the corpus is
+//! FORMAT is `lznt1`, `xpress` or `xpress-huff`; LEVEL is `standard` (the
+//! default), `maximum` or 1 to 9 (decoding reads the level's output); the corpus is
 //! `$XPRESS_CORPUS/bench` (default `../shared/corpus/bench`). Timings of a
 //! shared machine are noisy: it reports the fastest of REPS passes (and
 //! the mean), best pinned to one core (`taskset -c 1
@@ -19,11 +20,16 @@ use std::time::Instant;
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(format) = args.first().and_then(|name| Format::ALL.into_iter().find(|f| f.name() == name)) else {
-        eprintln!("usage: speed lznt1|xpress|xpress-huff [REPS] [decode]");
+        eprintln!("usage: speed lznt1|xpress|xpress-huff [REPS] [decode] [LEVEL]");
         std::process::exit(2);
     };
     let reps: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(3);
-    let decode = args.get(2).is_some_and(|a| a == "decode");
+    let decode = args.iter().skip(2).any(|a| a == "decode");
+    let level = args
+        .iter()
+        .skip(2)
+        .find_map(|a| Level::ALL.into_iter().chain(Level::NUMBERED).find(|l| l.name() == a))
+        .unwrap_or(Level::Standard);
 
     let corpus = std::env::var_os("XPRESS_CORPUS").map(PathBuf::from).unwrap_or_else(|| "../shared/corpus".into());
     let Ok(entries) = std::fs::read_dir(corpus.join("bench")) else {
@@ -39,8 +45,8 @@ fn main() {
     let total: usize = files.iter().map(Vec::len).sum();
     let largest = files.iter().map(Vec::len).max().unwrap_or(0);
 
-    let mut compressor = Compressor::new(format, Level::Standard);
-    let packed: Vec<Vec<u8>> = files.iter().map(|f| msxca::compress(format, Level::Standard, f)).collect();
+    let mut compressor = Compressor::new(format, level);
+    let packed: Vec<Vec<u8>> = files.iter().map(|f| msxca::compress(format, level, f)).collect();
     let size: usize = packed.iter().map(Vec::len).sum();
     // Each pass over the corpus is timed on its own and the fastest one
     // reported: a shared machine only ever adds time to a pass.
