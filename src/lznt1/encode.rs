@@ -3,9 +3,11 @@
 //! shrink, an uncounted `00 00` end marker when there is room).
 
 use super::{token_format, CHUNK_SIZE, HEADER_COMPRESSED, HEADER_SIGNATURE, MIN_MATCH};
+use crate::bytes::fixed;
 use crate::error::{Error, Result};
 use crate::format::{EncoderKind, Format, Level};
 use crate::lz::arena::Arena;
+use crate::lz::extend::match_len;
 use crate::lz::matchfinder::{BucketFinder, SearchLimits, TreeFinder};
 use crate::lz::parse::{CostModel, Engine, OptimalParser, Segment, SequenceSink};
 use crate::lz::sequences::Sequence;
@@ -306,40 +308,34 @@ impl WindowsSearch<'_> {
     /// the chunk `start..end`, at most `max_len` long: `(length, source)`.
     #[inline]
     fn find(&mut self, input: &[u8], start: usize, end: usize, ip: usize, max_len: usize) -> Option<(usize, usize)> {
-        let longest = end - ip;
-        let extend = |from: usize, known: usize| {
-            let mut len = known;
-            while len < max_len && len < longest && input[from + len] == input[ip + len] {
-                len += 1;
-            }
-            len
-        };
+        let limit = max_len.min(end - ip);
+
         match self {
             WindowsSearch::Buckets(slots) => {
-                let [b0, b1, b2] = [input[ip], input[ip + 1], input[ip + 2]].map(u32::from);
+                let head: [u8; 3] = fixed(input, ip);
+                let [b0, b1, b2] = head.map(u32::from);
                 let x = b0 << 8 ^ b1 << 4 ^ b2;
                 let slot = &mut slots[(x.wrapping_mul(40543) >> 4) as usize & (BUCKETS - 1)];
                 let [newest, older] = *slot;
                 *slot = [ip as u32, newest];
                 // A candidate counts only inside the chunk, before `ip`,
                 // and with the same three bytes; ties go to the newer.
-                let length = |c: u32| {
-                    let c = c as usize;
-                    if (start..ip).contains(&c) && input[c..c + 3] == input[ip..ip + 3] {
-                        extend(c, 3)
-                    } else {
-                        0
-                    }
-                };
+                let length = |c| bucket_candidate(input, start, ip, c, head, limit);
                 let (first, second) = (length(newest), length(older));
                 let (len, from) = if second > first { (second, older) } else { (first, newest) };
                 (len >= MIN_MATCH).then_some((len, from as usize))
             }
             WindowsSearch::Exhaustive => {
                 // Ties go to the latest position: the smallest displacement.
+                // Positions that cannot tie the best so far are passed over
+                // on one byte: the first, or the last the best one matched.
                 let mut best = (0, start);
                 for q in start..ip {
-                    let len = extend(q, 0);
+                    let last = best.0.max(1) - 1;
+                    if input[q + last] != input[ip + last] || input[q] != input[ip] {
+                        continue;
+                    }
+                    let len = match_len(input, q, ip, limit);
                     if len >= best.0 {
                         best = (len, q);
                     }
@@ -347,6 +343,19 @@ impl WindowsSearch<'_> {
                 (best.0 >= MIN_MATCH).then_some(best)
             }
         }
+    }
+}
+
+/// The length of the standard engine's candidate `c` for `ip` in the
+/// chunk from `start`, at most `limit`: 0 unless it lies in the chunk
+/// before `ip` and starts with `head`, the three bytes at `ip`.
+#[inline(always)]
+fn bucket_candidate(input: &[u8], start: usize, ip: usize, c: u32, head: [u8; 3], limit: usize) -> usize {
+    let c = c as usize;
+    if c.wrapping_sub(start) < ip - start && fixed::<3>(input, c) == head {
+        3 + match_len(input, c + 3, ip + 3, limit - 3)
+    } else {
+        0
     }
 }
 

@@ -8,6 +8,7 @@
 //! reach is never one a newer position overwrote.
 
 use crate::lz::arena::Arena;
+use crate::lz::extend::match_len;
 
 use super::windows::Found;
 
@@ -98,10 +99,7 @@ impl<'a> WindowsChainFinder<'a> {
         let (mut best, mut best_len, mut count) = (c, 3usize, 0u32);
         loop {
             if four {
-                let mut len = 4;
-                while p + len < data.len() && data[c + len] == data[p + len] {
-                    len += 1;
-                }
+                let len = 4 + match_len(data, c + 4, p + 4, data.len() - p - 4);
                 if len <= best_len {
                     count += len as u32 + 1;
                 } else {

@@ -7,6 +7,7 @@
 //! the output is Windows' own only if every table write is Windows' too.
 
 use crate::lz::arena::Arena;
+use crate::lz::extend::match_len;
 
 /// Slots of the first table: one per value of `b0 + 8·b1 + 2·b2`.
 const FIRST_SLOTS: usize = 2806;
@@ -116,10 +117,6 @@ impl<'a> WindowsFinder<'a> {
                 None => return found(m, 5),
             }
         }
-        let mut len = 6;
-        while p + len < data.len() && data[p + len] == data[m + len] {
-            len += 1;
-        }
-        found(m, len)
+        found(m, 6 + match_len(data, m + 6, p + 6, data.len() - p - 6))
     }
 }
