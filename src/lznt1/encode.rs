@@ -66,9 +66,9 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
             let slots = arena.groups::<[u32; 2]>(BUCKETS);
             assert_eq!(slots.len(), BUCKETS, "the arena holds the buckets");
             slots.fill([u32::MAX; 2]);
-            return compress_windows(input, out, &mut WindowsSearch::Buckets(slots));
+            return compress_windows(input, out, &mut Buckets(slots));
         }
-        EncoderKind::WindowsMaximum => return compress_windows(input, out, &mut WindowsSearch::Exhaustive),
+        EncoderKind::WindowsMaximum => return compress_windows(input, out, &mut Exhaustive),
         EncoderKind::Greedy => {
             // Two candidates per bucket, in four times as many buckets as
             // a chunk has positions: most of what the window held before the
@@ -294,55 +294,58 @@ impl ChunkWriter {
 /// Buckets of Windows' standard engine: one per 12-bit hash.
 const BUCKETS: usize = 4096;
 
-/// How Windows' LZNT1 engines find a match.
-enum WindowsSearch<'a> {
-    /// The standard engine: per hash of three bytes, the two most recent
-    /// positions (newest first), `u32::MAX` for none.
-    Buckets(&'a mut [[u32; 2]]),
-    /// The maximum engine: every earlier position of the chunk.
-    Exhaustive,
+/// How one of Windows' LZNT1 engines finds a match.
+trait WindowsSearch {
+    /// The match the engine takes at `ip` (where `ip + 3 <= end`) in the
+    /// chunk `start..end`, at most `max_len` long: `(length, source)`.
+    fn find(&mut self, input: &[u8], start: usize, end: usize, ip: usize, max_len: usize) -> Option<(usize, usize)>;
 }
 
-impl WindowsSearch<'_> {
-    /// The match Windows' engine takes at `ip` (where `ip + 3 <= end`) in
-    /// the chunk `start..end`, at most `max_len` long: `(length, source)`.
-    #[inline]
+/// The standard engine: per hash of three bytes, the two most recent
+/// positions (newest first), `u32::MAX` for none.
+struct Buckets<'a>(&'a mut [[u32; 2]]);
+
+impl WindowsSearch for Buckets<'_> {
+    #[inline(always)]
     fn find(&mut self, input: &[u8], start: usize, end: usize, ip: usize, max_len: usize) -> Option<(usize, usize)> {
         let limit = max_len.min(end - ip);
+        let head: [u8; 3] = fixed(input, ip);
+        let [b0, b1, b2] = head.map(u32::from);
+        let x = b0 << 8 ^ b1 << 4 ^ b2;
+        let slot = &mut self.0[(x.wrapping_mul(40543) >> 4) as usize & (BUCKETS - 1)];
+        let [newest, older] = *slot;
+        *slot = [ip as u32, newest];
+        // A candidate counts only inside the chunk, before `ip`, and with
+        // the same three bytes; ties go to the newer.
+        let length = |c| bucket_candidate(input, start, ip, c, head, limit);
+        let (first, second) = (length(newest), length(older));
+        let (len, from) = if second > first { (second, older) } else { (first, newest) };
+        (len >= MIN_MATCH).then_some((len, from as usize))
+    }
+}
 
-        match self {
-            WindowsSearch::Buckets(slots) => {
-                let head: [u8; 3] = fixed(input, ip);
-                let [b0, b1, b2] = head.map(u32::from);
-                let x = b0 << 8 ^ b1 << 4 ^ b2;
-                let slot = &mut slots[(x.wrapping_mul(40543) >> 4) as usize & (BUCKETS - 1)];
-                let [newest, older] = *slot;
-                *slot = [ip as u32, newest];
-                // A candidate counts only inside the chunk, before `ip`,
-                // and with the same three bytes; ties go to the newer.
-                let length = |c| bucket_candidate(input, start, ip, c, head, limit);
-                let (first, second) = (length(newest), length(older));
-                let (len, from) = if second > first { (second, older) } else { (first, newest) };
-                (len >= MIN_MATCH).then_some((len, from as usize))
+/// The maximum engine: every earlier position of the chunk.
+struct Exhaustive;
+
+impl WindowsSearch for Exhaustive {
+    #[inline(always)]
+    fn find(&mut self, input: &[u8], start: usize, end: usize, ip: usize, max_len: usize) -> Option<(usize, usize)> {
+        let limit = max_len.min(end - ip);
+        // Ties go to the latest position: the smallest displacement.
+        // Positions that cannot tie the best so far are passed over on one
+        // byte: the first, or the last the best one matched.
+        let mut best = (0, start);
+        for q in start..ip {
+            let last = best.0.max(1) - 1;
+            if input[q + last] != input[ip + last] || input[q] != input[ip] {
+                continue;
             }
-            WindowsSearch::Exhaustive => {
-                // Ties go to the latest position: the smallest displacement.
-                // Positions that cannot tie the best so far are passed over
-                // on one byte: the first, or the last the best one matched.
-                let mut best = (0, start);
-                for q in start..ip {
-                    let last = best.0.max(1) - 1;
-                    if input[q + last] != input[ip + last] || input[q] != input[ip] {
-                        continue;
-                    }
-                    let len = match_len(input, q, ip, limit);
-                    if len >= best.0 {
-                        best = (len, q);
-                    }
-                }
-                (best.0 >= MIN_MATCH).then_some(best)
+            let len = match_len(input, q, ip, limit);
+            if len >= best.0 {
+                best = (len, q);
             }
         }
+        (best.0 >= MIN_MATCH).then_some(best)
     }
 }
 
@@ -361,7 +364,7 @@ fn bucket_candidate(input: &[u8], start: usize, ip: usize, c: u32, head: [u8; 3]
 
 /// Windows' engines: every 4096 bytes a chunk of its own, then the `00 00`
 /// end marker where the output has room (not counted in the size).
-fn compress_windows(input: &[u8], out: &mut [u8], search: &mut WindowsSearch<'_>) -> Result<usize> {
+fn compress_windows(input: &[u8], out: &mut [u8], search: &mut impl WindowsSearch) -> Result<usize> {
     let mut op = 0;
     for start in (0..input.len()).step_by(CHUNK_SIZE) {
         let end = input.len().min(start + CHUNK_SIZE);
@@ -388,7 +391,7 @@ fn compress_chunk_windows(
     end: usize,
     out: &mut [u8],
     at: usize,
-    search: &mut WindowsSearch<'_>,
+    search: &mut impl WindowsSearch,
 ) -> Result<usize> {
     let limit = out.len().min(at + WINDOWS_CHUNK_LIMIT);
     let (mut flag_at, mut op, mut ip) = (at + 2, at + 3, start);
