@@ -6,6 +6,8 @@
 //! ```
 //!
 //! DIR defaults to `$XPRESS_CORPUS/bench` (or `../shared/corpus/bench`).
+//! msxca runs at `$MSXCA_LEVEL`: `standard` (Windows' engine, the default),
+//! `maximum`, or one of msxca's own levels 1 to 9.
 //! With `--features wimlib` wimlib's C library (Debian: libwim-dev) joins
 //! the LZ77+Huffman rows in 64 KiB blocks, the way WIM uses it.
 //! Every peer is first checked: a decoder must reproduce every file from
@@ -118,6 +120,12 @@ struct Row {
     notes: Vec<String>,
 }
 
+/// The level msxca runs at: `$MSXCA_LEVEL`, else the standard engine.
+fn our_level() -> Level {
+    let name = std::env::var("MSXCA_LEVEL").unwrap_or_default();
+    Level::ALL.into_iter().chain(Level::NUMBERED).find(|l| l.name() == name).unwrap_or(Level::Standard)
+}
+
 fn main() {
     let dir = std::env::args().nth(1).map(PathBuf::from).unwrap_or_else(|| {
         std::env::var_os("XPRESS_CORPUS")
@@ -170,7 +178,7 @@ fn main() {
 /// compression store's page), against the peers that handle the format one
 /// call per buffer. `label` follows the format's name in the rows.
 fn rows_for(format: Format, label: &str, pieces: &[&[u8]], total: usize) -> Vec<Row> {
-    let ours_packed: Vec<Vec<u8>> = pieces.iter().map(|p| msxca::compress(format, Level::Standard, p)).collect();
+    let ours_packed: Vec<Vec<u8>> = pieces.iter().map(|p| msxca::compress(format, our_level(), p)).collect();
     let our_size: usize = ours_packed.iter().map(Vec::len).sum();
     let largest = pieces.iter().map(|p| p.len()).max().unwrap_or(0);
 
@@ -205,7 +213,7 @@ fn rows_for(format: Format, label: &str, pieces: &[&[u8]], total: usize) -> Vec<
     }
 
     // Compression.
-    let mut compressor = Compressor::new(format, Level::Standard);
+    let mut compressor = Compressor::new(format, our_level());
     let mut buf = vec![0u8; msxca::max_compressed_size(format, largest)];
     let ours = time_best(total, 3, || {
         for piece in pieces {
@@ -254,7 +262,7 @@ fn rows_for(format: Format, label: &str, pieces: &[&[u8]], total: usize) -> Vec<
 fn huffman_in_blocks(files: &[Vec<u8>], total: usize) -> Vec<Row> {
     let blocks: Vec<&[u8]> = files.iter().flat_map(|f| f.chunks(65536)).collect();
     let ours_packed: Vec<Vec<u8>> =
-        blocks.iter().map(|b| msxca::compress(Format::XpressHuff, Level::Standard, b)).collect();
+        blocks.iter().map(|b| msxca::compress(Format::XpressHuff, our_level(), b)).collect();
     // A block that does not shrink is stored, as for the peers.
     let our_size: usize = ours_packed.iter().zip(&blocks).map(|(p, b)| p.len().min(b.len())).sum();
 
@@ -282,7 +290,7 @@ fn huffman_in_blocks(files: &[Vec<u8>], total: usize) -> Vec<Row> {
         None => decode.notes.push("wimlib: could not create a decompressor".into()),
     }
 
-    let mut compressor = Compressor::new(Format::XpressHuff, Level::Standard);
+    let mut compressor = Compressor::new(Format::XpressHuff, our_level());
     let mut buf = vec![0u8; msxca::max_compressed_size(Format::XpressHuff, 65536)];
     let ours = time_best(total, 3, || {
         for b in &blocks {
