@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::format::{EncoderKind, Format, Level, SpaceCheck};
 use crate::lz::arena::Arena;
 use crate::lz::copy::copy_short;
-use crate::lz::matchfinder::{BucketFinder, SearchLimits, TreeFinder, WindowsChainFinder, WindowsFinder};
+use crate::lz::matchfinder::{BucketFinder, Found, SearchLimits, TreeFinder, WindowsChainFinder, WindowsFinder};
 use crate::lz::parse::{greedy, piece_positions, CostModel, Engine, OptimalParser, Segment, SequenceSink};
 use crate::lz::sequences::Sequence;
 
@@ -59,7 +59,9 @@ pub(crate) fn compress(
             return compress_windows_standard(input, out, space, finder);
         }
         EncoderKind::WindowsMaximum => {
-            let finder = WindowsChainFinder::new(&mut arena, MAX_DISTANCE, WINDOWS_MAXIMUM_COST_LIMIT);
+            // Windows' maximum engine ends a walk of its chain at a count
+            // of 24.
+            let finder = WindowsChainFinder::new(&mut arena, MAX_DISTANCE, 24);
             return compress_windows_maximum(input, out, space, finder);
         }
         EncoderKind::Greedy => {
@@ -112,51 +114,31 @@ const WINDOWS_STANDARD_TAIL: usize = 38;
 const WINDOWS_OUTPUT_MARGIN: usize = 41;
 
 /// Windows' standard engine: a greedy parse with [`WindowsFinder`], the
-/// first byte a literal. The stops are checked where Windows checks them:
-/// after every match, and after a literal only when it completes a flag
-/// word.
+/// first byte a literal, inputs under 64 bytes all literals. It stops
+/// [`WINDOWS_STANDARD_TAIL`] bytes before the input's end, or
+/// [`WINDOWS_OUTPUT_MARGIN`] before the output's, checked where
+/// [`WindowsItems::take`] says.
 fn compress_windows_standard(
     input: &[u8],
     out: &mut [u8],
     space: SpaceCheck,
     mut finder: WindowsFinder<'_>,
 ) -> Result<usize> {
-    let capacity = out.len();
-    let stop_at = capacity.saturating_sub(WINDOWS_OUTPUT_MARGIN);
-    let mut writer = StreamWriter::start(out, input)?;
-    let n = input.len();
-    let mut lit_start = 0;
-    if n >= WINDOWS_SHORTEST_SEARCHED {
-        let limit = n - WINDOWS_STANDARD_TAIL;
-        // The first byte is a literal, the first item.
-        let (mut pos, mut items) = (1, 1u32);
+    let stop_at = out.len().saturating_sub(WINDOWS_OUTPUT_MARGIN);
+    let mut items = WindowsItems::start(out, input)?;
+    if input.len() >= WINDOWS_SHORTEST_SEARCHED {
+        let limit = input.len() - WINDOWS_STANDARD_TAIL;
+        let mut pos = 1;
         loop {
-            items += 1;
-            match finder.search(input, pos) {
-                None => {
-                    pos += 1;
-                    if items % FLAG_BITS != 0 {
-                        continue;
-                    }
-                    writer.literals(pos - lit_start);
-                }
-                Some(m) => {
-                    writer.literals(pos - lit_start);
-                    writer.matched(m.len, m.dist);
-                    pos += m.len;
-                }
-            }
-            lit_start = pos;
-            if pos >= limit || writer.windows_position() >= stop_at {
+            let checked;
+            (pos, checked) = items.take(pos, finder.search(input, pos));
+            if checked && (pos >= limit || items.position() >= stop_at) {
                 break;
             }
         }
     }
-    finish_windows(writer, n - lit_start, capacity, space)
+    items.finish(space)
 }
-
-/// Windows' maximum engine ends a walk of its hash chain at this count.
-const WINDOWS_MAXIMUM_COST_LIMIT: u32 = 24;
 
 /// Positions this close to the end of the input are not searched by
 /// Windows' maximum engine.
@@ -164,60 +146,81 @@ const WINDOWS_MAXIMUM_TAIL: usize = 5;
 
 /// Windows' maximum engine: a greedy parse with [`WindowsChainFinder`] at
 /// every position but the first (a literal) and the tail, stopping early
-/// only where the output runs short, as [`compress_windows_standard`]
-/// checks it.
+/// only where the output runs short, as the standard engine checks it.
 fn compress_windows_maximum(
     input: &[u8],
     out: &mut [u8],
     space: SpaceCheck,
     mut finder: WindowsChainFinder<'_>,
 ) -> Result<usize> {
-    let capacity = out.len();
-    let stop_at = capacity.saturating_sub(WINDOWS_OUTPUT_MARGIN);
-    let mut writer = StreamWriter::start(out, input)?;
-    let n = input.len();
-    let end = n.saturating_sub(WINDOWS_MAXIMUM_TAIL);
-    let (mut pos, mut items, mut lit_start) = (1, 1u32, 0);
-    while pos < end {
+    let stop_at = out.len().saturating_sub(WINDOWS_OUTPUT_MARGIN);
+    let mut items = WindowsItems::start(out, input)?;
+    let mut pos = 1;
+    while pos < input.len().saturating_sub(WINDOWS_MAXIMUM_TAIL) {
         finder.insert_up_to(input, 0, pos + 1);
-        items += 1;
-        match finder.search(input, pos) {
-            None => {
-                pos += 1;
-                if items % FLAG_BITS != 0 {
-                    continue;
-                }
-                writer.literals(pos - lit_start);
-            }
-            Some(m) => {
-                writer.literals(pos - lit_start);
-                writer.matched(m.len, m.dist);
-                pos += m.len;
-            }
-        }
-        lit_start = pos;
-        if writer.windows_position() >= stop_at {
+        let checked;
+        (pos, checked) = items.take(pos, finder.search(input, pos));
+        if checked && items.position() >= stop_at {
             break;
         }
     }
-    finish_windows(writer, n - lit_start.min(n), capacity, space)
+    items.finish(space)
 }
 
-/// The end of Windows' engines' streams: the last `literals` of the input,
-/// then the closing flag word. Under Windows' rules the stream must end
-/// below the capacity.
-fn finish_windows(
-    mut writer: StreamWriter<'_, '_>,
-    literals: usize,
-    capacity: usize,
-    space: SpaceCheck,
-) -> Result<usize> {
-    writer.literals(literals);
-    let size = writer.finish()?;
-    if space == SpaceCheck::Windows && size >= capacity {
-        return Err(Error::OutputTooSmall { format: Format::Xpress, capacity, needed: size as u64 + 1 });
+/// The items Windows' engines take, written as they come: literals wait
+/// until their flag word completes or a match comes, where Windows checks
+/// whether to stop.
+struct WindowsItems<'o, 'i> {
+    writer: StreamWriter<'o, 'i>,
+    /// Items taken, the input's first byte (a literal) included.
+    items: u32,
+    /// The first literal not yet written.
+    pending: usize,
+}
+
+impl<'o, 'i> WindowsItems<'o, 'i> {
+    fn start(out: &'o mut [u8], input: &'i [u8]) -> Result<Self> {
+        Ok(WindowsItems { writer: StreamWriter::start(out, input)?, items: 1, pending: 0 })
     }
-    Ok(size)
+
+    /// Takes the item at `pos`: a literal, or the match `found`. Returns
+    /// the position after it, and whether Windows checks its stops there:
+    /// after a match, and after a literal that completes a flag word.
+    #[inline(always)]
+    fn take(&mut self, pos: usize, found: Option<Found>) -> (usize, bool) {
+        self.items += 1;
+        let next = match found {
+            None if self.items % FLAG_BITS != 0 => return (pos + 1, false),
+            None => {
+                self.writer.literals(pos + 1 - self.pending);
+                pos + 1
+            }
+            Some(m) => {
+                self.writer.literals(pos - self.pending);
+                self.writer.matched(m.len, m.dist);
+                pos + m.len
+            }
+        };
+        self.pending = next;
+        (next, true)
+    }
+
+    /// The output position as Windows counts it.
+    fn position(&self) -> usize {
+        self.writer.windows_position()
+    }
+
+    /// The rest of the input as literals, then the closing flag word.
+    /// Under Windows' rules the stream must end below the capacity.
+    fn finish(mut self, space: SpaceCheck) -> Result<usize> {
+        let capacity = self.writer.out.len();
+        self.writer.literals(self.writer.input.len() - self.pending.min(self.writer.input.len()));
+        let size = self.writer.finish()?;
+        if space == SpaceCheck::Windows && size >= capacity {
+            return Err(Error::OutputTooSmall { format: Format::Xpress, capacity, needed: size as u64 + 1 });
+        }
+        Ok(size)
+    }
 }
 
 /// Writes flag words, literals and match tokens ([MS-XCA] §2.3) as the

@@ -14,7 +14,7 @@ use crate::format::{EncoderKind, Format, Level, SpaceCheck};
 use crate::huffman::encode::{build_lengths, canonical_codes};
 use crate::huffman::NUM_SYMBOLS;
 use crate::lz::arena::Arena;
-use crate::lz::matchfinder::{BucketFinder, SearchLimits, TreeFinder, WindowsChainFinder, WindowsFinder};
+use crate::lz::matchfinder::{BucketFinder, Found, SearchLimits, TreeFinder, WindowsChainFinder, WindowsFinder};
 use crate::lz::parse::{greedy, piece_positions, CostModel, Engine, OptimalParser, Segment, SequenceSink, ALL_LENGTHS};
 use crate::lz::sequences::{worst_case_bytes, Sequence, Sequences};
 
@@ -127,6 +127,18 @@ struct BlockParse<'a, 'i> {
 }
 
 impl BlockParse<'_, '_> {
+    /// Takes a match at `pos`, after the literals up to it.
+    #[inline(always)]
+    fn push_match(&mut self, pos: usize, m: Found) {
+        let literals = (pos - self.ip) as u32;
+        self.push(Sequence { literals, len: m.len as u32, dist: m.dist as u32 });
+    }
+
+    /// Takes the literals up to `end`, which close the block.
+    fn push_literals_to(&mut self, end: usize) {
+        self.push(Sequence { literals: (end - self.ip) as u32, len: 0, dist: 0 });
+    }
+
     /// Starts the block that begins at `start`.
     fn clear(&mut self, start: usize) {
         self.seqs.clear();
@@ -176,11 +188,13 @@ pub(crate) fn compress(
     let mut engine = match level.encoder(Format::XpressHuff) {
         EncoderKind::WindowsStandard => {
             let finder = WindowsFinder::new(&mut arena, MAX_DISTANCE + 1);
-            return compress_windows_standard(input, out, space, finder, &mut block);
+            return compress_windows(input, out, space, finder, &mut block);
         }
         EncoderKind::WindowsMaximum => {
-            let finder = WindowsChainFinder::new(&mut arena, MAX_DISTANCE, WINDOWS_MAXIMUM_COST_LIMIT);
-            return compress_windows_maximum(input, out, space, finder, &mut block);
+            // Windows' maximum engine ends a walk of its chain at a count
+            // of 12.
+            let finder = WindowsChainFinder::new(&mut arena, MAX_DISTANCE, 12);
+            return compress_windows(input, out, space, finder, &mut block);
         }
         EncoderKind::Greedy => {
             // One candidate per bucket: a second makes the output 0.5%
@@ -243,126 +257,108 @@ pub(crate) fn compress(
     }
 }
 
-/// Positions this close to the end of a block's 64 KiB (or of the input)
-/// are not searched by Windows' standard engine.
-const WINDOWS_STANDARD_TAIL: usize = 40;
+/// How one of Windows' engines parses a block.
+trait WindowsBlockParser {
+    /// Positions this close to the end of a block's 64 KiB (or of the
+    /// input) are not searched.
+    const TAIL: usize;
 
-/// Windows' standard engine: blocks of 64 KiB of input (the last match of
-/// one may run on past it, and the next starts where it ends), each parsed
-/// greedily with [`WindowsFinder`] and written with its own code.
-///
-/// - The input's first byte is a literal, never searched.
-/// - A 3-byte match more than 4096 bytes back is taken as a literal: its
-///   distance bits can cost more than the literals.
-/// - Positions within [`WINDOWS_STANDARD_TAIL`] bytes of the block's end
-///   are literals, but a run of literals is only found to have reached
-///   them when it completes a group of 32 items, as Windows checks.
-fn compress_windows_standard(
-    input: &[u8],
-    out: &mut [u8],
-    space: SpaceCheck,
-    mut finder: WindowsFinder<'_>,
-    block: &mut BlockParse<'_, '_>,
-) -> Result<usize> {
-    let mut pos = 0;
-    let mut op = 0;
-    loop {
-        let start = pos;
-        let piece_end = input.len().min(pos + BLOCK_OUTPUT);
-        let limit = piece_end.saturating_sub(WINDOWS_STANDARD_TAIL);
-        block.clear(start);
-        let mut lit_start = pos;
-        let mut items = 0u32;
-        if pos == 0 && !input.is_empty() {
-            pos = 1;
-            items = 1;
+    /// Parses the block from `pos` (past the input's first byte, a
+    /// literal) while under `limit`, pushing its matches into `block`;
+    /// returns where it stopped (past `limit` after a last match, which
+    /// may run on past the block).
+    fn parse(&mut self, input: &[u8], pos: usize, limit: usize, block: &mut BlockParse<'_, '_>) -> usize;
+}
+
+/// The matches Windows' engines take: a 3-byte match more than 4096 bytes
+/// back is refused, since its distance bits can cost more than literals.
+#[inline(always)]
+fn taken(m: &Found) -> bool {
+    m.len > 3 || m.dist <= 4096
+}
+
+/// Windows' standard engine: each block parsed greedily with
+/// [`WindowsFinder`]. Positions within the tail of the block's end are
+/// literals, but a run of literals is only found to have reached them when
+/// it completes a group of 32 items, as Windows checks.
+impl WindowsBlockParser for WindowsFinder<'_> {
+    const TAIL: usize = 40;
+
+    fn parse(&mut self, input: &[u8], mut pos: usize, limit: usize, block: &mut BlockParse<'_, '_>) -> usize {
+        // The input's first byte counts as the first block's first item.
+        let mut items = (pos - block.ip) as u32;
+        if pos >= limit {
+            return pos;
         }
         // Past the limit, a run of literals goes on searching until its
-        // group of 32 items is complete (at most 31 positions, which the
-        // tail leaves room for).
-        if pos < limit {
-            loop {
-                items += 1;
-                match finder.search(input, pos).filter(|m| m.len > 3 || m.dist <= 4096) {
-                    None => {
-                        pos += 1;
-                        if items % 32 == 0 && pos >= limit {
-                            break;
-                        }
+        // group is complete (at most 31 positions, which the tail leaves
+        // room for).
+        loop {
+            items += 1;
+            match self.search(input, pos).filter(taken) {
+                None => {
+                    pos += 1;
+                    if items % 32 == 0 && pos >= limit {
+                        return pos;
                     }
-                    Some(m) => {
-                        let (literals, len, dist) = ((pos - lit_start) as u32, m.len as u32, m.dist as u32);
-                        block.push(Sequence { literals, len, dist });
-                        pos += m.len;
-                        lit_start = pos;
-                        if pos >= limit {
-                            break;
-                        }
+                }
+                Some(m) => {
+                    block.push_match(pos, m);
+                    pos += m.len;
+                    if pos >= limit {
+                        return pos;
                     }
                 }
             }
         }
-        let end = pos.max(piece_end);
-        block.push(Sequence { literals: (end - lit_start) as u32, len: 0, dist: 0 });
-        pos = end;
-        let last = pos == input.len();
-        op = write_block(&input[start..pos], block, last, out, op, space)?;
-        if last {
-            return Ok(op);
-        }
     }
 }
 
-/// Windows' maximum engine ends a walk of its hash chain at this count.
-const WINDOWS_MAXIMUM_COST_LIMIT: u32 = 12;
+/// Windows' maximum engine: each block parsed greedily with
+/// [`WindowsChainFinder`], every position but the tail searched.
+impl WindowsBlockParser for WindowsChainFinder<'_> {
+    const TAIL: usize = 5;
 
-/// Positions this close to the end of a block's 64 KiB (or of the input)
-/// are not searched by Windows' maximum engine.
-const WINDOWS_MAXIMUM_TAIL: usize = 5;
-
-/// Windows' maximum engine: [`compress_windows_standard`]'s blocks, each
-/// parsed greedily with [`WindowsChainFinder`], which searches every
-/// position of the block but its tail. The input's first byte is a
-/// literal, and a 3-byte match more than 4096 bytes back is refused.
-fn compress_windows_maximum(
-    input: &[u8],
-    out: &mut [u8],
-    space: SpaceCheck,
-    mut finder: WindowsChainFinder<'_>,
-    block: &mut BlockParse<'_, '_>,
-) -> Result<usize> {
-    let mut pos = 0;
-    let mut op = 0;
-    loop {
-        let start = pos;
-        let piece_end = input.len().min(pos + BLOCK_OUTPUT);
-        let limit = piece_end.saturating_sub(WINDOWS_MAXIMUM_TAIL);
-        block.clear(start);
-        let mut lit_start = pos;
-        if pos == 0 && !input.is_empty() {
-            pos = 1;
-        }
+    fn parse(&mut self, input: &[u8], mut pos: usize, limit: usize, block: &mut BlockParse<'_, '_>) -> usize {
         // The block's positions from here to its tail go into the chains;
-        // the first byte and those skipped at block ends never do.
+        // the input's first byte and those skipped at block ends never do.
         let first_inserted = pos;
         while pos < limit {
-            finder.insert_up_to(input, first_inserted, pos + 1);
-            match finder.search(input, pos).filter(|m| m.len > 3 || m.dist <= 4096) {
+            self.insert_up_to(input, first_inserted, pos + 1);
+            match self.search(input, pos).filter(taken) {
                 None => pos += 1,
                 Some(m) => {
-                    let (literals, len, dist) = ((pos - lit_start) as u32, m.len as u32, m.dist as u32);
-                    block.push(Sequence { literals, len, dist });
+                    block.push_match(pos, m);
                     pos += m.len;
-                    lit_start = pos;
                 }
             }
         }
         // Those the last match jumped over too: the next block's matches
         // reach back to them.
-        finder.insert_up_to(input, first_inserted, limit);
-        let end = pos.max(piece_end);
-        block.push(Sequence { literals: (end - lit_start) as u32, len: 0, dist: 0 });
-        pos = end;
+        self.insert_up_to(input, first_inserted, limit);
+        pos
+    }
+}
+
+/// Windows' engines' blocks: 64 KiB of input each (the last match of one
+/// may run on past it, and the next starts where it ends), parsed by
+/// `parser` and written with their own code.
+fn compress_windows<P: WindowsBlockParser>(
+    input: &[u8],
+    out: &mut [u8],
+    space: SpaceCheck,
+    mut parser: P,
+    block: &mut BlockParse<'_, '_>,
+) -> Result<usize> {
+    let (mut pos, mut op) = (0, 0);
+    loop {
+        let start = pos;
+        let piece_end = input.len().min(pos + BLOCK_OUTPUT);
+        block.clear(start);
+        // The input's first byte is a literal, never searched.
+        let first = if pos == 0 { input.len().min(1) } else { pos };
+        pos = parser.parse(input, first, piece_end.saturating_sub(P::TAIL), block).max(piece_end);
+        block.push_literals_to(pos);
         let last = pos == input.len();
         op = write_block(&input[start..pos], block, last, out, op, space)?;
         if last {
