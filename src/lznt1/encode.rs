@@ -3,7 +3,7 @@
 //! shrink, an uncounted `00 00` end marker when there is room).
 
 use super::{token_format, CHUNK_SIZE, HEADER_COMPRESSED, HEADER_SIGNATURE, MIN_MATCH};
-use crate::bytes::fixed;
+use crate::bytes::{fixed, u32_at};
 use crate::error::{Error, Result};
 use crate::format::{EncoderKind, Format, Level};
 use crate::lz::arena::Arena;
@@ -309,16 +309,17 @@ impl WindowsSearch for Buckets<'_> {
     #[inline(always)]
     fn find(&mut self, input: &[u8], start: usize, end: usize, ip: usize, max_len: usize) -> Option<(usize, usize)> {
         let limit = max_len.min(end - ip);
-        let head: [u8; 3] = fixed(input, ip);
-        let [b0, b1, b2] = head.map(u32::from);
+        let [b0, b1, b2] = fixed::<3>(input, ip).map(u32::from);
         let x = b0 << 8 ^ b1 << 4 ^ b2;
         let slot = &mut self.0[(x.wrapping_mul(40543) >> 4) as usize & (BUCKETS - 1)];
         let [newest, older] = *slot;
         *slot = [ip as u32, newest];
         // A candidate counts only inside the chunk, before `ip`, and with
-        // the same three bytes; ties go to the newer.
-        let length = |c| bucket_candidate(input, start, ip, c, head, limit);
-        let (first, second) = (length(newest), length(older));
+        // the same three bytes; ties go to the newer, so the older one
+        // matters only if it goes on past the newer's length.
+        let head = b0 | b1 << 8 | b2 << 16;
+        let first = bucket_candidate(input, start, ip, newest, head, limit, 0);
+        let second = bucket_candidate(input, start, ip, older, head, limit, first);
         let (len, from) = if second > first { (second, older) } else { (first, newest) };
         (len >= MIN_MATCH).then_some((len, from as usize))
     }
@@ -351,15 +352,20 @@ impl WindowsSearch for Exhaustive {
 
 /// The length of the standard engine's candidate `c` for `ip` in the
 /// chunk from `start`, at most `limit`: 0 unless it lies in the chunk
-/// before `ip` and starts with `head`, the three bytes at `ip`.
+/// before `ip` and starts with `head`, the three bytes at `ip` (the low
+/// three of a little-endian word), or where it cannot pass `beat` bytes.
 #[inline(always)]
-fn bucket_candidate(input: &[u8], start: usize, ip: usize, c: u32, head: [u8; 3], limit: usize) -> usize {
+#[allow(clippy::too_many_arguments)]
+fn bucket_candidate(input: &[u8], start: usize, ip: usize, c: u32, head: u32, limit: usize, beat: usize) -> usize {
     let c = c as usize;
-    if c.wrapping_sub(start) < ip - start && fixed::<3>(input, c) == head {
-        3 + match_len(input, c + 3, ip + 3, limit - 3)
-    } else {
-        0
+    // `c + 4 <= ip + 3 <= input.len()`: the word is there.
+    if c.wrapping_sub(start) >= ip - start || (u32_at(input, c) ^ head) & 0x00FF_FFFF != 0 {
+        return 0;
     }
+    if beat >= 3 && (beat == limit || input[c + beat] != input[ip + beat]) {
+        return 0;
+    }
+    3 + match_len(input, c + 3, ip + 3, limit - 3)
 }
 
 /// Windows' engines: every 4096 bytes a chunk of its own, then the `00 00`
