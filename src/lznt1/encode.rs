@@ -3,11 +3,9 @@
 //! shrink, an uncounted `00 00` end marker when there is room).
 
 use super::{token_format, CHUNK_SIZE, HEADER_COMPRESSED, HEADER_SIGNATURE, MIN_MATCH};
-use crate::bytes::{fixed, u32_at};
 use crate::error::{Error, Result};
 use crate::format::{EncoderKind, Format, Level};
 use crate::lz::arena::Arena;
-use crate::lz::extend::match_len;
 use crate::lz::matchfinder::{BucketFinder, SearchLimits, TreeFinder};
 use crate::lz::parse::{CostModel, Engine, OptimalParser, Segment, SequenceSink};
 use crate::lz::sequences::Sequence;
@@ -296,32 +294,34 @@ const BUCKETS: usize = 4096;
 
 /// How one of Windows' LZNT1 engines finds a match.
 trait WindowsSearch {
-    /// The match the engine takes at `ip` (where `ip + 3 <= end`) in the
-    /// chunk `start..end`, at most `max_len` long: `(length, source)`.
-    fn find(&mut self, input: &[u8], start: usize, end: usize, ip: usize, max_len: usize) -> Option<(usize, usize)>;
+    /// The match the engine takes at position `p` of the chunk in window
+    /// `w` (where `p + 3 <= w.len()`), at most `max_len` long: `(length,
+    /// source)`, positions in the chunk.
+    fn find(&mut self, w: &Window<'_>, p: usize, max_len: usize) -> Option<(usize, usize)>;
 }
 
 /// The standard engine: per hash of three bytes, the two most recent
-/// positions (newest first), `u32::MAX` for none.
+/// positions in the input (newest first), `u32::MAX` for none.
 struct Buckets<'a>(&'a mut [[u32; 2]]);
 
 impl WindowsSearch for Buckets<'_> {
     #[inline(always)]
-    fn find(&mut self, input: &[u8], start: usize, end: usize, ip: usize, max_len: usize) -> Option<(usize, usize)> {
-        let limit = max_len.min(end - ip);
-        let [b0, b1, b2] = fixed::<3>(input, ip).map(u32::from);
+    fn find(&mut self, w: &Window<'_>, p: usize, max_len: usize) -> Option<(usize, usize)> {
+        let limit = max_len.min(w.len() - p);
+        let head = w.u32_at(p) & 0x00FF_FFFF;
+        let [b0, b1, b2, _] = head.to_le_bytes().map(u32::from);
         let x = b0 << 8 ^ b1 << 4 ^ b2;
         let slot = &mut self.0[(x.wrapping_mul(40543) >> 4) as usize & (BUCKETS - 1)];
         let [newest, older] = *slot;
-        *slot = [ip as u32, newest];
-        // A candidate counts only inside the chunk, before `ip`, and with
+        *slot = [(w.start() + p) as u32, newest];
+        // A candidate counts only inside the chunk, before `p`, and with
         // the same three bytes; ties go to the newer, so the older one
         // matters only if it goes on past the newer's length.
-        let head = b0 | b1 << 8 | b2 << 16;
-        let first = bucket_candidate(input, start, ip, newest, head, limit, 0);
-        let second = bucket_candidate(input, start, ip, older, head, limit, first);
+        let [newest, older] = [newest, older].map(|c| (c as usize).wrapping_sub(w.start()));
+        let first = bucket_candidate(w, p, newest, head, limit, 0);
+        let second = bucket_candidate(w, p, older, head, limit, first);
         let (len, from) = if second > first { (second, older) } else { (first, newest) };
-        (len >= MIN_MATCH).then_some((len, from as usize))
+        (len >= MIN_MATCH).then_some((len, from))
     }
 }
 
@@ -330,18 +330,18 @@ struct Exhaustive;
 
 impl WindowsSearch for Exhaustive {
     #[inline(always)]
-    fn find(&mut self, input: &[u8], start: usize, end: usize, ip: usize, max_len: usize) -> Option<(usize, usize)> {
-        let limit = max_len.min(end - ip);
+    fn find(&mut self, w: &Window<'_>, p: usize, max_len: usize) -> Option<(usize, usize)> {
+        let limit = max_len.min(w.len() - p);
         // Ties go to the latest position: the smallest displacement.
         // Positions that cannot tie the best so far are passed over on one
         // byte: the first, or the last the best one matched.
-        let mut best = (0, start);
-        for q in start..ip {
+        let mut best = (0, 0);
+        for q in 0..p {
             let last = best.0.max(1) - 1;
-            if input[q + last] != input[ip + last] || input[q] != input[ip] {
+            if w.byte_at(q + last) != w.byte_at(p + last) || w.byte_at(q) != w.byte_at(p) {
                 continue;
             }
-            let len = match_len(input, q, ip, limit);
+            let len = w.match_len(q, p, limit);
             if len >= best.0 {
                 best = (len, q);
             }
@@ -350,31 +350,30 @@ impl WindowsSearch for Exhaustive {
     }
 }
 
-/// The length of the standard engine's candidate `c` for `ip` in the
-/// chunk from `start`, at most `limit`: 0 unless it lies in the chunk
-/// before `ip` and starts with `head`, the three bytes at `ip` (the low
-/// three of a little-endian word), or where it cannot pass `beat` bytes.
+/// The length of the standard engine's candidate `c` for `p`, positions in
+/// the chunk of window `w`, at most `limit`: 0 unless it lies before `p`
+/// and starts with `head`, the three bytes at `p` (the low three of a
+/// little-endian word), or where it cannot pass `beat` bytes.
 #[inline(always)]
-#[allow(clippy::too_many_arguments)]
-fn bucket_candidate(input: &[u8], start: usize, ip: usize, c: u32, head: u32, limit: usize, beat: usize) -> usize {
-    let c = c as usize;
-    // `c + 4 <= ip + 3 <= input.len()`: the word is there.
-    if c.wrapping_sub(start) >= ip - start || (u32_at(input, c) ^ head) & 0x00FF_FFFF != 0 {
+fn bucket_candidate(w: &Window<'_>, p: usize, c: usize, head: u32, limit: usize, beat: usize) -> usize {
+    if c >= p || (w.u32_at(c) ^ head) & 0x00FF_FFFF != 0 {
         return 0;
     }
-    if beat >= 3 && (beat == limit || input[c + beat] != input[ip + beat]) {
+    if beat >= 3 && (beat == limit || w.byte_at(c + beat) != w.byte_at(p + beat)) {
         return 0;
     }
-    3 + match_len(input, c + 3, ip + 3, limit - 3)
+    3 + w.match_len(c + 3, p + 3, limit - 3)
 }
 
-/// Windows' engines: every 4096 bytes a chunk of its own, then the `00 00`
-/// end marker where the output has room (not counted in the size).
+/// Windows' engines: every 4096 bytes a chunk of its own, read through a
+/// [`Window`], then the `00 00` end marker where the output has room (not
+/// counted in the size).
 fn compress_windows(input: &[u8], out: &mut [u8], search: &mut impl WindowsSearch) -> Result<usize> {
     let mut op = 0;
+    let mut spare = None;
     for start in (0..input.len()).step_by(CHUNK_SIZE) {
-        let end = input.len().min(start + CHUNK_SIZE);
-        op += compress_chunk_windows(input, start, end, out, op, search)?;
+        let w = Window::new(input, start, &mut spare);
+        op += compress_chunk_windows(&w, out, op, search)?;
     }
     if let Some(marker) = out.get_mut(op..op + 2) {
         marker.fill(0);
@@ -386,49 +385,42 @@ fn compress_windows(input: &[u8], out: &mut [u8], search: &mut impl WindowsSearc
 /// included; past that Windows stores the chunk.
 const WINDOWS_CHUNK_LIMIT: usize = CHUNK_SIZE - 1;
 
-/// One chunk, `input[start..end]`, written at `out[at..]` as Windows'
+/// One chunk, the input in window `w`, written at `out[at..]` as Windows'
 /// engines write it; returns its size. A greedy parse (the last two bytes
 /// are always literals), and the chunk is stored instead where its
 /// compressed form would pass [`WINDOWS_CHUNK_LIMIT`] bytes or the end of
 /// the output: which form a chunk takes depends on the room left.
-fn compress_chunk_windows(
-    input: &[u8],
-    start: usize,
-    end: usize,
-    out: &mut [u8],
-    at: usize,
-    search: &mut impl WindowsSearch,
-) -> Result<usize> {
+fn compress_chunk_windows(w: &Window<'_>, out: &mut [u8], at: usize, search: &mut impl WindowsSearch) -> Result<usize> {
     let limit = out.len().min(at + WINDOWS_CHUNK_LIMIT);
-    let (mut flag_at, mut op, mut ip) = (at + 2, at + 3, start);
+    let (mut flag_at, mut op, mut p) = (at + 2, at + 3, 0);
     let (mut flags, mut bit) = (0u8, 0u32);
     let mut complete = true;
-    while ip < end {
-        let (bits, max_len) = token_format(ip - start);
-        let found = if ip + 3 <= end { search.find(input, start, end, ip, max_len) } else { None };
+    while p < w.len() {
+        let (bits, max_len) = token_format(p);
+        let found = if p + 3 <= w.len() { search.find(w, p, max_len) } else { None };
         match found {
             None => {
                 if op >= limit {
                     complete = false;
                     break;
                 }
-                out[op] = input[ip];
+                out[op] = w.byte_at(p);
                 op += 1;
-                ip += 1;
+                p += 1;
             }
             Some((len, from)) => {
                 if op + 1 >= limit {
                     complete = false;
                     break;
                 }
-                out[op..op + 2].copy_from_slice(&copy_token(bits, len as u32, (ip - from) as u32).to_le_bytes());
+                out[op..op + 2].copy_from_slice(&copy_token(bits, len as u32, (p - from) as u32).to_le_bytes());
                 flags |= 1 << bit;
                 op += 2;
-                ip += len;
+                p += len;
             }
         }
         bit += 1;
-        if bit == 8 && ip < end {
+        if bit == 8 && p < w.len() {
             // The next group's flag slot, reserved without a room check:
             // the next item's check catches an overflow.
             out[flag_at] = flags;
@@ -437,12 +429,12 @@ fn compress_chunk_windows(
         }
     }
     if !complete {
-        let len = end - start;
+        let len = w.len();
         let capacity = out.len();
         let too_small = Error::OutputTooSmall { format: Format::Lznt1, capacity, needed: (at + 2 + len) as u64 };
         let dst = out.get_mut(at..at + 2 + len).ok_or(too_small)?;
         dst[..2].copy_from_slice(&(HEADER_SIGNATURE | (len as u16 - 1)).to_le_bytes());
-        dst[2..].copy_from_slice(&input[start..end]);
+        dst[2..].copy_from_slice(w.slice(0, len));
         return Ok(2 + len);
     }
     if flag_at < limit {
