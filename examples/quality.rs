@@ -1,5 +1,7 @@
 //! Prints compressed sizes against Windows' on the Windows corpus and the
 //! ratio on the bench corpus: `cargo run --release --example quality`.
+//! Windows' engines (standard, maximum) are measured against Windows' own
+//! output at their level, and msxca's levels 1 and 9 against the same.
 
 use msxca::{Compressor, Format, Level};
 use std::path::PathBuf;
@@ -8,12 +10,18 @@ fn corpus() -> PathBuf {
     std::env::var_os("XPRESS_CORPUS").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("../shared/corpus"))
 }
 
-/// `QUALITY_LEVEL=standard` (or `maximum`) measures one level only.
-fn levels() -> Vec<Level> {
-    match std::env::var("QUALITY_LEVEL").as_deref() {
-        Ok("standard") => vec![Level::Standard],
-        Ok("maximum") => vec![Level::Maximum],
-        _ => Level::ALL.to_vec(),
+/// The levels measured, each with the Windows level it is held against
+/// (0 or 1): `QUALITY_LEVEL=NAME` measures one (standard, maximum, 1 to 9).
+fn levels() -> Vec<(Level, usize)> {
+    let all = [(Level::Standard, 0), (Level::Maximum, 1), (Level::NUMBERED[0], 0), (Level::NUMBERED[8], 1)];
+    match std::env::var("QUALITY_LEVEL") {
+        Ok(name) => Level::ALL
+            .into_iter()
+            .chain(Level::NUMBERED)
+            .filter(|l| l.name() == name)
+            .map(|l| (l, usize::from(l == Level::Maximum || matches!(l, Level::Numbered(n) if n.get() > 5))))
+            .collect(),
+        Err(_) => all.to_vec(),
     }
 }
 
@@ -28,7 +36,7 @@ fn main() {
         (Format::Xpress, "lzplain", ["compressed-plain", "compressed-more-plain"]),
         (Format::XpressHuff, "lzhuff", ["compressed-huffman", "compressed-more-huffman"]),
     ] {
-        for (level, folder) in Level::ALL.into_iter().zip(folders).filter(|(l, _)| levels().contains(l)) {
+        for (level, folder) in levels().into_iter().map(|(level, windows)| (level, folders[windows])) {
             let mut c = Compressor::new(format, level);
             let (mut theirs, mut ours) = (0usize, 0usize);
             let mut entries: Vec<_> =
@@ -65,7 +73,7 @@ fn main() {
             .collect();
         let total: usize = files.iter().map(Vec::len).sum();
         for format in Format::ALL {
-            for level in levels() {
+            for (level, _) in levels() {
                 let mut c = Compressor::new(format, level);
                 let largest = files.iter().map(Vec::len).max().unwrap_or(0);
                 let mut out = vec![1u8; msxca::max_compressed_size(format, largest)];
