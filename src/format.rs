@@ -143,13 +143,13 @@ impl Level {
         }
     }
 
-    /// The encoder this level runs for `format`.
-    pub(crate) fn encoder(self, format: Format) -> EncoderKind {
-        match (self, format) {
-            (Level::Standard, _) => EncoderKind::WindowsStandard,
-            (Level::Maximum, _) => EncoderKind::WindowsMaximum,
-            (Level::Numbered(n), _) if n.0 <= 5 => EncoderKind::Greedy,
-            (Level::Numbered(_), _) => EncoderKind::NearOptimal,
+    /// The encoder this level runs.
+    pub(crate) fn encoder(self) -> EncoderKind {
+        match self {
+            Level::Standard => EncoderKind::WindowsStandard,
+            Level::Maximum => EncoderKind::WindowsMaximum,
+            Level::Numbered(n) if n.0 <= 5 => EncoderKind::Greedy,
+            Level::Numbered(_) => EncoderKind::NearOptimal,
         }
     }
 }

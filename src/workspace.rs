@@ -52,7 +52,7 @@ pub(crate) fn encoder_size(format: Format, level: Level) -> usize {
 
 /// [`encoder_size`] on x64 (`wide`) or x86.
 fn encoder_size_on(format: Format, level: Level, wide: bool) -> usize {
-    match (format, level.encoder(format)) {
+    match (format, level.encoder()) {
         (Format::Lznt1, EncoderKind::NearOptimal) => lznt1::encode::MAXIMUM_WORKSPACE,
         (_, EncoderKind::NearOptimal | EncoderKind::WindowsMaximum) => windows_sizes_on(format, true, wide).0 as usize,
         (_, EncoderKind::Greedy | EncoderKind::WindowsStandard) => windows_sizes_on(format, false, wide).0 as usize,

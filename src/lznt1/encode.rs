@@ -59,7 +59,7 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
     let mut arena = Arena::new(workspace);
     // Matches stay inside their chunk: at most 4095 bytes back.
     let max_dist = CHUNK_SIZE - 1;
-    let mut engine = match level.encoder(Format::Lznt1) {
+    let mut engine = match level.encoder() {
         EncoderKind::WindowsStandard => {
             let slots = arena.groups::<[u32; 2]>(BUCKETS);
             assert_eq!(slots.len(), BUCKETS, "the arena holds the buckets");

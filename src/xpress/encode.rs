@@ -53,7 +53,7 @@ pub(crate) fn compress(
     workspace: &mut [u8],
 ) -> Result<usize> {
     let mut arena = Arena::new(workspace);
-    let mut engine = match level.encoder(Format::Xpress) {
+    let mut engine = match level.encoder() {
         EncoderKind::WindowsStandard => {
             let finder = WindowsFinder::new(&mut arena, WINDOWS_WINDOW);
             return compress_windows_standard(input, out, space, finder);

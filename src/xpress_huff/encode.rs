@@ -185,7 +185,7 @@ pub(crate) fn compress(
     let seqs = Sequences::new(arena.bytes(BLOCK_PARSE_BYTES));
     assert!(seqs.room() == BLOCK_PARSE_BYTES, "the workspace holds a block's parse");
     let mut block = BlockParse { seqs, input, ip: 0, freqs: [0; NUM_SYMBOLS], offset_bits: 0, raw_bytes: 0 };
-    let mut engine = match level.encoder(Format::XpressHuff) {
+    let mut engine = match level.encoder() {
         EncoderKind::WindowsStandard => {
             let finder = WindowsFinder::new(&mut arena, MAX_DISTANCE + 1);
             return compress_windows(input, out, space, finder, &mut block);
