@@ -395,8 +395,15 @@ fn compress_chunk_windows(w: &Window<'_>, out: &mut [u8], at: usize, search: &mu
     let (mut flag_at, mut op, mut p) = (at + 2, at + 3, 0);
     let (mut flags, mut bit) = (0u8, 0u32);
     let mut complete = true;
+    // The token format changes only eight times in a chunk: at the
+    // positions after each power of two from 16 on.
+    let (mut bits, mut max_len) = token_format(0);
+    let mut format_until = 16;
     while p < w.len() {
-        let (bits, max_len) = token_format(p);
+        if p > format_until {
+            (bits, max_len) = token_format(p);
+            format_until = 1 << bits;
+        }
         let found = if p + 3 <= w.len() { search.find(w, p, max_len) } else { None };
         match found {
             None => {
