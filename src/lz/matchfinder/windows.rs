@@ -90,7 +90,10 @@ impl<'a> WindowsFinder<'a> {
         let i = usize::from(b[0]) + 8 * usize::from(b[1]) + 2 * usize::from(b[2]);
         let mut m = self.first[i] as usize;
         self.first[i] = p as u32;
-        if p - m >= self.window || data[m..m + 3] != data[p..p + 3] {
+        // Three bytes, compared as the low three of two words (`m < p` and
+        // `p + 6 <= data.len()`: both words are there).
+        let here = crate::bytes::u32_at(data, p);
+        if p - m >= self.window || (crate::bytes::u32_at(data, m) ^ here) & 0x00FF_FFFF != 0 {
             return None;
         }
         let found = |m: usize, len: usize| Some(Found { len, dist: p - m });
