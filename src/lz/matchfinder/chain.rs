@@ -9,6 +9,7 @@
 
 use crate::lz::arena::Arena;
 use crate::lz::extend::match_len;
+use crate::lz::{NoCount, WorkCounter};
 
 use super::windows::Found;
 
@@ -76,6 +77,14 @@ impl<'a> WindowsChainFinder<'a> {
     /// the best match a cost-limited walk of `p`'s chain finds. A match
     /// runs on to at most the end of `data`.
     pub(crate) fn search(&self, data: &[u8], p: usize) -> Option<Found> {
+        self.search_counting(data, p, &mut NoCount)
+    }
+
+    /// [`search`](Self::search), counting into `work` the candidates it
+    /// visits and the bytes it compares past their first four: tests bound
+    /// the work with it.
+    #[inline(always)]
+    fn search_counting(&self, data: &[u8], p: usize, work: &mut impl WorkCounter) -> Option<Found> {
         let here = &data[p..p + 4];
         // Up to three links for a first candidate of three bytes or more.
         let mut c = p;
@@ -83,6 +92,7 @@ impl<'a> WindowsChainFinder<'a> {
         let mut started = false;
         for _ in 0..3 {
             c = self.link(c, p)?;
+            work.add(1);
             if data[c..c + 4] == *here {
                 four = true;
                 started = true;
@@ -100,8 +110,9 @@ impl<'a> WindowsChainFinder<'a> {
         loop {
             if four {
                 let len = 4 + match_len(data, c + 4, p + 4, data.len() - p - 4);
+                work.add(len as u64 - 4);
                 if len <= best_len {
-                    count += len as u32 + 1;
+                    count = count.saturating_add(len as u32).saturating_add(1);
                 } else {
                     best = c;
                     best_len = len;
@@ -117,6 +128,7 @@ impl<'a> WindowsChainFinder<'a> {
             // Walk on: candidates that differ in their first four bytes
             // cost one each.
             let Some(next) = self.link(c, p) else { break };
+            work.add(1);
             c = next;
             four = data[c..c + 4] == *here;
             if !four {
@@ -199,3 +211,54 @@ const HASH_ROWS: [[u16; 256]; 3] = [
         0x43f1, 0x1cb5, 0x4332, 0x3cca,
     ],
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Inputs that make hash chains long and matches overlap: runs, short
+    /// periods, two letters at random, and a text that repeats with small
+    /// changes.
+    fn hard_inputs() -> Vec<Vec<u8>> {
+        let mut x = 0x2545_F491u32;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x
+        };
+        let two_letters: Vec<u8> = (0..60_000).map(|_| b'a' + (next() & 1) as u8).collect();
+        let mut edited = b"the quick brown fox jumps over the lazy dog; ".repeat(1500);
+        for _ in 0..500 {
+            let at = next() as usize % edited.len();
+            edited[at] = next() as u8;
+        }
+        vec![vec![0; 70_000], b"ab".repeat(30_000), b"abcdefghijklm".repeat(5000), two_letters, edited]
+    }
+
+    #[test]
+    fn a_greedy_parse_does_work_linear_in_its_input() {
+        for (max_dist, cost_limit) in [(8192, 24), (65535, 12)] {
+            for data in hard_inputs() {
+                let mut buf = vec![0u8; 1 << 20];
+                let mut finder = WindowsChainFinder::new(&mut Arena::new(&mut buf), max_dist, cost_limit);
+                let mut work = 0u64;
+                let mut pos = 1;
+                while pos + 4 < data.len() {
+                    finder.insert_up_to(&data, 0, pos + 1);
+                    let found = finder.search_counting(&data, pos, &mut work);
+                    if let Some(m) = found {
+                        assert_eq!(data[pos - m.dist..pos - m.dist + m.len], data[pos..pos + m.len]);
+                    }
+                    pos += found.map_or(1, |m| m.len);
+                }
+                // Each search visits at most three probes and the walk its
+                // cost limit allows; the bytes it compares are charged to
+                // the limit, or are those of the match that the parse then
+                // steps over. (These inputs take one to two steps a byte.)
+                let bound = (u64::from(cost_limit) + 3) * data.len() as u64;
+                assert!(work <= bound, "{work} steps for {} bytes (limit {cost_limit})", data.len());
+            }
+        }
+    }
+}
