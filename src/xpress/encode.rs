@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::format::{EncoderKind, Format, Level, SpaceCheck};
 use crate::lz::arena::Arena;
 use crate::lz::copy::copy_short;
-use crate::lz::matchfinder::{BucketFinder, Found, SearchLimits, TreeFinder, WindowsChainFinder, WindowsFinder};
+use crate::lz::matchfinder::{BucketFinder, Match, SearchLimits, TreeFinder, WindowsChainFinder, WindowsFinder};
 use crate::lz::parse::{greedy, piece_positions, CostModel, Engine, OptimalParser, Segment, SequenceSink};
 use crate::lz::sequences::Sequence;
 
@@ -187,7 +187,7 @@ impl<'o, 'i> WindowsItems<'o, 'i> {
     /// the position after it, and whether Windows checks its stops there:
     /// after a match, and after a literal that completes a flag word.
     #[inline(always)]
-    fn take(&mut self, pos: usize, found: Option<Found>) -> (usize, bool) {
+    fn take(&mut self, pos: usize, found: Option<Match>) -> (usize, bool) {
         self.items += 1;
         let next = match found {
             None if self.items % FLAG_BITS != 0 => return (pos + 1, false),
@@ -197,8 +197,9 @@ impl<'o, 'i> WindowsItems<'o, 'i> {
             }
             Some(m) => {
                 self.writer.literals(pos - self.pending);
-                self.writer.matched(m.len, m.dist);
-                pos + m.len
+                let len = m.len as usize;
+                self.writer.matched(len, m.dist as usize);
+                pos + len
             }
         };
         self.pending = next;

@@ -14,7 +14,7 @@ use crate::format::{EncoderKind, Format, Level, SpaceCheck};
 use crate::huffman::encode::{build_lengths, canonical_codes};
 use crate::huffman::NUM_SYMBOLS;
 use crate::lz::arena::Arena;
-use crate::lz::matchfinder::{BucketFinder, Found, SearchLimits, TreeFinder, WindowsChainFinder, WindowsFinder};
+use crate::lz::matchfinder::{BucketFinder, Match, SearchLimits, TreeFinder, WindowsChainFinder, WindowsFinder};
 use crate::lz::parse::{greedy, piece_positions, CostModel, Engine, OptimalParser, Segment, SequenceSink, ALL_LENGTHS};
 use crate::lz::sequences::{worst_case_bytes, Sequence, Sequences};
 
@@ -129,9 +129,9 @@ struct BlockParse<'a, 'i> {
 impl BlockParse<'_, '_> {
     /// Takes a match at `pos`, after the literals up to it.
     #[inline(always)]
-    fn push_match(&mut self, pos: usize, m: Found) {
+    fn push_match(&mut self, pos: usize, m: Match) {
         let literals = (pos - self.ip) as u32;
-        self.push(Sequence { literals, len: m.len as u32, dist: m.dist as u32 });
+        self.push(Sequence { literals, len: m.len, dist: m.dist });
     }
 
     /// Takes the literals up to `end`, which close the block.
@@ -273,7 +273,7 @@ trait WindowsBlockParser {
 /// The matches Windows' engines take: a 3-byte match more than 4096 bytes
 /// back is refused, since its distance bits can cost more than literals.
 #[inline(always)]
-fn taken(m: &Found) -> bool {
+fn taken(m: &Match) -> bool {
     m.len > 3 || m.dist <= 4096
 }
 
@@ -304,7 +304,7 @@ impl WindowsBlockParser for WindowsFinder<'_> {
                 }
                 Some(m) => {
                     block.push_match(pos, m);
-                    pos += m.len;
+                    pos += m.len as usize;
                     if pos >= limit {
                         return pos;
                     }
@@ -329,7 +329,7 @@ impl WindowsBlockParser for WindowsChainFinder<'_> {
                 None => pos += 1,
                 Some(m) => {
                     block.push_match(pos, m);
-                    pos += m.len;
+                    pos += m.len as usize;
                 }
             }
         }

@@ -11,7 +11,7 @@ use crate::lz::arena::Arena;
 use crate::lz::extend::match_len;
 use crate::lz::{NoCount, WorkCounter};
 
-use super::windows::Found;
+use super::Match;
 
 /// Slots of the head table: the hash is 15 bits.
 const HEADS: usize = 1 << 15;
@@ -76,7 +76,7 @@ impl<'a> WindowsChainFinder<'a> {
     /// Windows' maximum `search(p)` (`p` inserted, `p + 4 <= data.len()`):
     /// the best match a cost-limited walk of `p`'s chain finds. A match
     /// runs on to at most the end of `data`.
-    pub(crate) fn search(&self, data: &[u8], p: usize) -> Option<Found> {
+    pub(crate) fn search(&self, data: &[u8], p: usize) -> Option<Match> {
         self.search_counting(data, p, &mut NoCount)
     }
 
@@ -84,7 +84,7 @@ impl<'a> WindowsChainFinder<'a> {
     /// visits and the bytes it compares past their first four: tests bound
     /// the work with it.
     #[inline(always)]
-    fn search_counting(&self, data: &[u8], p: usize, work: &mut impl WorkCounter) -> Option<Found> {
+    fn search_counting(&self, data: &[u8], p: usize, work: &mut impl WorkCounter) -> Option<Match> {
         let here = &data[p..p + 4];
         // Up to three links for a first candidate of three bytes or more.
         let mut c = p;
@@ -138,7 +138,7 @@ impl<'a> WindowsChainFinder<'a> {
                 }
             }
         }
-        Some(Found { len: best_len, dist: p - best })
+        Some(Match { len: best_len as u32, dist: (p - best) as u32 })
     }
 }
 
@@ -248,9 +248,10 @@ mod tests {
                     finder.insert_up_to(&data, 0, pos + 1);
                     let found = finder.search_counting(&data, pos, &mut work);
                     if let Some(m) = found {
-                        assert_eq!(data[pos - m.dist..pos - m.dist + m.len], data[pos..pos + m.len]);
+                        let (len, dist) = (m.len as usize, m.dist as usize);
+                        assert_eq!(data[pos - dist..pos - dist + len], data[pos..pos + len]);
                     }
-                    pos += found.map_or(1, |m| m.len);
+                    pos += found.map_or(1, |m| m.len as usize);
                 }
                 // Each search visits at most three probes and the walk its
                 // cost limit allows; the bytes it compares are charged to

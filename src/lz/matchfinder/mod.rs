@@ -21,7 +21,7 @@ mod windows;
 pub(crate) use bucket::BucketFinder;
 pub(crate) use chain::WindowsChainFinder;
 pub(crate) use tree::TreeFinder;
-pub(crate) use windows::{Found, WindowsFinder};
+pub(crate) use windows::WindowsFinder;
 
 /// Fibonacci hashing: the top bits of the 64-bit product depend on every
 /// input bit (a 32-bit product's top byte barely moves between "abcd",

@@ -6,6 +6,7 @@
 //! table reads, and its answer is exactly the match Windows' engine takes:
 //! the output is Windows' own only if every table write is Windows' too.
 
+use super::Match;
 use crate::lz::arena::Arena;
 use crate::lz::extend::match_len;
 
@@ -21,13 +22,6 @@ pub(crate) struct WindowsFinder<'a> {
     second: &'a mut [u32],
     /// Candidates must lie fewer than this many bytes back.
     window: usize,
-}
-
-/// A match: `len` bytes at `dist` back.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Found {
-    pub(crate) len: usize,
-    pub(crate) dist: usize,
 }
 
 #[inline(always)]
@@ -85,7 +79,7 @@ impl<'a> WindowsFinder<'a> {
     /// there, if any. `p + 6 <= data.len()`; a match runs on to at most
     /// the end of `data`.
     #[inline]
-    pub(crate) fn search(&mut self, data: &[u8], p: usize) -> Option<Found> {
+    pub(crate) fn search(&mut self, data: &[u8], p: usize) -> Option<Match> {
         let b: [u8; 6] = crate::bytes::fixed(data, p);
         let i = usize::from(b[0]) + 8 * usize::from(b[1]) + 2 * usize::from(b[2]);
         let mut m = self.first[i] as usize;
@@ -96,7 +90,7 @@ impl<'a> WindowsFinder<'a> {
         if p - m >= self.window || (crate::bytes::u32_at(data, m) ^ here) & 0x00FF_FFFF != 0 {
             return None;
         }
-        let found = |m: usize, len: usize| Some(Found { len, dist: p - m });
+        let found = |m: usize, len: usize| Some(Match { len: len as u32, dist: (p - m) as u32 });
         if data[p + 3] != data[m + 3] {
             match self.refine(data, p, m, i, 3, false) {
                 Some(c) => m = c,
