@@ -3,7 +3,7 @@
 //! fills it (a success with the truncated output), or at a copy that does
 //! not fit (an error).
 
-use super::{displacement_bits, CHUNK_SIZE, HEADER_COMPRESSED, HEADER_LENGTH_MASK};
+use super::{displacement_bits, format_holds_until, CHUNK_SIZE, HEADER_COMPRESSED, HEADER_LENGTH_MASK};
 use crate::bytes::{get_u16, u16_at};
 use crate::error::{truncated, Error, Result};
 use crate::format::Format;
@@ -223,7 +223,7 @@ fn decode_chunk(
 #[inline(always)]
 fn token_split(produced: usize) -> (u32, usize) {
     let bits = displacement_bits(produced);
-    (16 - bits, if bits == 12 { usize::MAX } else { 1 << bits })
+    (16 - bits, format_holds_until(bits))
 }
 
 /// A copy token's displacement and length, with its length in the low

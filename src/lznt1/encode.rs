@@ -2,7 +2,7 @@
 //! chunks, signature 3, stored chunks only for full chunks that do not
 //! shrink, an uncounted `00 00` end marker when there is room).
 
-use super::{token_format, CHUNK_SIZE, HEADER_COMPRESSED, HEADER_SIGNATURE, MIN_MATCH};
+use super::{format_holds_until, token_format, CHUNK_SIZE, HEADER_COMPRESSED, HEADER_SIGNATURE, MIN_MATCH};
 use crate::error::{Error, Result};
 use crate::format::{EncoderKind, Format, Level};
 use crate::lz::arena::Arena;
@@ -115,12 +115,9 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
         let total = 2 + if store { chunk.len() } else { data_len };
         let dst = out.get_mut(op..op + total).ok_or_else(|| too_small(op + total))?;
         if store {
-            let header = HEADER_SIGNATURE | (chunk.len() as u16 - 1);
-            dst[..2].copy_from_slice(&header.to_le_bytes());
-            dst[2..].copy_from_slice(chunk);
+            write_stored_chunk(dst, chunk);
         } else {
-            let header = HEADER_COMPRESSED | HEADER_SIGNATURE | (data_len as u16 - 1);
-            dst[..2].copy_from_slice(&header.to_le_bytes());
+            dst[..2].copy_from_slice(&chunk_header(true, data_len));
             writer.weave(&mut dst[2..]);
         }
         op += total;
@@ -395,14 +392,12 @@ fn compress_chunk_windows(w: &Window<'_>, out: &mut [u8], at: usize, search: &mu
     let (mut flag_at, mut op, mut p) = (at + 2, at + 3, 0);
     let (mut flags, mut bit) = (0u8, 0u32);
     let mut complete = true;
-    // The token format changes only eight times in a chunk: at the
-    // positions after each power of two from 16 on.
     let (mut bits, mut max_len) = token_format(0);
-    let mut format_until = 16;
+    let mut format_until = format_holds_until(bits);
     while p < w.len() {
         if p > format_until {
             (bits, max_len) = token_format(p);
-            format_until = 1 << bits;
+            format_until = format_holds_until(bits);
         }
         let found = if p + 3 <= w.len() { search.find(w, p, max_len) } else { None };
         match found {
@@ -439,9 +434,7 @@ fn compress_chunk_windows(w: &Window<'_>, out: &mut [u8], at: usize, search: &mu
         let len = w.len();
         let capacity = out.len();
         let too_small = Error::OutputTooSmall { format: Format::Lznt1, capacity, needed: (at + 2 + len) as u64 };
-        let dst = out.get_mut(at..at + 2 + len).ok_or(too_small)?;
-        dst[..2].copy_from_slice(&(HEADER_SIGNATURE | (len as u16 - 1)).to_le_bytes());
-        dst[2..].copy_from_slice(w.slice(0, len));
+        write_stored_chunk(out.get_mut(at..at + 2 + len).ok_or(too_small)?, w.slice(0, len));
         return Ok(2 + len);
     }
     if flag_at < limit {
@@ -450,8 +443,21 @@ fn compress_chunk_windows(w: &Window<'_>, out: &mut [u8], at: usize, search: &mu
         op -= 1;
     }
     let size = op - at;
-    out[at..at + 2].copy_from_slice(&(HEADER_COMPRESSED | HEADER_SIGNATURE | (size as u16 - 3)).to_le_bytes());
+    out[at..at + 2].copy_from_slice(&chunk_header(true, size - 2));
     Ok(size)
+}
+
+/// The header of a chunk of `data_len` bytes (1 to 4096), compressed or
+/// stored.
+fn chunk_header(compressed: bool, data_len: usize) -> [u8; 2] {
+    let flag = if compressed { HEADER_COMPRESSED } else { 0 };
+    (flag | HEADER_SIGNATURE | (data_len as u16 - 1)).to_le_bytes()
+}
+
+/// Writes `data` as a stored chunk filling `dst` (two bytes longer).
+fn write_stored_chunk(dst: &mut [u8], data: &[u8]) {
+    dst[..2].copy_from_slice(&chunk_header(false, data.len()));
+    dst[2..].copy_from_slice(data);
 }
 
 /// The largest output of [`compress`] for `len` input bytes: every

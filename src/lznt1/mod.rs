@@ -33,6 +33,18 @@ pub(crate) fn displacement_bits(produced: usize) -> u32 {
     u32::from(SPLIT[split_index(produced)].0)
 }
 
+/// The last count of produced bytes at which [`displacement_bits`] is
+/// still `bits`: the token format changes only past the powers of two from
+/// 16 on, eight times a chunk, so loops work it out again only there.
+#[inline(always)]
+pub(crate) fn format_holds_until(bits: u32) -> usize {
+    if bits == 12 {
+        usize::MAX
+    } else {
+        1 << bits
+    }
+}
+
 /// [`displacement_bits`] and the longest copy a token can describe at this
 /// point of a chunk.
 #[inline(always)]
