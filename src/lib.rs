@@ -23,8 +23,8 @@ pub mod xpress;
 pub mod xpress_huff;
 
 pub use error::{Error, ErrorKind, Result, TableProblem};
+use format::SpaceCheck;
 pub use format::{Format, Level};
-use workspace::SpaceCheck;
 
 /// Decompresses the three formats. Keep one per thread and reuse it: its
 /// Huffman decode table is allocated once, in [`Decompressor::new`].

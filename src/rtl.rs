@@ -14,8 +14,8 @@
 //! Windows' behaviour is unknown, are documented at the function.
 
 use crate::error::{ErrorKind, Result};
-use crate::format::{Format, Level};
-use crate::workspace::{self, SpaceCheck};
+use crate::format::{Format, Level, SpaceCheck};
+use crate::workspace;
 use crate::Decompressor;
 
 /// An `NTSTATUS` value.

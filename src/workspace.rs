@@ -7,8 +7,7 @@
 //! bytes.
 
 use crate::error::{Error, Result};
-pub(crate) use crate::format::SpaceCheck;
-use crate::format::{EncoderKind, Format, Level};
+use crate::format::{EncoderKind, Format, Level, SpaceCheck};
 use crate::{lznt1, xpress, xpress_huff};
 
 /// The workspace sizes x64 Windows (`wide`) or x86 Windows reports for

@@ -6,7 +6,7 @@ use super::{format_holds_until, token_format, CHUNK_SIZE, HEADER_COMPRESSED, HEA
 use crate::error::{Error, Result};
 use crate::format::{EncoderKind, Format, Level};
 use crate::lz::arena::Arena;
-use crate::lz::matchfinder::{BucketFinder, SearchLimits, TreeFinder};
+use crate::lz::matchfinder::{BucketFinder, ChunkBuckets, ChunkScan, ChunkSearch, SearchLimits, TreeFinder};
 use crate::lz::parse::{CostModel, Engine, OptimalParser, Segment, SequenceSink};
 use crate::lz::sequences::Sequence;
 use crate::lz::window::Window;
@@ -61,12 +61,9 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
     let max_dist = CHUNK_SIZE - 1;
     let mut engine = match level.encoder() {
         EncoderKind::WindowsStandard => {
-            let slots = arena.groups::<[u32; 2]>(BUCKETS);
-            assert_eq!(slots.len(), BUCKETS, "the arena holds the buckets");
-            slots.fill([u32::MAX; 2]);
-            return compress_windows(input, out, &mut Buckets(slots));
+            return compress_windows(input, out, &mut ChunkBuckets::new(&mut arena));
         }
-        EncoderKind::WindowsMaximum => return compress_windows(input, out, &mut Exhaustive),
+        EncoderKind::WindowsMaximum => return compress_windows(input, out, &mut ChunkScan),
         EncoderKind::Greedy => {
             // Two candidates per bucket, in four times as many buckets as
             // a chunk has positions: most of what the window held before the
@@ -286,86 +283,10 @@ impl ChunkWriter {
     }
 }
 
-/// Buckets of Windows' standard engine: one per 12-bit hash.
-const BUCKETS: usize = 4096;
-
-/// How one of Windows' LZNT1 engines finds a match.
-trait WindowsSearch {
-    /// The match the engine takes at position `p` of the chunk in window
-    /// `w` (where `p + 3 <= w.len()`), at most `max_len` long: `(length,
-    /// source)`, positions in the chunk.
-    fn find(&mut self, w: &Window<'_>, p: usize, max_len: usize) -> Option<(usize, usize)>;
-}
-
-/// The standard engine: per hash of three bytes, the two most recent
-/// positions in the input (newest first), `u32::MAX` for none.
-struct Buckets<'a>(&'a mut [[u32; 2]]);
-
-impl WindowsSearch for Buckets<'_> {
-    #[inline(always)]
-    fn find(&mut self, w: &Window<'_>, p: usize, max_len: usize) -> Option<(usize, usize)> {
-        let limit = max_len.min(w.len() - p);
-        let head = w.u32_at(p) & 0x00FF_FFFF;
-        let [b0, b1, b2, _] = head.to_le_bytes().map(u32::from);
-        let x = b0 << 8 ^ b1 << 4 ^ b2;
-        let slot = &mut self.0[(x.wrapping_mul(40543) >> 4) as usize & (BUCKETS - 1)];
-        let [newest, older] = *slot;
-        *slot = [(w.start() + p) as u32, newest];
-        // A candidate counts only inside the chunk, before `p`, and with
-        // the same three bytes; ties go to the newer, so the older one
-        // matters only if it goes on past the newer's length.
-        let [newest, older] = [newest, older].map(|c| (c as usize).wrapping_sub(w.start()));
-        let first = bucket_candidate(w, p, newest, head, limit, 0);
-        let second = bucket_candidate(w, p, older, head, limit, first);
-        let (len, from) = if second > first { (second, older) } else { (first, newest) };
-        (len >= MIN_MATCH).then_some((len, from))
-    }
-}
-
-/// The maximum engine: every earlier position of the chunk.
-struct Exhaustive;
-
-impl WindowsSearch for Exhaustive {
-    #[inline(always)]
-    fn find(&mut self, w: &Window<'_>, p: usize, max_len: usize) -> Option<(usize, usize)> {
-        let limit = max_len.min(w.len() - p);
-        // Ties go to the latest position: the smallest displacement.
-        // Positions that cannot tie the best so far are passed over on one
-        // byte: the first, or the last the best one matched.
-        let mut best = (0, 0);
-        for q in 0..p {
-            let last = best.0.max(1) - 1;
-            if w.byte_at(q + last) != w.byte_at(p + last) || w.byte_at(q) != w.byte_at(p) {
-                continue;
-            }
-            let len = w.match_len(q, p, limit);
-            if len >= best.0 {
-                best = (len, q);
-            }
-        }
-        (best.0 >= MIN_MATCH).then_some(best)
-    }
-}
-
-/// The length of the standard engine's candidate `c` for `p`, positions in
-/// the chunk of window `w`, at most `limit`: 0 unless it lies before `p`
-/// and starts with `head`, the three bytes at `p` (the low three of a
-/// little-endian word), or where it cannot pass `beat` bytes.
-#[inline(always)]
-fn bucket_candidate(w: &Window<'_>, p: usize, c: usize, head: u32, limit: usize, beat: usize) -> usize {
-    if c >= p || (w.u32_at(c) ^ head) & 0x00FF_FFFF != 0 {
-        return 0;
-    }
-    if beat >= 3 && (beat == limit || w.byte_at(c + beat) != w.byte_at(p + beat)) {
-        return 0;
-    }
-    3 + w.match_len(c + 3, p + 3, limit - 3)
-}
-
 /// Windows' engines: every 4096 bytes a chunk of its own, read through a
 /// [`Window`], then the `00 00` end marker where the output has room (not
 /// counted in the size).
-fn compress_windows(input: &[u8], out: &mut [u8], search: &mut impl WindowsSearch) -> Result<usize> {
+fn compress_windows(input: &[u8], out: &mut [u8], search: &mut impl ChunkSearch) -> Result<usize> {
     let mut op = 0;
     let mut spare = None;
     for start in (0..input.len()).step_by(CHUNK_SIZE) {
@@ -387,7 +308,7 @@ const WINDOWS_CHUNK_LIMIT: usize = CHUNK_SIZE - 1;
 /// are always literals), and the chunk is stored instead where its
 /// compressed form would pass [`WINDOWS_CHUNK_LIMIT`] bytes or the end of
 /// the output: which form a chunk takes depends on the room left.
-fn compress_chunk_windows(w: &Window<'_>, out: &mut [u8], at: usize, search: &mut impl WindowsSearch) -> Result<usize> {
+fn compress_chunk_windows(w: &Window<'_>, out: &mut [u8], at: usize, search: &mut impl ChunkSearch) -> Result<usize> {
     let limit = out.len().min(at + WINDOWS_CHUNK_LIMIT);
     let (mut flag_at, mut op, mut p) = (at + 2, at + 3, 0);
     let (mut flags, mut bit) = (0u8, 0u32);

@@ -1,8 +1,8 @@
 //! Match finders shared by the three encoders, over tables borrowed from
 //! an [`Arena`](super::arena::Arena): `tree` for the maximum level,
 //! `bucket` for the greedy ones, over what they share here; `windows` and
-//! `chain`, Windows' standard and maximum engines' own, share nothing with
-//! them.
+//! `chain` (the XPRESS formats) and `chunk` (LZNT1), Windows' engines'
+//! own, share nothing with them.
 //!
 //! Positions are stored as their low 16 bits (but for the roots of the
 //! maximum level's trees): a 64 KiB window is the most any format reaches,
@@ -15,11 +15,13 @@
 
 mod bucket;
 mod chain;
+mod chunk;
 mod tree;
 mod windows;
 
 pub(crate) use bucket::BucketFinder;
 pub(crate) use chain::WindowsChainFinder;
+pub(crate) use chunk::{ChunkBuckets, ChunkScan, ChunkSearch};
 pub(crate) use tree::TreeFinder;
 pub(crate) use windows::WindowsFinder;
 

@@ -1,0 +1,96 @@
+//! The match finders of Windows' LZNT1 engines, over one chunk's
+//! [`Window`] at a time: the standard engine's two-slot buckets, and the
+//! maximum engine's scan of every earlier position. The chunk writer asks
+//! them at every position, as Windows does.
+
+use crate::lz::arena::Arena;
+use crate::lz::window::Window;
+
+/// The shortest match.
+const MIN_MATCH: usize = 3;
+
+/// Buckets: one per 12-bit hash.
+const BUCKETS: usize = 4096;
+
+/// How one of Windows' LZNT1 engines finds a match.
+pub(crate) trait ChunkSearch {
+    /// The match the engine takes at position `p` of the chunk in window
+    /// `w` (where `p + 3 <= w.len()`), at most `max_len` long: `(length,
+    /// source)`, positions in the chunk.
+    fn find(&mut self, w: &Window<'_>, p: usize, max_len: usize) -> Option<(usize, usize)>;
+}
+
+/// The standard engine's finder: per hash of three bytes, the two most
+/// recent positions in the input (newest first), `u32::MAX` for none.
+pub(crate) struct ChunkBuckets<'a>(&'a mut [[u32; 2]]);
+
+impl<'a> ChunkBuckets<'a> {
+    /// Empty buckets from `arena` (Windows' standard workspace holds them).
+    pub(crate) fn new(arena: &mut Arena<'a>) -> Self {
+        let slots = arena.groups::<[u32; 2]>(BUCKETS);
+        assert_eq!(slots.len(), BUCKETS, "the arena holds the buckets");
+        slots.fill([u32::MAX; 2]);
+        ChunkBuckets(slots)
+    }
+}
+
+impl ChunkSearch for ChunkBuckets<'_> {
+    #[inline(always)]
+    fn find(&mut self, w: &Window<'_>, p: usize, max_len: usize) -> Option<(usize, usize)> {
+        let limit = max_len.min(w.len() - p);
+        let head = w.u32_at(p) & 0x00FF_FFFF;
+        let [b0, b1, b2, _] = head.to_le_bytes().map(u32::from);
+        let x = b0 << 8 ^ b1 << 4 ^ b2;
+        let slot = &mut self.0[(x.wrapping_mul(40543) >> 4) as usize & (BUCKETS - 1)];
+        let [newest, older] = *slot;
+        *slot = [(w.start() + p) as u32, newest];
+        // A candidate counts only inside the chunk, before `p`, and with
+        // the same three bytes; ties go to the newer, so the older one
+        // matters only if it goes on past the newer's length.
+        let [newest, older] = [newest, older].map(|c| (c as usize).wrapping_sub(w.start()));
+        let first = bucket_candidate(w, p, newest, head, limit, 0);
+        let second = bucket_candidate(w, p, older, head, limit, first);
+        let (len, from) = if second > first { (second, older) } else { (first, newest) };
+        (len >= MIN_MATCH).then_some((len, from))
+    }
+}
+
+/// The maximum engine's finder: every earlier position of the chunk.
+pub(crate) struct ChunkScan;
+
+impl ChunkSearch for ChunkScan {
+    #[inline(always)]
+    fn find(&mut self, w: &Window<'_>, p: usize, max_len: usize) -> Option<(usize, usize)> {
+        let limit = max_len.min(w.len() - p);
+        // Ties go to the latest position: the smallest displacement.
+        // Positions that cannot tie the best so far are passed over on one
+        // byte: the first, or the last the best one matched.
+        let mut best = (0, 0);
+        for q in 0..p {
+            let last = best.0.max(1) - 1;
+            if w.byte_at(q + last) != w.byte_at(p + last) || w.byte_at(q) != w.byte_at(p) {
+                continue;
+            }
+            let len = w.match_len(q, p, limit);
+            if len >= best.0 {
+                best = (len, q);
+            }
+        }
+        (best.0 >= MIN_MATCH).then_some(best)
+    }
+}
+
+/// The length of the standard engine's candidate `c` for `p`, positions in
+/// the chunk of window `w`, at most `limit`: 0 unless it lies before `p`
+/// and starts with `head`, the three bytes at `p` (the low three of a
+/// little-endian word), or where it cannot pass `beat` bytes.
+#[inline(always)]
+fn bucket_candidate(w: &Window<'_>, p: usize, c: usize, head: u32, limit: usize, beat: usize) -> usize {
+    if c >= p || (w.u32_at(c) ^ head) & 0x00FF_FFFF != 0 {
+        return 0;
+    }
+    if beat >= 3 && (beat == limit || w.byte_at(c + beat) != w.byte_at(p + beat)) {
+        return 0;
+    }
+    3 + w.match_len(c + 3, p + 3, limit - 3)
+}
