@@ -15,10 +15,8 @@ fn corpus() -> PathBuf {
 fn levels() -> Vec<(Level, usize)> {
     let all = [(Level::Standard, 0), (Level::Maximum, 1), (Level::NUMBERED[0], 0), (Level::NUMBERED[8], 1)];
     match std::env::var("QUALITY_LEVEL") {
-        Ok(name) => Level::ALL
+        Ok(name) => Level::from_name(&name)
             .into_iter()
-            .chain(Level::NUMBERED)
-            .filter(|l| l.name() == name)
             .map(|l| (l, usize::from(l == Level::Maximum || matches!(l, Level::Numbered(n) if n.get() > 5))))
             .collect(),
         Err(_) => all.to_vec(),

@@ -25,11 +25,7 @@ fn main() {
     };
     let reps: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(3);
     let decode = args.iter().skip(2).any(|a| a == "decode");
-    let level = args
-        .iter()
-        .skip(2)
-        .find_map(|a| Level::ALL.into_iter().chain(Level::NUMBERED).find(|l| l.name() == a))
-        .unwrap_or(Level::Standard);
+    let level = args.iter().skip(2).find_map(|a| Level::from_name(a)).unwrap_or(Level::Standard);
 
     let corpus = std::env::var_os("XPRESS_CORPUS").map(PathBuf::from).unwrap_or_else(|| "../shared/corpus".into());
     let Ok(entries) = std::fs::read_dir(corpus.join("bench")) else {

@@ -132,6 +132,12 @@ impl Level {
         (1..=9).contains(&n).then_some(Level::Numbered(LevelNumber(n)))
     }
 
+    /// The level a [`name`](Self::name) stands for: `standard`, `maximum`,
+    /// or `1` to `9`.
+    pub fn from_name(name: &str) -> Option<Level> {
+        Level::ALL.into_iter().chain(Level::NUMBERED).find(|level| level.name() == name)
+    }
+
     /// The lowercase name used on the command line: `standard`,
     /// `maximum`, or the number.
     pub fn name(self) -> &'static str {
@@ -173,6 +179,10 @@ mod tests {
             assert_eq!(Level::NUMBERED[usize::from(n - 1)], level);
             assert_eq!(level.name(), n.to_string());
             assert!(matches!(level, Level::Numbered(number) if number.get() == n));
+            assert_eq!(Level::from_name(&n.to_string()), Some(level));
         }
+        assert_eq!(Level::from_name("maximum"), Some(Level::Maximum));
+        assert_eq!(Level::from_name("10"), None);
+        assert_eq!(Level::from_name("01"), None);
     }
 }

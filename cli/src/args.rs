@@ -152,9 +152,5 @@ impl From<FormatArg> for Format {
 /// A level as the command line names it: `standard` and `maximum`
 /// (Windows' engines) or 1 to 9 (msxca's own, fastest to smallest).
 fn parse_level(name: &str) -> Result<Level, String> {
-    match name {
-        "standard" => Ok(Level::Standard),
-        "maximum" => Ok(Level::Maximum),
-        _ => name.parse().ok().and_then(Level::new).ok_or_else(|| "expected standard, maximum or 1 to 9".to_string()),
-    }
+    Level::from_name(name).ok_or_else(|| "expected standard, maximum or 1 to 9".to_string())
 }

@@ -123,7 +123,7 @@ struct Row {
 /// The level msxca runs at: `$MSXCA_LEVEL`, else the standard engine.
 fn our_level() -> Level {
     let name = std::env::var("MSXCA_LEVEL").unwrap_or_default();
-    Level::ALL.into_iter().chain(Level::NUMBERED).find(|l| l.name() == name).unwrap_or(Level::Standard)
+    Level::from_name(&name).unwrap_or(Level::Standard)
 }
 
 fn main() {
