@@ -309,55 +309,51 @@ const WINDOWS_CHUNK_LIMIT: usize = CHUNK_SIZE - 1;
 /// compressed form would pass [`WINDOWS_CHUNK_LIMIT`] bytes or the end of
 /// the output: which form a chunk takes depends on the room left.
 fn compress_chunk_windows(w: &Window<'_>, out: &mut [u8], at: usize, search: &mut impl ChunkSearch) -> Result<usize> {
+    let len = w.len();
     let limit = out.len().min(at + WINDOWS_CHUNK_LIMIT);
-    let (mut flag_at, mut op, mut p) = (at + 2, at + 3, 0);
-    let (mut flags, mut bit) = (0u8, 0u32);
-    let mut complete = true;
-    let (mut bits, mut max_len) = token_format(0);
-    let mut format_until = format_holds_until(bits);
-    while p < w.len() {
-        if p > format_until {
-            (bits, max_len) = token_format(p);
-            format_until = format_holds_until(bits);
-        }
-        let found = if p + 3 <= w.len() { search.find(w, p, max_len) } else { None };
-        match found {
-            None => {
-                if op >= limit {
-                    complete = false;
-                    break;
+    let mut items = GroupWriter { dst: &mut out[..limit], flag_at: at + 2, op: at + 3, flags: 0, bit: 0 };
+    // Positions with room for the shortest copy are searched; the token
+    // format is looked up once for each stretch where it holds.
+    let search_end = len.saturating_sub(MIN_MATCH - 1);
+    let mut p = 0;
+    let complete = 'items: {
+        while p < search_end {
+            let (bits, max_len) = token_format(p);
+            let stretch_end = format_holds_until(bits).saturating_add(1).min(search_end);
+            while p < stretch_end {
+                let fits = match search.find(w, p, max_len) {
+                    None => {
+                        p += 1;
+                        items.literal(w.byte_at(p - 1))
+                    }
+                    Some((len, from)) => {
+                        let token = copy_token(bits, len as u32, (p - from) as u32);
+                        p += len;
+                        items.copy(token)
+                    }
+                };
+                if !fits {
+                    break 'items false;
                 }
-                out[op] = w.byte_at(p);
-                op += 1;
-                p += 1;
-            }
-            Some((len, from)) => {
-                if op + 1 >= limit {
-                    complete = false;
-                    break;
-                }
-                out[op..op + 2].copy_from_slice(&copy_token(bits, len as u32, (p - from) as u32).to_le_bytes());
-                flags |= 1 << bit;
-                op += 2;
-                p += len;
+                items.end_item(p < len);
             }
         }
-        bit += 1;
-        if bit == 8 && p < w.len() {
-            // The next group's flag slot, reserved without a room check:
-            // the next item's check catches an overflow.
-            out[flag_at] = flags;
-            (flag_at, flags, bit) = (op, 0, 0);
-            op += 1;
+        while p < len {
+            p += 1;
+            if !items.literal(w.byte_at(p - 1)) {
+                break 'items false;
+            }
+            items.end_item(p < len);
         }
-    }
+        true
+    };
     if !complete {
-        let len = w.len();
         let capacity = out.len();
         let too_small = Error::OutputTooSmall { format: Format::Lznt1, capacity, needed: (at + 2 + len) as u64 };
         write_stored_chunk(out.get_mut(at..at + 2 + len).ok_or(too_small)?, w.slice(0, len));
         return Ok(2 + len);
     }
+    let GroupWriter { flag_at, mut op, flags, .. } = items;
     if flag_at < limit {
         out[flag_at] = flags;
     } else {
@@ -366,6 +362,54 @@ fn compress_chunk_windows(w: &Window<'_>, out: &mut [u8], at: usize, search: &mu
     let size = op - at;
     out[at..at + 2].copy_from_slice(&chunk_header(true, size - 2));
     Ok(size)
+}
+
+/// Windows' chunk items as they come, flag byte first in each group of
+/// eight, into the output up to the chunk's limit: the one bounds check
+/// of each write is the room check.
+struct GroupWriter<'o> {
+    /// The output up to the limit.
+    dst: &'o mut [u8],
+    /// Where the current group's flag byte goes, where the next item goes.
+    flag_at: usize,
+    op: usize,
+    /// The current group's flags, and its next item's bit.
+    flags: u8,
+    bit: u32,
+}
+
+impl GroupWriter<'_> {
+    /// Writes a literal; false where it does not fit.
+    #[inline(always)]
+    fn literal(&mut self, byte: u8) -> bool {
+        let Some(slot) = self.dst.get_mut(self.op) else { return false };
+        *slot = byte;
+        self.op += 1;
+        true
+    }
+
+    /// Writes a copy token; false where it does not fit.
+    #[inline(always)]
+    fn copy(&mut self, token: u16) -> bool {
+        let Some(slot) = self.dst.get_mut(self.op..self.op + 2) else { return false };
+        slot.copy_from_slice(&token.to_le_bytes());
+        self.flags |= 1 << self.bit;
+        self.op += 2;
+        true
+    }
+
+    /// Closes a full group when `more` items follow, reserving the next
+    /// group's flag slot without a room check: the next item's check
+    /// catches an overflow.
+    #[inline(always)]
+    fn end_item(&mut self, more: bool) {
+        self.bit += 1;
+        if self.bit == 8 && more {
+            self.dst[self.flag_at] = self.flags;
+            (self.flag_at, self.flags, self.bit) = (self.op, 0, 0);
+            self.op += 1;
+        }
+    }
 }
 
 /// The header of a chunk of `data_len` bytes (1 to 4096), compressed or

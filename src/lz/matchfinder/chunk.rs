@@ -45,13 +45,26 @@ impl ChunkSearch for ChunkBuckets<'_> {
         let [newest, older] = *slot;
         *slot = [(w.start() + p) as u32, newest];
         // A candidate counts only inside the chunk, before `p`, and with
-        // the same three bytes; ties go to the newer, so the older one
-        // matters only if it goes on past the newer's length.
+        // the same three bytes. Both are tested without a branch: whether
+        // either holds is the one unpredictable decision, and taking it
+        // once halves the mispredicted branches (cachegrind).
         let [newest, older] = [newest, older].map(|c| (c as usize).wrapping_sub(w.start()));
-        let first = bucket_candidate(w, p, newest, head, limit, 0);
-        let second = bucket_candidate(w, p, older, head, limit, first);
-        let (len, from) = if second > first { (second, older) } else { (first, newest) };
-        (len >= MIN_MATCH).then_some((len, from))
+        let starts_alike = |c: usize| (c < p) & ((w.u32_at(c) ^ head) & 0x00FF_FFFF == 0);
+        let (newest_alike, older_alike) = (starts_alike(newest), starts_alike(older));
+        if !(newest_alike | older_alike) {
+            return None;
+        }
+        // Ties go to the newer, so the older one matters only if it goes
+        // on past the newer's length.
+        let first = if newest_alike { 3 + w.match_len(newest + 3, p + 3, limit - 3) } else { 0 };
+        let older_passes = first == 0 || (first < limit && w.byte_at(older + first) == w.byte_at(p + first));
+        if older_alike && older_passes {
+            let second = 3 + w.match_len(older + 3, p + 3, limit - 3);
+            if second > first {
+                return Some((second, older));
+            }
+        }
+        Some((first, newest))
     }
 }
 
@@ -78,19 +91,4 @@ impl ChunkSearch for ChunkScan {
         }
         (best.0 >= MIN_MATCH).then_some(best)
     }
-}
-
-/// The length of the standard engine's candidate `c` for `p`, positions in
-/// the chunk of window `w`, at most `limit`: 0 unless it lies before `p`
-/// and starts with `head`, the three bytes at `p` (the low three of a
-/// little-endian word), or where it cannot pass `beat` bytes.
-#[inline(always)]
-fn bucket_candidate(w: &Window<'_>, p: usize, c: usize, head: u32, limit: usize, beat: usize) -> usize {
-    if c >= p || (w.u32_at(c) ^ head) & 0x00FF_FFFF != 0 {
-        return 0;
-    }
-    if beat >= 3 && (beat == limit || w.byte_at(c + beat) != w.byte_at(p + beat)) {
-        return 0;
-    }
-    3 + w.match_len(c + 3, p + 3, limit - 3)
 }
