@@ -7,6 +7,7 @@
 //! the output is Windows' own only if every table write is Windows' too.
 
 use super::Match;
+use crate::bytes;
 use crate::lz::arena::Arena;
 use crate::lz::extend::match_len;
 
@@ -46,74 +47,86 @@ impl<'a> WindowsFinder<'a> {
         WindowsFinder { first, second, window }
     }
 
-    /// Looks up the second table's slot `slot + next` for a candidate that
-    /// agrees with `p` on `known + 1` bytes, after storing `m` (which
-    /// differs at byte `known`) in the slot for its own byte. Returns the
-    /// candidate if it qualifies: in the window, not `p` itself (where
-    /// `check_self`), and equal for `known + 1` bytes; it then takes over
-    /// its slot.
+    /// Looks up the second table's slot `slot + next` (`next` the byte
+    /// at `p + known`) for a candidate that agrees with `p`'s bytes
+    /// `word` on `known + 1` bytes, after storing `m` in the slot for its
+    /// own byte `own` (which differs from `next`). Returns the candidate
+    /// and how its first eight bytes differ from `word`, if it qualifies:
+    /// in the window, not `p` itself (where `check_self`), and equal for
+    /// `known + 1` bytes; it then takes over its slot.
     #[inline(always)]
     #[allow(clippy::too_many_arguments)]
     fn refine(
         &mut self,
         data: &[u8],
         p: usize,
+        word: u64,
         m: usize,
         slot: usize,
         known: usize,
+        [next, own]: [u8; 2],
         check_self: bool,
-    ) -> Option<usize> {
-        let here = slot + usize::from(data[p + known]);
+    ) -> Option<(usize, u64)> {
+        let here = slot + usize::from(next);
         let c = self.second[here] as usize;
-        self.second[slot + usize::from(data[m + known])] = m as u32;
-        let usable = p - c < self.window && !(check_self && c == p) && data[c..c + known + 1] == data[p..p + known + 1];
-        if usable {
+        self.second[slot + usize::from(own)] = m as u32;
+        // Every position stored is at most `p`: its eight bytes are there.
+        let diff = bytes::u64_at(data, c) ^ word;
+        let agree = diff & (u64::MAX >> (8 * (7 - known))) == 0;
+        if (p - c < self.window) & !(check_self & (c == p)) & agree {
             self.second[here] = p as u32;
-            Some(c)
+            Some((c, diff))
         } else {
             None
         }
     }
 
     /// Windows' `search(p)`: records `p` and returns the match it takes
-    /// there, if any. `p + 6 <= data.len()`; a match runs on to at most
-    /// the end of `data`.
+    /// there, if any. `p + 8 <= data.len()` (both engines stop searching
+    /// earlier); a match runs on to at most the end of `data`.
     #[inline]
     pub(crate) fn search(&mut self, data: &[u8], p: usize) -> Option<Match> {
-        let b: [u8; 6] = crate::bytes::fixed(data, p);
+        // The candidates' bytes are compared with `p`'s eight at a time,
+        // as words: `diff` holds how the current one's differ.
+        let word = bytes::u64_at(data, p);
+        let b = word.to_le_bytes();
         let i = usize::from(b[0]) + 8 * usize::from(b[1]) + 2 * usize::from(b[2]);
         let mut m = self.first[i] as usize;
         self.first[i] = p as u32;
-        // Three bytes, compared as the low three of two words (`m < p` and
-        // `p + 6 <= data.len()`: both words are there).
-        let here = crate::bytes::u32_at(data, p);
-        if p - m >= self.window || (crate::bytes::u32_at(data, m) ^ here) & 0x00FF_FFFF != 0 {
+        let mut diff = bytes::u64_at(data, m) ^ word;
+        // One branch for the unpredictable outcome (cachegrind).
+        if (p - m >= self.window) | (diff & 0x00FF_FFFF != 0) {
             return None;
         }
+        let byte = |diff: u64, k: usize| ((diff ^ word) >> (8 * k)) as u8;
         let found = |m: usize, len: usize| Some(Match { len: len as u32, dist: (p - m) as u32 });
-        if data[p + 3] != data[m + 3] {
-            match self.refine(data, p, m, i, 3, false) {
-                Some(c) => m = c,
+        if diff & 0xFF << 24 != 0 {
+            match self.refine(data, p, word, m, i, 3, [b[3], byte(diff, 3)], false) {
+                Some(c) => (m, diff) = c,
                 None => return found(m, 3),
             }
         }
-        if data[p + 4] != data[m + 4] {
+        if diff & 0xFF << 32 != 0 {
             let slot = 8 * usize::from(rol8(b[0] ^ ror8(b[1].wrapping_add(b[2]).wrapping_add(97), 1), 3))
                 + 2 * usize::from(ror8(b[1] ^ rol8(b[0].wrapping_add(b[3]), 3), 1));
-            match self.refine(data, p, m, slot, 4, true) {
-                Some(c) => m = c,
+            match self.refine(data, p, word, m, slot, 4, [b[4], byte(diff, 4)], true) {
+                Some(c) => (m, diff) = c,
                 None => return found(m, 4),
             }
         }
-        if data[p + 5] != data[m + 5] {
+        if diff & 0xFF << 40 != 0 {
             let high = usize::from(rol8(b[4] ^ ror8(b[0], 1).wrapping_add(69), 3))
                 + usize::from(ror8(b[1] ^ rol8(b[3], 3), 1));
             let slot = 8 * high + 2 * usize::from(b[2] ^ rol8(b[0], u32::from(b[4])));
-            match self.refine(data, p, m, slot, 5, true) {
-                Some(c) => m = c,
+            match self.refine(data, p, word, m, slot, 5, [b[5], byte(diff, 5)], true) {
+                Some(c) => (m, diff) = c,
                 None => return found(m, 5),
             }
         }
-        found(m, 6 + match_len(data, m + 6, p + 6, data.len() - p - 6))
+        // Six bytes agree; the word tells of two more.
+        if diff != 0 {
+            return found(m, (diff.trailing_zeros() / 8) as usize);
+        }
+        found(m, 8 + match_len(data, m + 8, p + 8, data.len() - p - 8))
     }
 }
