@@ -215,26 +215,7 @@ const HASH_ROWS: [[u16; 256]; 3] = [
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Inputs that make hash chains long and matches overlap: runs, short
-    /// periods, two letters at random, and a text that repeats with small
-    /// changes.
-    fn hard_inputs() -> Vec<Vec<u8>> {
-        let mut x = 0x2545_F491u32;
-        let mut next = move || {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            x
-        };
-        let two_letters: Vec<u8> = (0..60_000).map(|_| b'a' + (next() & 1) as u8).collect();
-        let mut edited = b"the quick brown fox jumps over the lazy dog; ".repeat(1500);
-        for _ in 0..500 {
-            let at = next() as usize % edited.len();
-            edited[at] = next() as u8;
-        }
-        vec![vec![0; 70_000], b"ab".repeat(30_000), b"abcdefghijklm".repeat(5000), two_letters, edited]
-    }
+    use crate::lz::matchfinder::tests::hard_inputs;
 
     #[test]
     fn a_greedy_parse_does_work_linear_in_its_input() {

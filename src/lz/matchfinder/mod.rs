@@ -109,9 +109,30 @@ fn read_u32(data: &[u8], pos: usize) -> u32 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::super::arena::Arena;
     use super::*;
+
+    /// Inputs that make hash chains long and matches overlap, for the
+    /// finders' work bounds: runs, short periods, two letters at random,
+    /// bytes at random, and a text that repeats with small changes.
+    pub(crate) fn hard_inputs() -> Vec<Vec<u8>> {
+        let mut x = 0x2545_F491u32;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x
+        };
+        let two_letters: Vec<u8> = (0..60_000).map(|_| b'a' + (next() & 1) as u8).collect();
+        let random: Vec<u8> = (0..30_000).map(|_| next() as u8).collect();
+        let mut edited = b"the quick brown fox jumps over the lazy dog; ".repeat(1500);
+        for _ in 0..500 {
+            let at = next() as usize % edited.len();
+            edited[at] = next() as u8;
+        }
+        vec![vec![0; 70_000], b"ab".repeat(30_000), b"abcdefghijklm".repeat(5000), two_letters, random, edited]
+    }
 
     #[test]
     fn positions_64_kib_apart_share_a_slot_but_never_pose_as_each_other() {

@@ -10,6 +10,7 @@ use super::Match;
 use crate::bytes;
 use crate::lz::arena::Arena;
 use crate::lz::extend::match_len;
+use crate::lz::{NoCount, WorkCounter};
 
 /// Slots of the first table: one per value of `b0 + 8·b1 + 2·b2`.
 const FIRST_SLOTS: usize = 2806;
@@ -86,6 +87,14 @@ impl<'a> WindowsFinder<'a> {
     /// earlier); a match runs on to at most the end of `data`.
     #[inline]
     pub(crate) fn search(&mut self, data: &[u8], p: usize) -> Option<Match> {
+        self.search_counting(data, p, &mut NoCount)
+    }
+
+    /// [`search`](Self::search), counting into `work` the table slots it
+    /// reads and the bytes it compares past the first eight: tests bound
+    /// the work with it.
+    #[inline(always)]
+    fn search_counting(&mut self, data: &[u8], p: usize, work: &mut impl WorkCounter) -> Option<Match> {
         // The candidates' bytes are compared with `p`'s eight at a time,
         // as words: `diff` holds how the current one's differ.
         let word = bytes::u64_at(data, p);
@@ -93,6 +102,7 @@ impl<'a> WindowsFinder<'a> {
         let i = usize::from(b[0]) + 8 * usize::from(b[1]) + 2 * usize::from(b[2]);
         let mut m = self.first[i] as usize;
         self.first[i] = p as u32;
+        work.add(1);
         let mut diff = bytes::u64_at(data, m) ^ word;
         // One branch for the unpredictable outcome (cachegrind).
         if (p - m >= self.window) | (diff & 0x00FF_FFFF != 0) {
@@ -101,12 +111,14 @@ impl<'a> WindowsFinder<'a> {
         let byte = |diff: u64, k: usize| ((diff ^ word) >> (8 * k)) as u8;
         let found = |m: usize, len: usize| Some(Match { len: len as u32, dist: (p - m) as u32 });
         if diff & 0xFF << 24 != 0 {
+            work.add(1);
             match self.refine(data, p, word, m, i, 3, [b[3], byte(diff, 3)], false) {
                 Some(c) => (m, diff) = c,
                 None => return found(m, 3),
             }
         }
         if diff & 0xFF << 32 != 0 {
+            work.add(1);
             let slot = 8 * usize::from(rol8(b[0] ^ ror8(b[1].wrapping_add(b[2]).wrapping_add(97), 1), 3))
                 + 2 * usize::from(ror8(b[1] ^ rol8(b[0].wrapping_add(b[3]), 3), 1));
             match self.refine(data, p, word, m, slot, 4, [b[4], byte(diff, 4)], true) {
@@ -115,6 +127,7 @@ impl<'a> WindowsFinder<'a> {
             }
         }
         if diff & 0xFF << 40 != 0 {
+            work.add(1);
             let high = usize::from(rol8(b[4] ^ ror8(b[0], 1).wrapping_add(69), 3))
                 + usize::from(ror8(b[1] ^ rol8(b[3], 3), 1));
             let slot = 8 * high + 2 * usize::from(b[2] ^ rol8(b[0], u32::from(b[4])));
@@ -127,6 +140,38 @@ impl<'a> WindowsFinder<'a> {
         if diff != 0 {
             return found(m, (diff.trailing_zeros() / 8) as usize);
         }
-        found(m, 8 + match_len(data, m + 8, p + 8, data.len() - p - 8))
+        let len = 8 + match_len(data, m + 8, p + 8, data.len() - p - 8);
+        work.add(len as u64 - 8);
+        found(m, len)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lz::matchfinder::tests::hard_inputs;
+
+    #[test]
+    fn a_greedy_parse_does_work_linear_in_its_input() {
+        for data in hard_inputs() {
+            let mut buf = vec![0u8; 1 << 16];
+            let mut finder = WindowsFinder::new(&mut Arena::new(&mut buf), 8192);
+            let mut work = 0u64;
+            let mut pos = 1;
+            while pos + 8 <= data.len() {
+                let found = finder.search_counting(&data, pos, &mut work);
+                if let Some(m) = found {
+                    let (len, dist) = (m.len as usize, m.dist as usize);
+                    assert!((3..=data.len() - pos).contains(&len) && (1..8192).contains(&dist));
+                    assert_eq!(data[pos - dist..pos - dist + len], data[pos..pos + len]);
+                }
+                pos += found.map_or(1, |m| m.len as usize);
+            }
+            // At most four slots a search, and the bytes compared are
+            // those of the match the parse then steps over.
+            let bound = 5 * data.len() as u64;
+            assert!(work <= bound, "{work} steps for {} bytes", data.len());
+            assert!(work >= data.len() as u64 / 8, "the count counts");
+        }
     }
 }
