@@ -99,7 +99,9 @@ impl<'a> WindowsFinder<'a> {
         // as words: `diff` holds how the current one's differ.
         let word = bytes::u64_at(data, p);
         let b = word.to_le_bytes();
-        let i = usize::from(b[0]) + 8 * usize::from(b[1]) + 2 * usize::from(b[2]);
+        // From the word, not from `b`: the compiler then keeps both
+        // rather than building the word again from the bytes.
+        let i = (word & 0xFF) as usize + 8 * (word >> 8 & 0xFF) as usize + 2 * (word >> 16 & 0xFF) as usize;
         let mut m = self.first[i] as usize;
         self.first[i] = p as u32;
         work.add(1);
