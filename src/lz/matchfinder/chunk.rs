@@ -80,7 +80,9 @@ impl ChunkSearch for ChunkBuckets<'_> {
         // on past the newer's length.
         let first = if newest_alike { 3 + w.match_len(newest + 3, p + 3, limit - 3) } else { 0 };
         work.add(first as u64);
-        let older_passes = first == 0 || (first < limit && w.byte_at(older + first) == w.byte_at(p + first));
+        // `older` may name no position here (it wraps): the window masks it.
+        let older_passes =
+            first == 0 || (first < limit && w.byte_at(older.wrapping_add(first)) == w.byte_at(p + first));
         if older_alike && older_passes {
             let second = 3 + w.match_len(older + 3, p + 3, limit - 3);
             work.add(second as u64);

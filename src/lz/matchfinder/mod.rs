@@ -131,7 +131,31 @@ pub(crate) mod tests {
             let at = next() as usize % edited.len();
             edited[at] = next() as u8;
         }
-        vec![vec![0; 70_000], b"ab".repeat(30_000), b"abcdefghijklm".repeat(5000), two_letters, random, edited]
+        let mut inputs =
+            vec![vec![0; 70_000], b"ab".repeat(30_000), b"abcdefghijklm".repeat(5000), two_letters, random, edited];
+        inputs.extend(slow_files());
+        inputs
+    }
+
+    /// The originals of the Windows vectors made to be slow to compress
+    /// (`slow-*` in `$XPRESS_CORPUS/windows/decompressed`), where the
+    /// corpus is present.
+    fn slow_files() -> Vec<Vec<u8>> {
+        let corpus = match std::env::var_os("XPRESS_CORPUS") {
+            Some(dir) => std::path::PathBuf::from(dir),
+            None => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
+        };
+        let Ok(entries) = std::fs::read_dir(corpus.join("windows/decompressed")) else {
+            eprintln!("finder work bounds: the slow-* vectors skipped, no corpus (set XPRESS_CORPUS)");
+            return Vec::new();
+        };
+        let mut paths: Vec<_> = entries
+            .map(|e| e.expect("a readable corpus").path())
+            .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("slow-")))
+            .collect();
+        paths.sort();
+        assert!(!paths.is_empty(), "the corpus holds the slow-* vectors");
+        paths.into_iter().map(|p| std::fs::read(p).expect("a readable vector")).collect()
     }
 
     #[test]
