@@ -105,11 +105,59 @@ pub(crate) enum EncoderKind {
     WindowsStandard,
     /// Windows' maximum engine, byte for byte.
     WindowsMaximum,
-    /// msxca's greedy parse over hash buckets, the fast numbered levels.
+    /// msxca's greedy parse over one-candidate hash buckets, the fastest
+    /// level.
     Greedy,
-    /// msxca's near-optimal parse over binary trees, the small ones.
-    NearOptimal,
+    /// msxca's greedy or lazy parse over hash chains, the middle levels.
+    Chains(ChainEffort),
+    /// msxca's near-optimal parse over binary trees, the smallest levels.
+    NearOptimal(OptimalEffort),
 }
+
+/// How hard a level over hash chains searches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ChainEffort {
+    /// Candidates a search compares at most.
+    pub(crate) depth: u32,
+    /// A match this long ends a search (and is taken without looking on).
+    pub(crate) nice_len: usize,
+    /// Whether a match waits for a longer one at the next position.
+    pub(crate) lazy: bool,
+}
+
+/// How hard a near-optimal level searches and parses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct OptimalEffort {
+    /// Tree nodes a search visits at most.
+    pub(crate) depth: u32,
+    /// A match this long ends a search and is taken whole; formats cap it
+    /// at their own most useful length.
+    pub(crate) nice_len: usize,
+    /// Parses of each piece: the later ones under the costs the one before
+    /// implies (where the format's costs depend on the parse).
+    pub(crate) passes: u32,
+}
+
+/// The numbered levels, 1 to 9: from the fastest to the smallest.
+const LADDER: [EncoderKind; 9] = {
+    const fn chains(depth: u32, nice_len: usize, lazy: bool) -> EncoderKind {
+        EncoderKind::Chains(ChainEffort { depth, nice_len, lazy })
+    }
+    const fn optimal(depth: u32, nice_len: usize, passes: u32) -> EncoderKind {
+        EncoderKind::NearOptimal(OptimalEffort { depth, nice_len, passes })
+    }
+    [
+        EncoderKind::Greedy,
+        chains(2, 16, false),
+        chains(4, 24, true),
+        chains(8, 32, true),
+        chains(16, 64, true),
+        chains(48, 128, true),
+        optimal(8, 48, 1),
+        optimal(16, 128, 2),
+        optimal(32, 300, 3),
+    ]
+};
 
 impl Level {
     /// Windows' two engines.
@@ -154,8 +202,7 @@ impl Level {
         match self {
             Level::Standard => EncoderKind::WindowsStandard,
             Level::Maximum => EncoderKind::WindowsMaximum,
-            Level::Numbered(n) if n.0 <= 5 => EncoderKind::Greedy,
-            Level::Numbered(_) => EncoderKind::NearOptimal,
+            Level::Numbered(n) => LADDER[usize::from(n.0 - 1)],
         }
     }
 }

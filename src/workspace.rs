@@ -52,8 +52,13 @@ pub(crate) fn encoder_size(format: Format, level: Level) -> usize {
 /// [`encoder_size`] on x64 (`wide`) or x86.
 fn encoder_size_on(format: Format, level: Level, wide: bool) -> usize {
     match (format, level.encoder()) {
-        (Format::Lznt1, EncoderKind::NearOptimal) => lznt1::encode::MAXIMUM_WORKSPACE,
-        (_, EncoderKind::NearOptimal | EncoderKind::WindowsMaximum) => windows_sizes_on(format, true, wide).0 as usize,
+        (Format::Lznt1, EncoderKind::NearOptimal(_)) => lznt1::encode::MAXIMUM_WORKSPACE,
+        (Format::Lznt1, EncoderKind::Chains(_)) => lznt1::encode::CHAINS_WORKSPACE,
+        (Format::Xpress, EncoderKind::Chains(_)) => xpress::encode::CHAINS_WORKSPACE,
+        (Format::XpressHuff, EncoderKind::Chains(_)) => xpress_huff::encode::CHAINS_WORKSPACE,
+        (_, EncoderKind::NearOptimal(_) | EncoderKind::WindowsMaximum) => {
+            windows_sizes_on(format, true, wide).0 as usize
+        }
         (_, EncoderKind::Greedy | EncoderKind::WindowsStandard) => windows_sizes_on(format, false, wide).0 as usize,
     }
 }

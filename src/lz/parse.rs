@@ -3,8 +3,9 @@
 //! ("optimal") parse over a format's bit costs for the maximum level.
 
 use super::arena::Arena;
-use super::matchfinder::{BucketFinder, Match, SearchLimits, TreeFinder};
+use super::matchfinder::{BucketFinder, HashChains, Match, SearchLimits, TreeFinder};
 use super::sequences::{Sequence, Sequences, MAX_SEQUENCE_BYTES};
+use crate::format::{ChainEffort, OptimalEffort};
 
 /// Where and how a segment may be matched.
 pub(crate) struct Segment<'a, F: Fn(usize) -> usize> {
@@ -153,6 +154,61 @@ pub(crate) fn greedy<F: Fn(usize) -> usize, const HASH_BYTES: usize>(
         }
     }
     // Skipping over misses may step past the end; only a match moves it.
+    let end = seg.end.max(lit_start);
+    out.push(Sequence { literals: (end - lit_start) as u32, len: 0, dist: 0 });
+    end
+}
+
+/// Greedy or lazy parse over hash chains, for the middle levels: at each
+/// position the longest match of the chain's nearest `limits.depth`
+/// candidates; a lazy parse then looks one position on and, where a longer
+/// match starts there, takes a literal instead (and looks on again). Every
+/// position is indexed. Returns where the parse ends, as [`greedy`] does.
+pub(crate) fn chains<F: Fn(usize) -> usize, const HASH_BYTES: usize>(
+    seg: &Segment<'_, F>,
+    mf: &mut HashChains<'_, HASH_BYTES>,
+    limits: SearchLimits,
+    lazy: bool,
+    out: &mut impl SequenceSink,
+) -> usize {
+    let data = seg.data;
+    let cap_end = if seg.overrun { data.len() } else { seg.end };
+    // Every position searched has room for a 3-byte match and a 4-byte read.
+    let search_end = seg.search_end().min(cap_end.saturating_sub(2).max(seg.start));
+    let (mut pos, mut lit_start) = (seg.start, seg.start);
+    // The match found at `pos` by looking on from the position before.
+    let mut ahead: Option<Match> = None;
+    while pos < search_end {
+        let m = match ahead.take() {
+            Some(m) => m,
+            None => mf.find(data, pos, seg.reach(pos), seg.len_cap(pos), limits, 0),
+        };
+        if m.len == 0 {
+            pos += 1;
+            continue;
+        }
+        let mut indexed = pos + 1;
+        if lazy && (m.len as usize) < limits.nice_len && pos + 1 < search_end {
+            let next = pos + 1;
+            let later = mf.find(data, next, seg.reach(next), seg.len_cap(next), limits, m.len as usize);
+            if later.len > 0 {
+                ahead = Some(later);
+                pos = next;
+                continue;
+            }
+            indexed = next + 1;
+        }
+        out.push(Sequence { literals: (pos - lit_start) as u32, len: m.len, dist: m.dist });
+        let match_end = pos + m.len as usize;
+        for p in indexed..match_end.min(search_end) {
+            mf.insert(data, p);
+        }
+        pos = match_end;
+        lit_start = pos;
+        if !out.has_room() && pos < seg.end {
+            return pos;
+        }
+    }
     let end = seg.end.max(lit_start);
     out.push(Sequence { literals: (end - lit_start) as u32, len: 0, dist: 0 });
     end
@@ -379,8 +435,10 @@ pub(crate) fn piece_positions(bytes: usize, max: usize) -> usize {
 }
 
 /// A level's parser and the tables it works on (`WAYS` candidates per
-/// bucket for the greedy parser).
-pub(crate) enum Engine<'a, const WAYS: usize, const HASH_BYTES: usize> {
+/// bucket and `HASH_BYTES` hashed for the greedy parser, `CHAIN_BYTES`
+/// for the chains).
+pub(crate) enum Engine<'a, const WAYS: usize, const HASH_BYTES: usize, const CHAIN_BYTES: usize> {
     Greedy(BucketFinder<'a, WAYS, HASH_BYTES>),
-    Optimal(TreeFinder<'a>, OptimalParser<'a>),
+    Chains(HashChains<'a, CHAIN_BYTES>, ChainEffort),
+    Optimal(TreeFinder<'a>, OptimalParser<'a>, OptimalEffort),
 }

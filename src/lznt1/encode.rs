@@ -6,8 +6,10 @@ use super::{format_holds_until, token_format, CHUNK_SIZE, HEADER_COMPRESSED, HEA
 use crate::error::{Error, Result};
 use crate::format::{EncoderKind, Format, Level};
 use crate::lz::arena::Arena;
-use crate::lz::matchfinder::{BucketFinder, ChunkBuckets, ChunkScan, ChunkSearch, SearchLimits, TreeFinder};
-use crate::lz::parse::{CostModel, Engine, OptimalParser, Segment, SequenceSink};
+use crate::lz::matchfinder::{
+    BucketFinder, ChunkBuckets, ChunkScan, ChunkSearch, HashChains, SearchLimits, TreeFinder,
+};
+use crate::lz::parse::{chains, CostModel, Engine, OptimalParser, Segment, SequenceSink};
 use crate::lz::sequences::Sequence;
 use crate::lz::window::Window;
 
@@ -16,7 +18,15 @@ const STANDARD_NICE_LEN: usize = 64;
 /// Every `2^SKIP_SHIFT` misses in a row the standard level's step grows by
 /// one, so incompressible data is crossed quickly.
 const SKIP_SHIFT: u32 = 7;
-const MAXIMUM_LIMITS: SearchLimits = SearchLimits { depth: 32, nice_len: 128 };
+/// The near-optimal levels' nice lengths stop here.
+const MAX_NICE_LEN: usize = 128;
+
+/// Bytes hashed by the middle levels' chains: short matches are what 4 KiB
+/// chunks live on.
+const CHAIN_BYTES: usize = 3;
+
+/// Workspace of the middle levels: hash chains over one chunk.
+pub(crate) const CHAINS_WORKSPACE: usize = HashChains::<CHAIN_BYTES>::TABLE_BYTES;
 
 /// Matches the maximum level's parser keeps for a chunk, at most (a chunk
 /// with more is parsed in pieces).
@@ -71,10 +81,13 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
             // live on short matches.
             Engine::Greedy(BucketFinder::<2, 3>::new(&mut arena, input.len(), max_dist, 2, STANDARD_NICE_LEN))
         }
-        EncoderKind::NearOptimal => {
+        EncoderKind::Chains(effort) => {
+            Engine::Chains(HashChains::<CHAIN_BYTES>::new(&mut arena, input.len().min(CHUNK_SIZE), max_dist), effort)
+        }
+        EncoderKind::NearOptimal(effort) => {
             let finder = TreeFinder::new(&mut arena, input.len().min(CHUNK_SIZE), max_dist);
-            let parser = OptimalParser::new(&mut arena, CHUNK_SIZE, MAXIMUM_LIMITS.depth as usize);
-            Engine::Optimal(finder, parser)
+            let parser = OptimalParser::new(&mut arena, CHUNK_SIZE, effort.depth as usize);
+            Engine::Optimal(finder, parser, effort)
         }
     };
     // The last chunk's window, where the input ends within its slack.
@@ -89,22 +102,20 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
         writer.start();
         match &mut engine {
             Engine::Greedy(finder) => parse_greedy(&window, finder, &mut writer),
-            Engine::Optimal(finder, parser) => {
-                let chunk_end = chunk_start + chunk.len();
-                let seg = Segment {
-                    data: input,
-                    start: chunk_start,
-                    end: chunk_end,
-                    low: chunk_start,
-                    window_end: chunk_end,
-                    max_dist,
-                    max_len: |pos: usize| token_format(pos - chunk_start).1,
-                    overrun: false,
-                };
+            Engine::Chains(finder, effort) => {
+                let limits = SearchLimits { depth: effort.depth, nice_len: effort.nice_len };
+                let seg = chunk_segment(input, chunk_start, chunk.len());
                 let mut sink = SequenceWriter { chunk: &mut writer, window: &window, pos: 0 };
-                let reached =
-                    parser.parse(seg, finder, MAXIMUM_LIMITS, &mut sink, |parser| parser.solve(input, &Lznt1Costs));
-                assert!(reached == chunk_end, "a chunk's parse fits its buffer");
+                let reached = chains(&seg, finder, limits, effort.lazy, &mut sink);
+                assert!(reached == seg.end, "a chunk's parse fits its buffer");
+            }
+            Engine::Optimal(finder, parser, effort) => {
+                let limits = SearchLimits { depth: effort.depth, nice_len: effort.nice_len.min(MAX_NICE_LEN) };
+                let seg = chunk_segment(input, chunk_start, chunk.len());
+                let end = seg.end;
+                let mut sink = SequenceWriter { chunk: &mut writer, window: &window, pos: 0 };
+                let reached = parser.parse(seg, finder, limits, &mut sink, |parser| parser.solve(input, &Lznt1Costs));
+                assert!(reached == end, "a chunk's parse fits its buffer");
             }
         }
         let data_len = writer.size();
@@ -123,6 +134,22 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
         marker.fill(0);
     }
     Ok(op)
+}
+
+/// The chunk of `len` bytes at `start` of `input` as the parsers see it:
+/// matches stay inside it, and their length is capped by the token split
+/// where they start.
+fn chunk_segment(input: &[u8], start: usize, len: usize) -> Segment<'_, impl Fn(usize) -> usize> {
+    Segment {
+        data: input,
+        start,
+        end: start + len,
+        low: start,
+        window_end: start + len,
+        max_dist: CHUNK_SIZE - 1,
+        max_len: move |pos: usize| token_format(pos - start).1,
+        overrun: false,
+    }
 }
 
 /// The standard level's parse of the chunk in window `w`: greedy, like the

@@ -5,8 +5,10 @@ use crate::error::{Error, Result};
 use crate::format::{EncoderKind, Format, Level, SpaceCheck};
 use crate::lz::arena::Arena;
 use crate::lz::copy::copy_short;
-use crate::lz::matchfinder::{BucketFinder, Match, SearchLimits, TreeFinder, WindowsChainFinder, WindowsFinder};
-use crate::lz::parse::{greedy, piece_positions, CostModel, Engine, OptimalParser, Segment, SequenceSink};
+use crate::lz::matchfinder::{
+    BucketFinder, HashChains, Match, SearchLimits, TreeFinder, WindowsChainFinder, WindowsFinder,
+};
+use crate::lz::parse::{chains, greedy, piece_positions, CostModel, Engine, OptimalParser, Segment, SequenceSink};
 use crate::lz::sequences::Sequence;
 
 /// Input the greedy parser takes at a time, at most; the optimal parser's
@@ -15,7 +17,16 @@ const STRETCH: usize = 1 << 16;
 
 /// A match this long ends the standard level's search.
 const STANDARD_NICE_LEN: usize = 32;
-const MAXIMUM_LIMITS: SearchLimits = SearchLimits { depth: 32, nice_len: 300 };
+/// The near-optimal levels' nice lengths stop here: longer matches are
+/// rare, and a match this long costs the same few bits a byte at any length.
+const MAX_NICE_LEN: usize = 300;
+
+/// Bytes hashed by the middle levels' chains: 3-byte matches pay (17 bits
+/// for 27).
+const CHAIN_BYTES: usize = 3;
+
+/// Workspace of the middle levels: their hash chains.
+pub(crate) const CHAINS_WORKSPACE: usize = HashChains::<CHAIN_BYTES>::TABLE_BYTES;
 
 /// Bits a match costs in the stream, besides its flag bit.
 fn match_bits(len: usize) -> u32 {
@@ -71,10 +82,13 @@ pub(crate) fn compress(
             let nice_len = STANDARD_NICE_LEN;
             Engine::Greedy(BucketFinder::<1, 4>::new(&mut arena, input.len(), MAX_DISTANCE, 0, nice_len))
         }
-        EncoderKind::NearOptimal => {
+        EncoderKind::Chains(effort) => {
+            Engine::Chains(HashChains::<CHAIN_BYTES>::new(&mut arena, input.len(), MAX_DISTANCE), effort)
+        }
+        EncoderKind::NearOptimal(effort) => {
             let finder = TreeFinder::new(&mut arena, input.len(), MAX_DISTANCE);
             let positions = piece_positions(arena.bytes_left(), STRETCH);
-            Engine::Optimal(finder, OptimalParser::new(&mut arena, positions, MAXIMUM_LIMITS.depth as usize))
+            Engine::Optimal(finder, OptimalParser::new(&mut arena, positions, effort.depth as usize), effort)
         }
     };
     let mut writer = StreamWriter::start(out, input)?;
@@ -88,9 +102,20 @@ pub(crate) fn compress(
                 writer.status()?;
             }
         }
-        Engine::Optimal(finder, parser) => {
+        Engine::Chains(finder, effort) => {
+            let limits = SearchLimits { depth: effort.depth, nice_len: effort.nice_len };
+            let mut start = 0;
+            while start < input.len() {
+                let end = input.len().min(start + STRETCH);
+                let seg = Segment::sliding(input, start, end, MAX_DISTANCE, true);
+                start = chains(&seg, finder, limits, effort.lazy, &mut writer);
+                writer.status()?;
+            }
+        }
+        Engine::Optimal(finder, parser, effort) => {
+            let limits = SearchLimits { depth: effort.depth, nice_len: effort.nice_len.min(MAX_NICE_LEN) };
             let seg = Segment::sliding(input, 0, input.len(), MAX_DISTANCE, false);
-            parser.parse(seg, finder, MAXIMUM_LIMITS, &mut writer, |parser| parser.solve(input, &PlainCosts));
+            parser.parse(seg, finder, limits, &mut writer, |parser| parser.solve(input, &PlainCosts));
         }
     }
     // Reports an output that ran out of room, if it did.

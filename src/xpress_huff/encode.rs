@@ -14,8 +14,12 @@ use crate::format::{EncoderKind, Format, Level, SpaceCheck};
 use crate::huffman::encode::{build_lengths, canonical_codes};
 use crate::huffman::NUM_SYMBOLS;
 use crate::lz::arena::Arena;
-use crate::lz::matchfinder::{BucketFinder, Match, SearchLimits, TreeFinder, WindowsChainFinder, WindowsFinder};
-use crate::lz::parse::{greedy, piece_positions, CostModel, Engine, OptimalParser, Segment, SequenceSink, ALL_LENGTHS};
+use crate::lz::matchfinder::{
+    BucketFinder, HashChains, Match, SearchLimits, TreeFinder, WindowsChainFinder, WindowsFinder,
+};
+use crate::lz::parse::{
+    chains, greedy, piece_positions, CostModel, Engine, OptimalParser, Segment, SequenceSink, ALL_LENGTHS,
+};
 use crate::lz::sequences::{worst_case_bytes, Sequence, Sequences};
 
 /// Highest set bit of a distance (its symbol's distance class).
@@ -108,7 +112,15 @@ impl CostModel for HuffCosts {
 
 /// A match this long ends the standard level's search.
 const STANDARD_NICE_LEN: usize = 48;
-const MAXIMUM_LIMITS: SearchLimits = SearchLimits { depth: 32, nice_len: 273 };
+/// The near-optimal levels' nice lengths stop here (the longest match
+/// whose length takes one extra byte).
+const MAX_NICE_LEN: usize = 273;
+
+/// Bytes hashed by the middle levels' chains: four, as for level 1.
+const CHAIN_BYTES: usize = 4;
+
+/// Workspace of the middle levels: a block's parse and the hash chains.
+pub(crate) const CHAINS_WORKSPACE: usize = BLOCK_PARSE_BYTES + HashChains::<CHAIN_BYTES>::TABLE_BYTES;
 
 /// A block's parse, held whole until its code is known.
 const BLOCK_PARSE_BYTES: usize = worst_case_bytes(BLOCK_OUTPUT);
@@ -202,10 +214,13 @@ pub(crate) fn compress(
             // at a fifth less speed.
             Engine::Greedy(BucketFinder::<1, 4>::new(&mut arena, input.len(), MAX_DISTANCE, 0, STANDARD_NICE_LEN))
         }
-        EncoderKind::NearOptimal => {
+        EncoderKind::Chains(effort) => {
+            Engine::Chains(HashChains::<CHAIN_BYTES>::new(&mut arena, input.len(), MAX_DISTANCE), effort)
+        }
+        EncoderKind::NearOptimal(effort) => {
             let finder = TreeFinder::new(&mut arena, input.len(), MAX_DISTANCE);
             let positions = piece_positions(arena.bytes_left(), BLOCK_OUTPUT);
-            Engine::Optimal(finder, OptimalParser::new(&mut arena, positions, MAXIMUM_LIMITS.depth as usize))
+            Engine::Optimal(finder, OptimalParser::new(&mut arena, positions, effort.depth as usize), effort)
         }
     };
     let mut op = 0;
@@ -225,12 +240,18 @@ pub(crate) fn compress(
                 // more than the literals they replace.
                 greedy(&seg, finder, &mut block)
             }
-            Engine::Optimal(finder, parser) => {
+            Engine::Chains(finder, effort) => {
+                let limits = SearchLimits { depth: effort.depth, nice_len: effort.nice_len };
+                let seg = Segment::sliding(input, start, end, MAX_DISTANCE, true);
+                chains(&seg, finder, limits, effort.lazy, &mut block)
+            }
+            Engine::Optimal(finder, parser, effort) => {
+                let limits = SearchLimits { depth: effort.depth, nice_len: effort.nice_len.min(MAX_NICE_LEN) };
                 let seg = Segment::sliding(input, start, end, MAX_DISTANCE, false);
                 let parse = |parser: &mut OptimalParser<'_>| {
                     // Parse, learn the code the parse implies, parse again.
                     let mut costs = HuffCosts::initial();
-                    for _ in 0..2 {
+                    for _ in 1..effort.passes {
                         parser.solve(input, &costs);
                         let mut freqs = [0u32; NUM_SYMBOLS];
                         parser.for_each_step(|pos, step| {
@@ -242,7 +263,7 @@ pub(crate) fn compress(
                     }
                     parser.solve(input, &costs);
                 };
-                parser.parse(seg, finder, MAXIMUM_LIMITS, &mut block, parse)
+                parser.parse(seg, finder, limits, &mut block, parse)
             }
         };
         // A block holds exactly 64 KiB or the rest of the input; its parse

@@ -16,12 +16,14 @@
 mod bucket;
 mod chain;
 mod chunk;
+mod hash_chains;
 mod tree;
 mod windows;
 
 pub(crate) use bucket::BucketFinder;
 pub(crate) use chain::WindowsChainFinder;
 pub(crate) use chunk::{ChunkBuckets, ChunkScan, ChunkSearch};
+pub(crate) use hash_chains::HashChains;
 pub(crate) use tree::TreeFinder;
 pub(crate) use windows::WindowsFinder;
 
