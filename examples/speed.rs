@@ -2,12 +2,13 @@
 //! the bench corpus, for quick comparisons and profiling:
 //!
 //! ```text
-//! cargo run --release --example speed -- FORMAT [REPS] [decode] [LEVEL]
+//! cargo run --release --example speed -- FORMAT [REPS] [decode] [LEVEL] [blocks]
 //! ```
 //!
 //! FORMAT is `lznt1`, `xpress` or `xpress-huff`; LEVEL is `standard` (the
 //! default), `maximum` or 1 to 9 (decoding reads the level's output); the corpus is
-//! `$XPRESS_CORPUS/bench` (default `../shared/corpus/bench`). Timings of a
+//! `$XPRESS_CORPUS/bench` (default `../shared/corpus/bench`); `blocks`
+//! cuts it into independent 64 KiB blocks, as WIM and WOF compress. Timings of a
 //! shared machine are noisy: it reports the fastest of REPS passes (and
 //! the mean), best pinned to one core (`taskset -c 1
 //! target/release/examples/speed ...`). Criterion's
@@ -20,12 +21,13 @@ use std::time::Instant;
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(format) = args.first().and_then(|name| Format::ALL.into_iter().find(|f| f.name() == name)) else {
-        eprintln!("usage: speed lznt1|xpress|xpress-huff [REPS] [decode] [LEVEL]");
+        eprintln!("usage: speed lznt1|xpress|xpress-huff [REPS] [decode] [LEVEL] [blocks]");
         std::process::exit(2);
     };
     let reps: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(3);
     let decode = args.iter().skip(2).any(|a| a == "decode");
     let level = args.iter().skip(2).find_map(|a| Level::from_name(a)).unwrap_or(Level::Standard);
+    let blocks = args.iter().skip(2).any(|a| a == "blocks");
 
     let corpus = std::env::var_os("XPRESS_CORPUS").map(PathBuf::from).unwrap_or_else(|| "../shared/corpus".into());
     let Ok(entries) = std::fs::read_dir(corpus.join("bench")) else {
@@ -38,6 +40,9 @@ fn main() {
         .map(|p| std::fs::read(p).unwrap())
         .collect();
     files.sort();
+    if blocks {
+        files = files.iter().flat_map(|f| f.chunks(1 << 16)).map(<[u8]>::to_vec).collect();
+    }
     let total: usize = files.iter().map(Vec::len).sum();
     let largest = files.iter().map(Vec::len).max().unwrap_or(0);
 

@@ -148,7 +148,7 @@ const LADDER: [EncoderKind; 9] = {
     }
     [
         EncoderKind::Greedy,
-        chains(2, 16, false),
+        chains(2, 12, true),
         chains(4, 24, true),
         chains(8, 32, true),
         chains(16, 64, true),

@@ -6,6 +6,8 @@
 //! ```
 //!
 //! DIR defaults to `$XPRESS_CORPUS/bench` (or `../shared/corpus/bench`).
+//! `msxca-peers curve [DIR]` prints instead the speed/size curve: every
+//! msxca level beside the peers' points (see `curve.rs`).
 //! msxca runs at `$MSXCA_LEVEL`: `standard` (Windows' engine, the default),
 //! `maximum`, or one of msxca's own levels 1 to 9.
 //! With `--features wimlib` wimlib's C library (Debian: libwim-dev) joins
@@ -16,6 +18,7 @@
 //! Decoders whose API takes an output buffer decode into one reused buffer,
 //! as a caller that cares about speed would; the others allocate their own.
 
+mod curve;
 #[cfg(feature = "wimlib")]
 mod wimlib;
 
@@ -127,7 +130,12 @@ fn our_level() -> Level {
 }
 
 fn main() {
-    let dir = std::env::args().nth(1).map(PathBuf::from).unwrap_or_else(|| {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let curve = args.first().is_some_and(|a| a == "curve");
+    if curve {
+        args.remove(0);
+    }
+    let dir = args.first().map(PathBuf::from).unwrap_or_else(|| {
         std::env::var_os("XPRESS_CORPUS")
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus")))
@@ -146,6 +154,10 @@ fn main() {
     let total: usize = files.iter().map(Vec::len).sum();
     println!("{} files, {total} bytes, from {}", files.len(), dir.display());
     std::panic::set_hook(Box::new(|_| {}));
+    if curve {
+        curve::run(&files, 3);
+        return;
+    }
     let mut rows = Vec::new();
 
     let whole: Vec<&[u8]> = files.iter().map(Vec::as_slice).collect();

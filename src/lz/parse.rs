@@ -169,8 +169,15 @@ pub(crate) fn chains<F: Fn(usize) -> usize, const HASH_BYTES: usize>(
     mf: &mut HashChains<'_, HASH_BYTES>,
     limits: SearchLimits,
     lazy: bool,
+    short_reach: usize,
     out: &mut impl SequenceSink,
 ) -> usize {
+    // A 3-byte match farther than `short_reach` back is passed over: where
+    // distances cost bits, it costs more than its literals.
+    let worth = |m: Match| if m.len == 3 && m.dist as usize > short_reach { Match::default() } else { m };
+    // The look one position on searches half as deep: most often its
+    // match is not taken.
+    let ahead_limits = SearchLimits { depth: limits.depth.div_ceil(2), ..limits };
     let data = seg.data;
     let cap_end = if seg.overrun { data.len() } else { seg.end };
     // Every position searched has room for a 3-byte match and a 4-byte read.
@@ -181,7 +188,7 @@ pub(crate) fn chains<F: Fn(usize) -> usize, const HASH_BYTES: usize>(
     while pos < search_end {
         let m = match ahead.take() {
             Some(m) => m,
-            None => mf.find(data, pos, seg.reach(pos), seg.len_cap(pos), limits, 0),
+            None => worth(mf.find(data, pos, seg.reach(pos), seg.len_cap(pos), limits, 0)),
         };
         if m.len == 0 {
             pos += 1;
@@ -190,7 +197,7 @@ pub(crate) fn chains<F: Fn(usize) -> usize, const HASH_BYTES: usize>(
         let mut indexed = pos + 1;
         if lazy && (m.len as usize) < limits.nice_len && pos + 1 < search_end {
             let next = pos + 1;
-            let later = mf.find(data, next, seg.reach(next), seg.len_cap(next), limits, m.len as usize);
+            let later = mf.find(data, next, seg.reach(next), seg.len_cap(next), ahead_limits, m.len as usize);
             if later.len > 0 {
                 ahead = Some(later);
                 pos = next;

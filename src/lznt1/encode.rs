@@ -106,7 +106,7 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
                 let limits = SearchLimits { depth: effort.depth, nice_len: effort.nice_len };
                 let seg = chunk_segment(input, chunk_start, chunk.len());
                 let mut sink = SequenceWriter { chunk: &mut writer, window: &window, pos: 0 };
-                let reached = chains(&seg, finder, limits, effort.lazy, &mut sink);
+                let reached = chains(&seg, finder, limits, effort.lazy, usize::MAX, &mut sink);
                 assert!(reached == seg.end, "a chunk's parse fits its buffer");
             }
             Engine::Optimal(finder, parser, effort) => {

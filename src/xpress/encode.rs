@@ -108,7 +108,7 @@ pub(crate) fn compress(
             while start < input.len() {
                 let end = input.len().min(start + STRETCH);
                 let seg = Segment::sliding(input, start, end, MAX_DISTANCE, true);
-                start = chains(&seg, finder, limits, effort.lazy, &mut writer);
+                start = chains(&seg, finder, limits, effort.lazy, usize::MAX, &mut writer);
                 writer.status()?;
             }
         }

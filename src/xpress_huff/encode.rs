@@ -116,8 +116,13 @@ const STANDARD_NICE_LEN: usize = 48;
 /// whose length takes one extra byte).
 const MAX_NICE_LEN: usize = 273;
 
-/// Bytes hashed by the middle levels' chains: four, as for level 1.
-const CHAIN_BYTES: usize = 4;
+/// Bytes hashed by the middle levels' chains: three, for the near 3-byte
+/// matches ([`SHORT_REACH`]).
+const CHAIN_BYTES: usize = 3;
+
+/// 3-byte matches are taken only this far back: farther, their distance
+/// bits make them cost more than three literals.
+const SHORT_REACH: usize = 4096;
 
 /// Workspace of the middle levels: a block's parse and the hash chains.
 pub(crate) const CHAINS_WORKSPACE: usize = BLOCK_PARSE_BYTES + HashChains::<CHAIN_BYTES>::TABLE_BYTES;
@@ -243,7 +248,7 @@ pub(crate) fn compress(
             Engine::Chains(finder, effort) => {
                 let limits = SearchLimits { depth: effort.depth, nice_len: effort.nice_len };
                 let seg = Segment::sliding(input, start, end, MAX_DISTANCE, true);
-                chains(&seg, finder, limits, effort.lazy, &mut block)
+                chains(&seg, finder, limits, effort.lazy, SHORT_REACH, &mut block)
             }
             Engine::Optimal(finder, parser, effort) => {
                 let limits = SearchLimits { depth: effort.depth, nice_len: effort.nice_len.min(MAX_NICE_LEN) };

@@ -128,16 +128,21 @@ impl<'a, const HASH_BYTES: usize> HashChains<'a, HASH_BYTES> {
         if best_len >= max_len {
             return best;
         }
-        let tail_at = |best_len: usize| best_len.max(3) - 3;
-        let tail_mask = |best_len: usize| if best_len >= 3 { u32::MAX } else { 0x00FF_FFFF };
-        let (mut tail, mut mask) = (read_u32(data, pos + tail_at(best_len)), tail_mask(best_len));
+        // The tail's offset and the bytes of it that count (three of the
+        // hashed ones before a match is found), updated with `best_len`.
+        let tail_of = |best_len: usize| match best_len.checked_sub(3) {
+            Some(at) => (at, u32::MAX),
+            None => (0, 0x00FF_FFFF),
+        };
+        let (mut tail_at, mut mask) = tail_of(best_len);
+        let mut tail = read_u32(data, pos + tail_at);
         for _ in 0..limits.depth {
             if !in_reach(dist, reach) {
                 break;
             }
             let c = pos - dist;
             work.add(1);
-            let tail_agrees = (read_u32(data, c + tail_at(best_len)) ^ tail) & mask == 0;
+            let tail_agrees = (read_u32(data, c + tail_at) ^ tail) & mask == 0;
             if tail_agrees && (read_u32(data, c) ^ here) << Self::UNHASHED_BITS == 0 {
                 let len = HASH_BYTES + match_len(data, c + HASH_BYTES, pos + HASH_BYTES, max_len - HASH_BYTES);
                 work.add((len - HASH_BYTES) as u64);
@@ -147,7 +152,8 @@ impl<'a, const HASH_BYTES: usize> HashChains<'a, HASH_BYTES> {
                     if len >= limits.nice_len || len >= max_len {
                         break;
                     }
-                    (tail, mask) = (read_u32(data, pos + tail_at(best_len)), tail_mask(best_len));
+                    (tail_at, mask) = tail_of(best_len);
+                    tail = read_u32(data, pos + tail_at);
                 }
             }
             let step = usize::from(self.links[usize::from(c as u16)]);
