@@ -155,7 +155,7 @@ const LADDER: [EncoderKind; 9] = {
         chains(48, 128, true),
         optimal(8, 48, 1),
         optimal(16, 128, 2),
-        optimal(32, 300, 3),
+        optimal(32, 192, 3),
     ]
 };
 

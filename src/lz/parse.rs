@@ -3,6 +3,7 @@
 //! ("optimal") parse over a format's bit costs for the maximum level.
 
 use super::arena::Arena;
+use super::extend::match_len;
 use super::matchfinder::{BucketFinder, HashChains, Match, SearchLimits, TreeFinder};
 use super::sequences::{Sequence, Sequences, MAX_SEQUENCE_BYTES};
 use crate::format::{ChainEffort, OptimalEffort};
@@ -278,7 +279,6 @@ impl<'a> OptimalParser<'a> {
         mf: &mut TreeFinder<'_>,
         limits: SearchLimits,
     ) -> usize {
-        debug_assert!(!seg.overrun, "the optimal parser keeps to its segment");
         let data = seg.data;
         let n = (seg.end - seg.start).min(self.counts.len());
         let per_position = (limits.depth as usize).min(MAX_PER_POSITION);
@@ -379,12 +379,44 @@ impl<'a> OptimalParser<'a> {
                 i += 1;
             }
         }
-        // Walk back from the end, leaving in `cost` (no longer needed) the
-        // position each step of the path leads to.
-        let mut i = n;
+        self.link_path();
+    }
+
+    /// The greedy path through the collected piece instead: at each
+    /// position the longest match found there, else a literal. A cost
+    /// model learnt from it is a start that the cheapest paths must beat.
+    pub(crate) fn take_longest(&mut self) {
+        let n = self.piece_len;
+        let (mut at, mut next) = (0usize, 0usize);
+        for i in 0..n {
+            let count = usize::from(self.counts[i] & !FORCED);
+            let found = &self.matches[at..at + count];
+            at += count;
+            if i < next {
+                continue;
+            }
+            match found.last().map(|&m| Match::unpack(m)) {
+                Some(m) if (m.len as usize).min(n - i) >= 3 => {
+                    let len = (m.len as usize).min(n - i);
+                    self.from[i + len] = Match { len: len as u32, dist: m.dist }.pack();
+                    next = i + len;
+                }
+                _ => {
+                    self.from[i + 1] = 0;
+                    next = i + 1;
+                }
+            }
+        }
+        self.link_path();
+    }
+
+    /// Walks back from the end of the path in `from`, leaving in `cost`
+    /// (no longer needed) the position each step of the path leads to.
+    fn link_path(&mut self) {
+        let mut i = self.piece_len;
         while i > 0 {
-            let step = (Match::unpack(from[i]).len as usize).max(1);
-            cost[i - step] = i as u32;
+            let step = (Match::unpack(self.from[i]).len as usize).max(1);
+            self.cost[i - step] = i as u32;
             i -= step;
         }
     }
@@ -402,12 +434,16 @@ impl<'a> OptimalParser<'a> {
         }
     }
 
-    /// Parses all of `seg` (which does not overrun) into `out`, in pieces
-    /// the tables afford: each piece is collected, `solve` finds its path
-    /// (once, or several times as it learns costs), and its matches go to
-    /// `out` with literal runs carried across pieces, so the pieces are
-    /// stored as compactly as one; a closing literal run ends the parse.
-    /// Returns where it ended: the segment's end, or before it when `out`
+    /// Parses all of `seg` into `out`, in pieces the tables afford: each
+    /// piece is collected, `solve` finds its path (once, or several times
+    /// as it learns costs), and its matches go to `out` with literal runs
+    /// carried across pieces, so the pieces are stored as compactly as
+    /// one; a closing literal run ends the parse. A match that ends a
+    /// piece runs on as far as it matches, as a greedy parse's would: to
+    /// the segment's end, or past it where the segment overruns (where
+    /// LZ77+Huffman's block ends, and Windows' does too), and the next
+    /// piece starts after it. Returns where the parse ended: the segment's
+    /// end, past it after an overrunning match, or before it when `out`
     /// has no room left.
     pub(crate) fn parse<F: Fn(usize) -> usize>(
         &mut self,
@@ -419,16 +455,33 @@ impl<'a> OptimalParser<'a> {
     ) -> usize {
         let mut literals = 0u32;
         while seg.start < seg.end && out.has_room() {
-            seg.start = self.collect(&seg, mf, limits);
+            let piece_end = self.collect(&seg, mf, limits);
             solve(self);
-            self.for_each_step(|_, step| {
+            // The last match waits until the piece's last step is known:
+            // `(where, the match, the literals before it)`.
+            let mut last: Option<(usize, Match, u32)> = None;
+            self.for_each_step(|pos, step| {
                 if step.len == 0 {
                     literals += 1;
                 } else {
-                    out.push(Sequence { literals, len: step.len, dist: step.dist });
+                    if let Some((_, m, before)) = last.take() {
+                        out.push(Sequence { literals: before, len: m.len, dist: m.dist });
+                    }
+                    last = Some((pos, step, literals));
                     literals = 0;
                 }
             });
+            seg.start = piece_end;
+            if let Some((pos, mut m, before)) = last {
+                let end = pos + m.len as usize;
+                if end == piece_end && literals == 0 {
+                    let cap = seg.len_cap(pos);
+                    let (len, dist) = (m.len as usize, m.dist as usize);
+                    m.len += match_len(seg.data, end - dist, end, cap.max(len) - len) as u32;
+                    seg.start = pos + m.len as usize;
+                }
+                out.push(Sequence { literals: before, len: m.len, dist: m.dist });
+            }
         }
         out.push(Sequence { literals, len: 0, dist: 0 });
         seg.start

@@ -50,16 +50,21 @@ fn extra_length_bytes(len: u32) -> u32 {
 const COSTED_LENGTHS: usize = ALL_LENGTHS + 1;
 
 /// Costs from a previous pass's code, for the optimal parser.
+#[derive(Clone)]
 struct HuffCosts {
     symbol_bits: [u32; NUM_SYMBOLS],
+    /// The code's own lengths (0 for a symbol it leaves out), where the
+    /// costs come from a code.
+    code_bits: [u32; NUM_SYMBOLS],
     /// The cost of a match by distance class and length, for lengths below
     /// [`COSTED_LENGTHS`]: the parser asks for each of them in turn.
     short_matches: [[u32; COSTED_LENGTHS]; 16],
 }
 
 impl HuffCosts {
-    /// Costs of an assumed code before anything is known.
-    fn initial() -> Self {
+    /// Costs of an assumed code before anything is known: every literal 9
+    /// bits, short matches cheaper.
+    fn guessed() -> Self {
         let mut symbol_bits = [9u32; NUM_SYMBOLS];
         for (i, b) in symbol_bits.iter_mut().enumerate().skip(256) {
             // Short lengths and near distances are the common ones.
@@ -67,6 +72,23 @@ impl HuffCosts {
             *b = 7 + (len_field as u32 / 4) + ((i - 256) >> 4) as u32 / 4;
         }
         Self::with_symbol_bits(symbol_bits)
+    }
+
+    /// [`guessed`](Self::guessed), but literals as a code of `block`'s own
+    /// bytes would cost them: on skewed bytes a match must beat cheap
+    /// literals.
+    fn from_bytes(block: &[u8]) -> Self {
+        let mut freqs = [0u32; NUM_SYMBOLS];
+        for &b in block {
+            freqs[usize::from(b)] += 1;
+        }
+        let mut lengths = [0u8; NUM_SYMBOLS];
+        build_lengths(&freqs, &mut lengths);
+        let mut costs = Self::guessed();
+        for (bits, &len) in costs.symbol_bits.iter_mut().zip(&lengths[..256]) {
+            *bits = u32::from(len).max(1);
+        }
+        Self::with_symbol_bits(costs.symbol_bits)
     }
 
     fn from_freqs(freqs: &[u32; NUM_SYMBOLS]) -> Self {
@@ -77,11 +99,19 @@ impl HuffCosts {
             // A symbol unused so far would get a long code if it were used.
             *bits = if len == 0 { 15 } else { u32::from(len) };
         }
-        Self::with_symbol_bits(symbol_bits)
+        let mut costs = Self::with_symbol_bits(symbol_bits);
+        costs.code_bits = lengths.map(u32::from);
+        costs
+    }
+
+    /// The bits of the symbols counted in `freqs` under this code.
+    fn code_bits_for(&self, freqs: &[u32; NUM_SYMBOLS]) -> u64 {
+        freqs.iter().zip(&self.code_bits).map(|(&f, &b)| u64::from(f) * u64::from(b)).sum()
     }
 
     fn with_symbol_bits(symbol_bits: [u32; NUM_SYMBOLS]) -> Self {
-        let mut costs = HuffCosts { symbol_bits, short_matches: [[0; COSTED_LENGTHS]; 16] };
+        let mut costs =
+            HuffCosts { symbol_bits, code_bits: [0; NUM_SYMBOLS], short_matches: [[0; COSTED_LENGTHS]; 16] };
         for class in 0..16 {
             for len in 3..COSTED_LENGTHS as u32 {
                 costs.short_matches[class as usize][len as usize] = costs.match_cost(len, 1 << class);
@@ -108,6 +138,85 @@ impl CostModel for HuffCosts {
             None => self.match_cost(len as u32, dist as u32),
         }
     }
+}
+
+/// How the optimal parser's path for a piece was made.
+enum Path {
+    /// The longest match at each position.
+    Greedy,
+    /// The cheapest path under these costs.
+    Cheapest(Box<HuffCosts>),
+}
+
+impl Path {
+    /// Makes this path the parser's.
+    fn take(&self, parser: &mut OptimalParser<'_>, input: &[u8]) {
+        match self {
+            Path::Greedy => parser.take_longest(),
+            Path::Cheapest(costs) => parser.solve(input, costs.as_ref()),
+        }
+    }
+}
+
+/// The smallest of the paths tried for a piece, by the bits its own code
+/// writes it in.
+struct Best {
+    path: Path,
+    bits: u64,
+    /// The costs of its own code.
+    code: HuffCosts,
+    /// Whether the parser holds it (the last path tried).
+    current: bool,
+}
+
+impl Best {
+    /// Takes `path` as the first tried.
+    fn new(parser: &mut OptimalParser<'_>, input: &[u8], path: Path) -> Self {
+        path.take(parser, input);
+        let (bits, code) = path_bits(parser, input);
+        Best { path, bits, code, current: true }
+    }
+
+    /// Takes `path`, and keeps it if it is smaller.
+    fn try_path(&mut self, parser: &mut OptimalParser<'_>, input: &[u8], path: Path) {
+        path.take(parser, input);
+        let (bits, code) = path_bits(parser, input);
+        self.current = bits < self.bits;
+        if self.current {
+            (self.path, self.bits, self.code) = (path, bits, code);
+        }
+    }
+
+    /// Makes the smallest path the parser's again, if it is not.
+    fn restore(&self, parser: &mut OptimalParser<'_>, input: &[u8]) {
+        if !self.current {
+            self.path.take(parser, input);
+        }
+    }
+}
+
+/// The bits the parser's path takes under its own code, and that code's
+/// costs.
+fn path_bits(parser: &OptimalParser<'_>, input: &[u8]) -> (u64, HuffCosts) {
+    let (freqs, extra_bits) = tally(parser, input);
+    let code = HuffCosts::from_freqs(&freqs);
+    (extra_bits + code.code_bits_for(&freqs), code)
+}
+
+/// The symbol counts of the optimal parser's solved path, and the bits its
+/// matches take besides their symbols.
+fn tally(parser: &OptimalParser<'_>, input: &[u8]) -> ([u32; NUM_SYMBOLS], u64) {
+    let mut freqs = [0u32; NUM_SYMBOLS];
+    let mut extra_bits = 0u64;
+    parser.for_each_step(|pos, step| {
+        if step.len == 0 {
+            freqs[usize::from(input[pos])] += 1;
+        } else {
+            freqs[match_symbol(step.len, step.dist)] += 1;
+            extra_bits += u64::from(distance_class(step.dist) + 8 * extra_length_bytes(step.len));
+        }
+    });
+    (freqs, extra_bits)
 }
 
 /// A match this long ends the standard level's search.
@@ -252,21 +361,22 @@ pub(crate) fn compress(
             }
             Engine::Optimal(finder, parser, effort) => {
                 let limits = SearchLimits { depth: effort.depth, nice_len: effort.nice_len.min(MAX_NICE_LEN) };
-                let seg = Segment::sliding(input, start, end, MAX_DISTANCE, false);
+                let seg = Segment::sliding(input, start, end, MAX_DISTANCE, true);
                 let parse = |parser: &mut OptimalParser<'_>| {
-                    // Parse, learn the code the parse implies, parse again.
-                    let mut costs = HuffCosts::initial();
+                    // Candidate paths: the greedy one; the cheapest under
+                    // guessed costs, and under costs from the block's
+                    // bytes; then `passes - 1` more, each under the code of
+                    // the smallest path so far. The path whose own code
+                    // writes it smallest is kept: which one that is depends
+                    // on the data (skewed bytes, long matches).
+                    let mut best = Best::new(parser, input, Path::Greedy);
+                    best.try_path(parser, input, Path::Cheapest(Box::new(HuffCosts::guessed())));
+                    best.try_path(parser, input, Path::Cheapest(Box::new(HuffCosts::from_bytes(&input[start..end]))));
                     for _ in 1..effort.passes {
-                        parser.solve(input, &costs);
-                        let mut freqs = [0u32; NUM_SYMBOLS];
-                        parser.for_each_step(|pos, step| {
-                            let symbol =
-                                if step.len == 0 { usize::from(input[pos]) } else { match_symbol(step.len, step.dist) };
-                            freqs[symbol] += 1;
-                        });
-                        costs = HuffCosts::from_freqs(&freqs);
+                        let learnt = Box::new(best.code.clone());
+                        best.try_path(parser, input, Path::Cheapest(learnt));
                     }
-                    parser.solve(input, &costs);
+                    best.restore(parser, input);
                 };
                 parser.parse(seg, finder, limits, &mut block, parse)
             }
