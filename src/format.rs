@@ -59,6 +59,35 @@ impl fmt::Display for Format {
 
 /// How hard the compressor works: Windows' two engines, or one of
 /// msxca's own numbered levels.
+///
+/// Every level's memory is fixed, whatever the input (inputs are parsed
+/// 64 KiB at a time, LZNT1's 4 KiB), and allocated once by
+/// [`Compressor::new`](crate::Compressor::new);
+/// [`heap_bytes`](crate::Compressor::heap_bytes) gives it (64-bit targets):
+///
+/// | level | parser | search | LZNT1 | Plain LZ77 | LZ77+Huffman |
+/// |---|---|---|---|---|---|
+/// | `Standard` | Windows' standard engine, byte for byte | Windows' | 64 KiB | 60 KiB | 163 KiB |
+/// | `Maximum` | Windows' maximum engine, byte for byte | Windows' | 32 B | 384 KiB | 1383 KiB |
+/// | 1 | greedy; only the last bytes of a match indexed, misses stepped over faster and faster | hash buckets: one candidate (LZNT1: two) | 64 KiB | 60 KiB | 163 KiB |
+/// | 2 | lazy: a match waits for a longer one at the next position | hash chains, 2 deep, a match of 12 ends it | 192 KiB | 192 KiB | 281 KiB |
+/// | 3 | lazy | chains 4 deep, 24 | 192 KiB | 192 KiB | 281 KiB |
+/// | 4 | lazy | chains 8 deep, 32 | 192 KiB | 192 KiB | 281 KiB |
+/// | 5 | lazy | chains 16 deep, 64 | 192 KiB | 192 KiB | 281 KiB |
+/// | 6 | lazy | chains 48 deep, 128 | 192 KiB | 192 KiB | 281 KiB |
+/// | 7 | near-optimal: the cheapest path over every match found (LZ77+Huffman: 1 pass) | binary trees, 8 deep, 48 | 96 KiB | 384 KiB | 1383 KiB |
+/// | 8 | near-optimal (LZ77+Huffman: 2 passes) | trees 16 deep, 128 | 96 KiB | 384 KiB | 1383 KiB |
+/// | 9 | near-optimal (LZ77+Huffman: 3 passes) | trees 32 deep, 192 | 96 KiB | 384 KiB | 1383 KiB |
+///
+/// The lazy levels look one position on half as deep. LZ77+Huffman's
+/// near-optimal levels try several paths per block (the greedy one, the
+/// cheapest under guessed costs and under costs from the block's bytes,
+/// then `passes - 1` more under the code of the smallest so far) and keep
+/// the one its own Huffman code writes smallest; Plain LZ77's and LZNT1's
+/// costs are exact, and one pass finds their cheapest path. Each level is
+/// no larger than the one below it, in total, on the bench and Windows
+/// corpora (`tests/quality.rs`); `msxca-peers curve` prints their speeds
+/// beside the other implementations'.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Level {
     /// `COMPRESSION_ENGINE_STANDARD`: Windows' standard engine.

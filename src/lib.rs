@@ -150,13 +150,12 @@ pub fn decompress(format: Format, input: &[u8], uncompressed_size: usize) -> Res
 /// Compresses into the three formats. Keep one and reuse it: it holds
 /// the encoder's working memory, allocated once by [`new`](Self::new).
 ///
-/// That memory is the workspace Windows' own engine asks for (see
-/// [`rtl::get_compression_workspace_size`]), whatever the input's size:
-/// inputs are parsed 64 KiB (LZNT1: 4 KiB) at a time and nothing else is
-/// allocated while compressing. [`heap_bytes`](Self::heap_bytes) gives it:
-/// 60–163 KiB at the standard level (and levels 1–5), 384 KiB–1.4 MiB at
-/// the maximum level (and levels 6–9), but 32 bytes for LZNT1's maximum
-/// engine, which keeps no tables, and 96 KiB for LZNT1 at levels 6–9.
+/// That memory is fixed for a format and level, whatever the input's
+/// size: inputs are parsed 64 KiB (LZNT1: 4 KiB) at a time and nothing
+/// else is allocated while compressing. Windows' engines take the
+/// workspace Windows' own asks for (see
+/// [`rtl::get_compression_workspace_size`]); [`Level`] has every level's.
+/// [`heap_bytes`](Self::heap_bytes) gives it.
 pub struct Compressor {
     format: Format,
     level: Level,

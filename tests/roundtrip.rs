@@ -5,9 +5,17 @@ mod common;
 
 use msxca::{compress, decompress, max_compressed_size, Compressor, Decompressor, Format, Level};
 
-/// Windows' engines and the first and last numbered levels: every engine
-/// there is (the numbered levels between run one of the same two).
-const LEVELS: [Level; 4] = [Level::Standard, Level::Maximum, Level::NUMBERED[0], Level::NUMBERED[8]];
+/// Windows' engines and every numbered level.
+const LEVELS: [Level; 11] = {
+    let mut levels = [Level::Standard; 11];
+    levels[1] = Level::Maximum;
+    let mut n = 0;
+    while n < 9 {
+        levels[2 + n] = Level::NUMBERED[n];
+        n += 1;
+    }
+    levels
+};
 use proptest::prelude::*;
 
 fn roundtrip(format: Format, level: Level, input: &[u8]) {

@@ -4,6 +4,7 @@
 use super::{distance, hash_bits, in_reach, read_u32, Match, SearchLimits, HASH_MULTIPLIER};
 use crate::lz::arena::Arena;
 use crate::lz::extend::match_len;
+use crate::lz::{NoCount, WorkCounter};
 
 /// Binary trees, for the maximum level. `head` maps a hash of the next
 /// three bytes to the most recent position with that hash, the root of a
@@ -113,6 +114,24 @@ impl<'a> TreeFinder<'a> {
         limits: SearchLimits,
         found: &mut [u32],
     ) -> usize {
+        self.find_all_counting(data, pos, reach, window_end, max_len, limits, found, &mut NoCount)
+    }
+
+    /// [`find_all`](Self::find_all), counting into `work` the nodes it
+    /// visits and the bytes it compares: tests bound the work with it.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn find_all_counting(
+        &mut self,
+        data: &[u8],
+        pos: usize,
+        reach: usize,
+        window_end: usize,
+        max_len: usize,
+        limits: SearchLimits,
+        found: &mut [u32],
+        work: &mut impl WorkCounter,
+    ) -> usize {
         let limit = limits.nice_len.min(window_end - pos);
         let h = self.hash(data, pos);
         let root = self.head[h];
@@ -134,12 +153,15 @@ impl<'a> TreeFinder<'a> {
             let c = pos - dist;
             let known = smaller_len.min(larger_len);
             let len = known + match_len(data, c + known, pos + known, limit - known);
+            work.add(1 + (len - known) as u64);
             if len.min(max_len) > best_len && match_len(data, c, pos, known) == known {
                 // The tree vouches for the first `known` bytes, but a tree
                 // can mislead (see the type's documentation): a match is
                 // only recorded once its whole length is checked.
                 let whole = if len == limit && max_len > len {
-                    len + match_len(data, c + len, pos + len, max_len - len)
+                    let beyond = match_len(data, c + len, pos + len, max_len - len);
+                    work.add(beyond as u64);
+                    len + beyond
                 } else {
                     len.min(max_len)
                 };
@@ -207,6 +229,7 @@ impl<'a> TreeFinder<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lz::matchfinder::tests::hard_inputs;
 
     fn unpacked(found: &[u32]) -> Vec<Match> {
         found.iter().map(|&w| Match::unpack(w)).collect()
@@ -276,6 +299,40 @@ mod tests {
             }
         }
         assert!(reported > 1000, "only {reported} matches reported");
+    }
+
+    #[test]
+    fn a_parse_does_work_bounded_by_the_depth() {
+        let limits = SearchLimits { depth: 32, nice_len: 192 };
+        for data in hard_inputs() {
+            let mut buf = vec![0u8; 1 << 20];
+            let mut mf = TreeFinder::new(&mut Arena::new(&mut buf), data.len(), 0xFFFF);
+            let mut found = [0u32; 32];
+            let mut work = 0u64;
+            let mut pos = 0;
+            // As the optimal parser collects: every position, but inside a
+            // match of the nice length, which is stepped over.
+            while pos + 4 <= data.len() {
+                let cap = data.len() - pos;
+                let n =
+                    mf.find_all_counting(&data, pos, pos.min(0xFFFF), data.len(), cap, limits, &mut found, &mut work);
+                let longest = unpacked(&found[..n]).last().map_or(0, |m| m.len as usize);
+                if longest >= limits.nice_len {
+                    let end = (pos + longest).min(data.len() - 3);
+                    for p in (pos + 1..end).step_by(4) {
+                        mf.find_all_counting(&data, p, p.min(0xFFFF), data.len(), 0, limits, &mut [], &mut work);
+                    }
+                    pos += longest;
+                } else {
+                    pos += 1;
+                }
+            }
+            // Each search visits at most `depth` nodes and compares at most
+            // the nice length at each, but for the match stepped over.
+            let bound = (u64::from(limits.depth) * (1 + limits.nice_len as u64) + 1) * data.len() as u64;
+            assert!(work <= bound, "{work} steps for {} bytes", data.len());
+            assert!(work >= data.len() as u64 / 8, "the count counts");
+        }
     }
 
     #[test]
