@@ -77,13 +77,14 @@ impl fmt::Display for Format {
 /// | 6 | lazy | chains 48 deep, 128 | 192 KiB | 192 KiB | 281 KiB |
 /// | 7 | near-optimal: the cheapest path over every match found (LZ77+Huffman: 1 pass) | binary trees, 8 deep, 48 | 96 KiB | 384 KiB | 1383 KiB |
 /// | 8 | near-optimal (LZ77+Huffman: 2 passes) | trees 16 deep, 128 | 96 KiB | 384 KiB | 1383 KiB |
-/// | 9 | near-optimal (LZ77+Huffman: 3 passes) | trees 32 deep, 192 | 96 KiB | 384 KiB | 1383 KiB |
+/// | 9 | near-optimal (LZ77+Huffman: 4 passes) | trees 32 deep, 192 | 96 KiB | 384 KiB | 1383 KiB |
 ///
 /// The lazy levels look one position on half as deep. LZ77+Huffman's
-/// near-optimal levels try several paths per block (the greedy one, the
-/// cheapest under guessed costs and under costs from the block's bytes,
-/// then `passes - 1` more under the code of the smallest so far) and keep
-/// the one its own Huffman code writes smallest; Plain LZ77's and LZNT1's
+/// near-optimal levels try several paths per block (the greedy one, then
+/// one cheapest path a pass: under guessed costs, under the code of the
+/// smallest path so far, under costs from the block's bytes, under the
+/// smallest one's code again) and keep the one its own Huffman code
+/// writes smallest; Plain LZ77's and LZNT1's
 /// costs are exact, and one pass finds their cheapest path. Each level is
 /// no larger than the one below it, in total, on the bench and Windows
 /// corpora (`tests/quality.rs`); `msxca-peers curve` prints their speeds
@@ -184,7 +185,7 @@ const LADDER: [EncoderKind; 9] = {
         chains(48, 128, true),
         optimal(8, 48, 1),
         optimal(16, 128, 2),
-        optimal(32, 192, 3),
+        optimal(32, 192, 4),
     ]
 };
 

@@ -363,18 +363,21 @@ pub(crate) fn compress(
                 let limits = SearchLimits { depth: effort.depth, nice_len: effort.nice_len.min(MAX_NICE_LEN) };
                 let seg = Segment::sliding(input, start, end, MAX_DISTANCE, true);
                 let parse = |parser: &mut OptimalParser<'_>| {
-                    // Candidate paths: the greedy one; the cheapest under
-                    // guessed costs, and under costs from the block's
-                    // bytes; then `passes - 1` more, each under the code of
-                    // the smallest path so far. The path whose own code
-                    // writes it smallest is kept: which one that is depends
-                    // on the data (skewed bytes, long matches).
+                    // Candidate paths: the greedy one, then `passes`
+                    // cheapest ones: under guessed costs, under the code of
+                    // the smallest path so far, under costs from the
+                    // block's bytes, then again under the smallest one's
+                    // code. The path whose own code writes it smallest is
+                    // kept: which one that is depends on the data (skewed
+                    // bytes, long matches).
                     let mut best = Best::new(parser, input, Path::Greedy);
-                    best.try_path(parser, input, Path::Cheapest(Box::new(HuffCosts::guessed())));
-                    best.try_path(parser, input, Path::Cheapest(Box::new(HuffCosts::from_bytes(&input[start..end]))));
-                    for _ in 1..effort.passes {
-                        let learnt = Box::new(best.code.clone());
-                        best.try_path(parser, input, Path::Cheapest(learnt));
+                    for pass in 0..effort.passes {
+                        let costs = match pass {
+                            0 => HuffCosts::guessed(),
+                            2 => HuffCosts::from_bytes(&input[start..end]),
+                            _ => best.code.clone(),
+                        };
+                        best.try_path(parser, input, Path::Cheapest(Box::new(costs)));
                     }
                     best.restore(parser, input);
                 };
