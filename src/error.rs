@@ -154,6 +154,42 @@ pub enum Error {
         /// What was asked for.
         what: &'static str,
     },
+    /// A chunked stream's table (WOF, WIM resources) is corrupt at chunk
+    /// `chunk`.
+    #[error("{container}: bad chunk {chunk} (table entry at offset {offset:#x}: {problem})")]
+    BadChunk {
+        /// The container's name.
+        container: &'static str,
+        /// The chunk, counted from 0.
+        chunk: u64,
+        /// Where its table entry is.
+        offset: usize,
+        /// What is wrong.
+        problem: &'static str,
+    },
+    /// A chunk of a chunked stream does not decode; `source` says why, its
+    /// offsets into the stream.
+    #[error("{container}: chunk {chunk} does not decode: {source}")]
+    InChunk {
+        /// The container's name.
+        container: &'static str,
+        /// The chunk, counted from 0.
+        chunk: u64,
+        /// What the decoder found.
+        #[source]
+        source: Box<Error>,
+    },
+    /// Decoding stopped at `source`; the first `valid` bytes of the
+    /// output were decoded before it and are right. The decoders that
+    /// say so (carving, chunked containers) wrap their errors in it.
+    #[error("{source} ({valid} byte(s) of output decoded before it)")]
+    PartialOutput {
+        /// Output bytes decoded before the error.
+        valid: usize,
+        /// The error.
+        #[source]
+        source: Box<Error>,
+    },
     /// A container's checksum does not match its contents.
     #[error(
         "{container}: checksum mismatch at offset {offset:#x} (header says {expected:#010x}, data gives {actual:#010x})"
@@ -178,7 +214,9 @@ impl Error {
             Error::OutputTooSmall { .. } => ErrorKind::OutputTooSmall,
             Error::LimitExceeded { .. } => ErrorKind::LimitExceeded,
             Error::Unsupported { .. } => ErrorKind::Unsupported,
-            Error::InvalidDistance { .. }
+            Error::InChunk { source, .. } | Error::PartialOutput { source, .. } => source.kind(),
+            Error::BadChunk { .. }
+            | Error::InvalidDistance { .. }
             | Error::InvalidLength { .. }
             | Error::InvalidHuffmanTable { .. }
             | Error::ShortStoredChunk { .. }
@@ -214,7 +252,11 @@ impl Error {
             | Error::InvalidHuffmanTable { offset, .. }
             | Error::ShortStoredChunk { offset, .. }
             | Error::BadHeader { offset, .. }
+            | Error::BadChunk { offset, .. }
             | Error::ChecksumMismatch { offset, .. } => *offset += by,
+            Error::InChunk { source, .. } | Error::PartialOutput { source, .. } => {
+                **source = source.as_ref().clone().shifted(by);
+            }
             Error::OutputTooSmall { .. } | Error::LimitExceeded { .. } | Error::Unsupported { .. } => {}
         }
         self

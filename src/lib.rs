@@ -5,6 +5,7 @@
 pub mod api;
 mod bits;
 mod bytes;
+mod chunk_table;
 mod crc32;
 mod error;
 mod format;
@@ -17,6 +18,7 @@ pub mod lznt1;
 pub mod mam;
 pub mod read;
 pub mod rtl;
+pub mod wof;
 mod workspace;
 pub mod write;
 pub mod xpress;
@@ -92,6 +94,39 @@ impl Decompressor {
                 let decoder = self.huff.get_or_insert_with(xpress_huff::decode::BlockDecoder::new);
                 let consumed = decoder.decompress(input, output, &mut lz::NoCount)?;
                 Ok((output.len(), consumed))
+            }
+        }
+    }
+
+    /// Decodes exactly `output.len()` bytes from the start of `input` and
+    /// ignores what follows the stream there: a chunk of a chunked stream
+    /// (WOF, WIM), whose size is known and which may be followed by slack.
+    /// An LZ77+Huffman chunk is decoded block by block, so that no block
+    /// is looked for past the last byte.
+    pub(crate) fn decompress_chunk(&mut self, input: &[u8], output: &mut [u8]) -> Result<()> {
+        match self.format {
+            Format::XpressHuff => {
+                let decoder = self.huff.get_or_insert_with(xpress_huff::decode::BlockDecoder::new);
+                let (mut ip, mut op) = (0, 0);
+                while op < output.len() {
+                    let block_end = output.len().min(op + xpress_huff::BLOCK_OUTPUT);
+                    let (used, reached) =
+                        decoder.decode_one_block(&input[ip..], output, op, block_end).map_err(|e| e.shifted(ip))?;
+                    (ip, op) = (ip + used, reached);
+                }
+                Ok(())
+            }
+            Format::Lznt1 | Format::Xpress => {
+                let n = self.decompress_into(input, output)?;
+                if n < output.len() {
+                    return Err(Error::Truncated {
+                        format: self.format,
+                        offset: input.len(),
+                        needed: 1,
+                        input_len: input.len(),
+                    });
+                }
+                Ok(())
             }
         }
     }
