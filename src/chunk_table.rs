@@ -149,6 +149,21 @@ impl<'a> ChunkTable<'a> {
     }
 }
 
+/// Decodes every chunk of `table` into `out` (the whole size) in turn.
+///
+/// # Errors
+/// The first chunk's error, in [`Error::PartialOutput`] saying how many
+/// bytes of `out` (the chunks before it) are valid.
+pub(crate) fn decode_all(table: &ChunkTable<'_>, decompressor: &mut Decompressor, out: &mut [u8]) -> Result<()> {
+    for (i, chunk) in out.chunks_mut(table.chunk_size).enumerate() {
+        let valid = i * table.chunk_size;
+        table
+            .decode(i as u64, decompressor, chunk)
+            .map_err(|error| Error::PartialOutput { valid, source: Box::new(error) })?;
+    }
+    Ok(())
+}
+
 /// Writes `data` as a chunked stream of `format` in chunks of
 /// `chunk_size` at `level`: the table, then each chunk compressed, or
 /// stored where compressing does not shrink it.

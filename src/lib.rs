@@ -18,6 +18,7 @@ pub mod lznt1;
 pub mod mam;
 pub mod read;
 pub mod rtl;
+pub mod wim;
 pub mod wof;
 mod workspace;
 pub mod write;

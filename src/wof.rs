@@ -241,13 +241,7 @@ impl<'a> Reader<'a> {
     /// how many bytes of `out` (the chunks before the bad one) are valid.
     pub fn decompress_into(&mut self, out: &mut [u8]) -> Result<()> {
         assert_eq!(out.len() as u64, self.size, "the output is the file's size");
-        for (i, chunk) in out.chunks_mut(self.chunk_size).enumerate() {
-            let valid = i * self.chunk_size;
-            self.table
-                .decode(i as u64, &mut self.decompressor, chunk)
-                .map_err(|error| Error::PartialOutput { valid, source: Box::new(error) })?;
-        }
-        Ok(())
+        chunk_table::decode_all(&self.table, &mut self.decompressor, out)
     }
 }
 
