@@ -40,6 +40,67 @@ impl core::fmt::Display for TableProblem {
     }
 }
 
+/// What a receiver's check of MS-SMB2 §3.1.5.3 found wrong.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Smb2Problem {
+    /// No `FC 'SMB'` protocol id.
+    NotTransform,
+    /// An algorithm id MS-SMB2 does not define.
+    UnknownAlgorithm(u16),
+    /// An algorithm the connection did not negotiate.
+    NotNegotiated(u16),
+    /// An unchained message with algorithm NONE or Pattern_V1, or flags.
+    BadUnchainedHeader,
+    /// A chained message whose first payload lacks the chained flag.
+    NotChained,
+    /// An unchained `Offset` past the end of the message.
+    OffsetPastEnd,
+    /// A payload's `Length` runs past the end of the message, or is too
+    /// short for its own fields.
+    PayloadPastEnd,
+    /// A NONE payload longer than the message it is part of.
+    RawPayloadTooLong,
+    /// A Pattern_V1 payload whose `Length` is not 8, or whose reserved
+    /// fields are not zero.
+    BadPattern,
+    /// A Pattern_V1 payload with more repetitions than the message holds.
+    PatternTooLong,
+    /// The payloads add up to another size than
+    /// `OriginalCompressedSegmentSize`.
+    SizeMismatch {
+        /// `OriginalCompressedSegmentSize` (or the payload's own size).
+        expected: u64,
+        /// What the payloads give.
+        actual: u64,
+    },
+    /// The reassembled message does not start with `FE 'SMB'`.
+    NotSmb2,
+}
+
+impl core::fmt::Display for Smb2Problem {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Smb2Problem::NotTransform => f.write_str("no FC 'SMB' protocol id"),
+            Smb2Problem::UnknownAlgorithm(id) => write!(f, "unknown compression algorithm {id}"),
+            Smb2Problem::NotNegotiated(id) => write!(f, "compression algorithm {id} was not negotiated"),
+            Smb2Problem::BadUnchainedHeader => {
+                f.write_str("unchained header with algorithm NONE or Pattern_V1, or flags")
+            }
+            Smb2Problem::NotChained => f.write_str("first payload without the chained flag"),
+            Smb2Problem::OffsetPastEnd => f.write_str("Offset past the end of the message"),
+            Smb2Problem::PayloadPastEnd => f.write_str("payload Length past the end of the message"),
+            Smb2Problem::RawPayloadTooLong => f.write_str("NONE payload longer than the original message"),
+            Smb2Problem::BadPattern => f.write_str("Pattern_V1 payload of the wrong length or with reserved bits"),
+            Smb2Problem::PatternTooLong => f.write_str("Pattern_V1 repetitions beyond the original message"),
+            Smb2Problem::SizeMismatch { expected, actual } => {
+                write!(f, "payloads give {actual} bytes where {expected} were declared")
+            }
+            Smb2Problem::NotSmb2 => f.write_str("the result does not start with FE 'SMB'"),
+        }
+    }
+}
+
 /// Every failure of the library. Offsets are byte offsets into the
 /// compressed input (or into the container) where the problem was found.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -190,6 +251,15 @@ pub enum Error {
         #[source]
         source: Box<Error>,
     },
+    /// An SMB2 compression transform message fails a receiver's check
+    /// (MS-SMB2 §3.1.5.3).
+    #[error("smb2: bad message at offset {offset:#x} ({problem})")]
+    BadMessage {
+        /// Where the problem is.
+        offset: usize,
+        /// Which check failed.
+        problem: Smb2Problem,
+    },
     /// A container's checksum does not match its contents.
     #[error(
         "{container}: checksum mismatch at offset {offset:#x} (header says {expected:#010x}, data gives {actual:#010x})"
@@ -216,6 +286,7 @@ impl Error {
             Error::Unsupported { .. } => ErrorKind::Unsupported,
             Error::InChunk { source, .. } | Error::PartialOutput { source, .. } => source.kind(),
             Error::BadChunk { .. }
+            | Error::BadMessage { .. }
             | Error::InvalidDistance { .. }
             | Error::InvalidLength { .. }
             | Error::InvalidHuffmanTable { .. }
@@ -253,6 +324,7 @@ impl Error {
             | Error::ShortStoredChunk { offset, .. }
             | Error::BadHeader { offset, .. }
             | Error::BadChunk { offset, .. }
+            | Error::BadMessage { offset, .. }
             | Error::ChecksumMismatch { offset, .. } => *offset += by,
             Error::InChunk { source, .. } | Error::PartialOutput { source, .. } => {
                 **source = source.as_ref().clone().shifted(by);

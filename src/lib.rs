@@ -18,6 +18,7 @@ pub mod lznt1;
 pub mod mam;
 pub mod read;
 pub mod rtl;
+pub mod smb2;
 pub mod wim;
 pub mod wof;
 mod workspace;
@@ -25,7 +26,7 @@ pub mod write;
 pub mod xpress;
 pub mod xpress_huff;
 
-pub use error::{Error, ErrorKind, Result, TableProblem};
+pub use error::{Error, ErrorKind, Result, Smb2Problem, TableProblem};
 use format::SpaceCheck;
 pub use format::{Format, Level};
 
