@@ -70,9 +70,33 @@ impl Decompressor {
     /// [`ErrorKind::Truncated`] for invalid input, and
     /// [`Error::OutputTooSmall`] when the data does not fit. The bytes decoded
     /// before the error stay in `output`; past them, the decoder may have
-    /// written scratch bytes.
+    /// written scratch bytes. [`decompress_partial`](Self::decompress_partial)
+    /// says how many are right.
     pub fn decompress_into(&mut self, input: &[u8], output: &mut [u8]) -> Result<usize> {
         self.decode(input, output, &mut lz::NoCount)
+    }
+
+    /// [`decompress_into`](Self::decompress_into) for damaged or cut-short
+    /// streams (carved files, a disk's bad sectors): on error it also says
+    /// how much of `output` is right.
+    ///
+    /// # Errors
+    /// Every error of [`decompress_into`](Self::decompress_into), inside
+    /// [`Error::PartialOutput`], whose `valid` counts the bytes of
+    /// `output` decoded before it (LZ77+Huffman: exactly those; Plain
+    /// LZ77: at least those before the bad item; LZNT1: those of the
+    /// chunks before the bad one).
+    pub fn decompress_partial(&mut self, input: &[u8], output: &mut [u8]) -> Result<usize> {
+        let mut valid = 0;
+        let decoded = match self.format {
+            Format::Lznt1 => lznt1::decode::decompress_tracking(input, output, &mut valid),
+            Format::Xpress => xpress::decode::decompress_tracking(input, output, &mut lz::NoCount, &mut valid),
+            Format::XpressHuff => {
+                let decoder = self.huff.get_or_insert_with(xpress_huff::decode::BlockDecoder::new);
+                decoder.decompress_tracking(input, output, &mut lz::NoCount, &mut valid).map(|_| output.len())
+            }
+        };
+        decoded.map_err(|error| Error::PartialOutput { valid, source: Box::new(error) })
     }
 
     /// [`decompress_into`](Self::decompress_into), also returning how much

@@ -26,14 +26,20 @@ enum ChunkEnd {
 /// returns the number of bytes produced. `steps` counts chunks, flag
 /// groups and zero-filled bytes, for tests that bound the work done.
 pub(crate) fn decompress(input: &[u8], out: &mut [u8], steps: &mut impl WorkCounter) -> Result<usize> {
-    decode_buffer(input, out, steps, false).map(|decoded| decoded.len)
+    decode_buffer(input, out, steps, false, &mut 0).map(|decoded| decoded.len)
+}
+
+/// [`decompress`], leaving in `valid` how many output bytes are known
+/// right: on error, those of the chunks before the one that failed.
+pub(crate) fn decompress_tracking(input: &[u8], out: &mut [u8], valid: &mut usize) -> Result<usize> {
+    decode_buffer(input, out, &mut NoCount, false, valid).map(|decoded| decoded.len)
 }
 
 /// [`decompress`], also returning the input bytes consumed: through the
 /// `00 00` end marker, or the last chunk decoded (a lone trailing byte, or
 /// chunks after the output filled up, are not consumed).
 pub(crate) fn decompress_ex(input: &[u8], out: &mut [u8], steps: &mut impl WorkCounter) -> Result<(usize, usize)> {
-    decode_buffer(input, out, steps, false).map(|decoded| (decoded.len, decoded.consumed))
+    decode_buffer(input, out, steps, false, &mut 0).map(|decoded| (decoded.len, decoded.consumed))
 }
 
 /// What [`decode_buffer`] produced.
@@ -75,7 +81,7 @@ pub(crate) fn decompress_fragment(input: &[u8], offset: usize, out: &mut [u8]) -
     // Windows decodes whole chunks into its workspace and copies the part
     // asked for, so the fragment's end never cuts a copy.
     let mut window = vec![0u8; (skip + out.len()).next_multiple_of(CHUNK_SIZE)];
-    let decoded = decode_buffer(rest, &mut window, &mut NoCount, true).map_err(|e| e.shifted(ip))?;
+    let decoded = decode_buffer(rest, &mut window, &mut NoCount, true, &mut 0).map_err(|e| e.shifted(ip))?;
     if skip < decoded.first_chunk_len {
         let n = (decoded.len - skip).min(out.len());
         out[..n].copy_from_slice(&window[skip..skip + n]);
@@ -94,6 +100,7 @@ fn decode_buffer(
     out: &mut [u8],
     steps: &mut impl WorkCounter,
     reject_short_stored: bool,
+    valid: &mut usize,
 ) -> Result<Decoded> {
     let mut first_chunk_len = None;
     if input.len() < 2 {
@@ -104,6 +111,7 @@ fn decode_buffer(
     let mut first = true;
     while input.len() - ip >= 2 {
         steps.add(1);
+        *valid = op;
         let header = u16_at(input, ip);
         if header == 0 {
             ip += 2;
@@ -127,6 +135,7 @@ fn decode_buffer(
             op += gap;
         }
         first = false;
+        *valid = op;
         if op >= out.len() {
             break;
         }

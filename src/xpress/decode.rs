@@ -55,9 +55,23 @@ struct Cursor {
 /// On error the bytes decoded so far are left in `out`. `steps` counts
 /// loop iterations, for tests that bound the work done.
 pub(crate) fn decompress(input: &[u8], out: &mut [u8], steps: &mut impl WorkCounter) -> Result<usize> {
+    decompress_tracking(input, out, steps, &mut 0)
+}
+
+/// [`decompress`], leaving in `valid` how many output bytes are known
+/// right: on error, at least those decoded before the checked loop took
+/// over (the fast loop stops before anything it cannot handle, so where a
+/// bad item lies in the middle, exactly those before it).
+pub(crate) fn decompress_tracking(
+    input: &[u8],
+    out: &mut [u8],
+    steps: &mut impl WorkCounter,
+    valid: &mut usize,
+) -> Result<usize> {
     let mut at = Cursor { ip: 0, op: 0, flags: SENTINEL, pending_nibble: None };
     loop {
         decode_fast(input, out, &mut at, steps);
+        *valid = at.op;
         if let Some(produced) = decode_careful(input, out, &mut at, steps)? {
             return Ok(produced);
         }

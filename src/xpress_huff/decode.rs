@@ -30,9 +30,22 @@ impl BlockDecoder {
     /// 260 bytes before its end). `steps` counts symbols and table entries,
     /// for tests that bound the work done.
     pub(crate) fn decompress(&mut self, input: &[u8], out: &mut [u8], steps: &mut impl WorkCounter) -> Result<usize> {
+        self.decompress_tracking(input, out, steps, &mut 0)
+    }
+
+    /// [`decompress`](Self::decompress), leaving in `valid` how many
+    /// output bytes are right: on error, exactly those decoded before it.
+    pub(crate) fn decompress_tracking(
+        &mut self,
+        input: &[u8],
+        out: &mut [u8],
+        steps: &mut impl WorkCounter,
+        valid: &mut usize,
+    ) -> Result<usize> {
         let mut ip = 0usize;
         let mut op = 0usize;
         loop {
+            *valid = op;
             // Windows parses a block whenever a table and two words remain,
             // even when the output is already full.
             if input.len() - ip < MIN_BLOCK_BYTES {
@@ -45,9 +58,31 @@ impl BlockDecoder {
             self.read_table(input, ip)?;
             let block_end = out.len().min(op + BLOCK_OUTPUT);
             let mut bits = BitReader::new(input, ip + TABLE_BYTES);
-            op = self.decode_block(&mut bits, out, op, block_end, steps)?;
+            match self.decode_block(&mut bits, out, op, block_end, steps) {
+                Ok(reached) => op = reached,
+                Err(error) => {
+                    *valid = self.valid_before_error(input, ip, out, op, block_end);
+                    return Err(error);
+                }
+            }
             ip = bits.position();
         }
+    }
+
+    /// Where the block at `input[ip]` (whose table is read), decoded from
+    /// `op`, fails: decoded again symbol by symbol, as the checked path
+    /// does, the output position before the symbol that fails. Only run
+    /// after an error, so the fast loop pays nothing for it.
+    #[cold]
+    fn valid_before_error(&self, input: &[u8], ip: usize, out: &mut [u8], mut op: usize, block_end: usize) -> usize {
+        let mut bits = BitReader::new(input, ip + TABLE_BYTES);
+        while op < block_end {
+            match self.decode_symbol(&mut bits, out, op, &mut NoCount) {
+                Ok(next) => op = next,
+                Err(_) => break,
+            }
+        }
+        op.min(out.len())
     }
 
     /// Decodes the one block that starts at `input[0]` into `out` from
