@@ -5,6 +5,7 @@
 pub mod api;
 mod bits;
 mod bytes;
+pub mod carve;
 mod chunk_table;
 mod crc32;
 mod error;
@@ -124,6 +125,20 @@ impl Decompressor {
         }
     }
 
+    /// Decodes exactly `output.len()` bytes of LZ77+Huffman from the start
+    /// of `input`, ignoring what follows the stream (a carved stream's
+    /// surroundings), and returns the input it used; errors come in
+    /// [`Error::PartialOutput`], as
+    /// [`decompress_partial`](Self::decompress_partial)'s.
+    pub(crate) fn decompress_exact(&mut self, input: &[u8], output: &mut [u8]) -> Result<usize> {
+        debug_assert_eq!(self.format, Format::XpressHuff);
+        let decoder = self.huff.get_or_insert_with(xpress_huff::decode::BlockDecoder::new);
+        let mut valid = 0;
+        decoder
+            .decompress_exact(input, output, &mut valid)
+            .map_err(|error| Error::PartialOutput { valid, source: Box::new(error) })
+    }
+
     /// Decodes exactly `output.len()` bytes from the start of `input` and
     /// ignores what follows the stream there: a chunk of a chunked stream
     /// (WOF, WIM), whose size is known and which may be followed by slack.
@@ -132,14 +147,10 @@ impl Decompressor {
     pub(crate) fn decompress_chunk(&mut self, input: &[u8], output: &mut [u8]) -> Result<()> {
         match self.format {
             Format::XpressHuff => {
-                let decoder = self.huff.get_or_insert_with(xpress_huff::decode::BlockDecoder::new);
-                let (mut ip, mut op) = (0, 0);
-                while op < output.len() {
-                    let block_end = output.len().min(op + xpress_huff::BLOCK_OUTPUT);
-                    let (used, reached) =
-                        decoder.decode_one_block(&input[ip..], output, op, block_end).map_err(|e| e.shifted(ip))?;
-                    (ip, op) = (ip + used, reached);
-                }
+                self.decompress_exact(input, output).map_err(|error| match error {
+                    Error::PartialOutput { source, .. } => *source,
+                    other => other,
+                })?;
                 Ok(())
             }
             Format::Lznt1 | Format::Xpress => {

@@ -42,10 +42,34 @@ impl BlockDecoder {
         steps: &mut impl WorkCounter,
         valid: &mut usize,
     ) -> Result<usize> {
+        self.decode_blocks(input, out, steps, valid, false)
+    }
+
+    /// Decodes exactly `out.len()` bytes and stops, whatever follows the
+    /// stream (a carved stream's surroundings, a chunk's slack); returns
+    /// the input consumed, and leaves in `valid` how many output bytes are
+    /// right, as [`decompress_tracking`](Self::decompress_tracking).
+    pub(crate) fn decompress_exact(&mut self, input: &[u8], out: &mut [u8], valid: &mut usize) -> Result<usize> {
+        self.decode_blocks(input, out, &mut NoCount, valid, true)
+    }
+
+    /// The block loop of both: Windows' end rule, or a stop once the
+    /// output is full (`stop_when_full`).
+    fn decode_blocks(
+        &mut self,
+        input: &[u8],
+        out: &mut [u8],
+        steps: &mut impl WorkCounter,
+        valid: &mut usize,
+        stop_when_full: bool,
+    ) -> Result<usize> {
         let mut ip = 0usize;
         let mut op = 0usize;
         loop {
             *valid = op;
+            if stop_when_full && op == out.len() {
+                return Ok(ip);
+            }
             // Windows parses a block whenever a table and two words remain,
             // even when the output is already full.
             if input.len() - ip < MIN_BLOCK_BYTES {
