@@ -18,6 +18,9 @@ use std::path::PathBuf;
         msxca compress -c frame -f lznt1 big.img - > big.img.msxf\n  \
         msxca decompress -f lznt1 chunk.bin - | less\n  \
         msxca info NOTEPAD.EXE-1234ABCD.pf\n  \
+        msxca decompress -c wof-xpress8k -s 7638 notepad.WofCompressedData notepad.exe\n  \
+        msxca compress -c smb2 -f lznt1 --chained message.bin message.smb2\n  \
+        msxca carve memory.raw carved/\n  \
         msxca bench"
 )]
 pub(crate) struct Cli {
@@ -50,8 +53,10 @@ impl Cli {
 #[derive(clap::Args)]
 pub(crate) struct Io {
     /// Container around the stream: raw (as RtlCompressBuffer writes it),
-    /// mam (Windows prefetch/SysMain), api (Compression API buffer mode) or
-    /// frame (msxca's streaming frame format).
+    /// mam (Windows prefetch/SysMain), api (Compression API buffer mode),
+    /// frame (msxca's streaming frame format), wof-xpress4k/8k/16k (a
+    /// Compact OS WofCompressedData stream) or smb2 (an SMB 3.1.1
+    /// compression transform message).
     #[arg(short, long, value_enum, default_value = "raw")]
     pub(crate) container: Container,
     /// No progress messages.
@@ -77,7 +82,7 @@ pub(crate) enum Command {
             long,
             value_enum,
             required_unless_present("container"),
-            required_if_eq_any([("container", "raw"), ("container", "api"), ("container", "frame")])
+            required_if_eq_any([("container", "raw"), ("container", "api"), ("container", "frame"), ("container", "smb2")])
         )]
         format: Option<FormatArg>,
         /// Effort: standard or maximum (Windows' engines, Windows' bytes),
@@ -87,6 +92,10 @@ pub(crate) enum Command {
         /// With -c mam: add the CRC-32 field (MAM\x84, as SysMain writes).
         #[arg(long)]
         crc: bool,
+        /// With -c smb2: the chained form, with Pattern_V1 payloads for
+        /// runs of 64 bytes or more at the front and the end.
+        #[arg(long)]
+        chained: bool,
         #[command(flatten)]
         io: Io,
     },
@@ -95,17 +104,39 @@ pub(crate) enum Command {
         /// Stream format (required for raw streams; mam, api and frame record it).
         #[arg(short, long, value_enum, required_unless_present("container"), required_if_eq("container", "raw"))]
         format: Option<FormatArg>,
-        /// Uncompressed size: required for raw xpress-huff (which does not
-        /// record it); for raw lznt1 and xpress the largest size accepted.
-        #[arg(short, long)]
+        /// Uncompressed size: required for raw xpress-huff and for WOF
+        /// streams (which do not record it); for raw lznt1 and xpress the
+        /// largest size accepted.
+        #[arg(
+            short,
+            long,
+            required_if_eq_any([("container", "wof-xpress4k"), ("container", "wof-xpress8k"), ("container", "wof-xpress16k")])
+        )]
         size: Option<usize>,
         #[command(flatten)]
         io: Io,
     },
     /// Describe FILE: container, format, sizes, blocks and checksum, without writing anything.
     Info {
+        /// The file's uncompressed size, for a WOF stream (which does not
+        /// record it).
+        #[arg(short, long)]
+        size: Option<u64>,
         /// The file to inspect, or - for standard input.
         file: PathBuf,
+    },
+    /// Scan IMAGE (a disk or memory image, any file) for prefetch/SysMain
+    /// MAM streams: each whole stream decodes to OUTDIR/<offset>.pf, each
+    /// cut short or damaged one to OUTDIR/<offset>.partial (what decoded
+    /// before), <offset> the stream's byte offset in IMAGE as 16 hex digits.
+    Carve {
+        /// The image to scan, or - for standard input.
+        image: PathBuf,
+        /// Where the streams go (created if missing).
+        outdir: PathBuf,
+        /// The largest uncompressed size taken as a stream (bytes).
+        #[arg(long, default_value_t = 64 << 20)]
+        max_size: usize,
     },
     /// Compress and decompress FILEs (or a built-in sample) with every
     /// format and level, and print ratio and speed.
@@ -125,6 +156,29 @@ pub(crate) enum Container {
     Api,
     /// msxca's streaming frame format (see the msxca::write docs).
     Frame,
+    /// A WOF (Compact OS) WofCompressedData stream, XPRESS4K.
+    #[value(name = "wof-xpress4k")]
+    WofXpress4k,
+    /// A WOF (Compact OS) WofCompressedData stream, XPRESS8K.
+    #[value(name = "wof-xpress8k")]
+    WofXpress8k,
+    /// A WOF (Compact OS) WofCompressedData stream, XPRESS16K.
+    #[value(name = "wof-xpress16k")]
+    WofXpress16k,
+    /// An SMB 3.1.1 compression transform message (unchained or chained).
+    Smb2,
+}
+
+impl Container {
+    /// The WOF algorithm of a WOF container.
+    pub(crate) fn wof(self) -> Option<msxca::wof::Algorithm> {
+        match self {
+            Container::WofXpress4k => Some(msxca::wof::Algorithm::Xpress4K),
+            Container::WofXpress8k => Some(msxca::wof::Algorithm::Xpress8K),
+            Container::WofXpress16k => Some(msxca::wof::Algorithm::Xpress16K),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]

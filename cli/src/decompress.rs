@@ -39,6 +39,16 @@ pub(crate) fn decompress(format: Option<Format>, size: Option<usize>, io: &Io) -
             }
             msxca::api::decompress(header.format, msxca::api::Mode::Buffer, &data, limit).map_err(fail)?
         }
+        Container::WofXpress4k | Container::WofXpress8k | Container::WofXpress16k => {
+            let algorithm = io.container.wof().expect("a WOF container");
+            // The arguments require the size for WOF streams.
+            let size = size.ok_or_else(|| Failure("the uncompressed size is needed (-s SIZE)".to_string()))?;
+            if size > limit {
+                return Err(Failure(format!("size {size} exceeds the limit of {limit} bytes")));
+            }
+            msxca::wof::decompress(&data, algorithm, size as u64).map_err(fail)?
+        }
+        Container::Smb2 => msxca::smb2::decompress(&data, &msxca::smb2::Limits::new(limit)).map_err(fail)?,
         Container::Frame => {
             let mut out = Vec::new();
             let mut decoder = msxca::read::Decoder::new(&data[..]);

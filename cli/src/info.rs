@@ -12,7 +12,7 @@ macro_rules! say {
     }};
 }
 
-pub(crate) fn info(path: &Path) -> Result<(), Failure> {
+pub(crate) fn info(path: &Path, size: Option<u64>) -> Result<(), Failure> {
     let data = read_input(path)?;
     let mut report = String::new();
     let name = path.display();
@@ -45,6 +45,75 @@ pub(crate) fn info(path: &Path) -> Result<(), Failure> {
         }
         let check = msxca::api::decompress(header.format, msxca::api::Mode::Buffer, &data, msxca::DEFAULT_OUTPUT_LIMIT);
         say!(report, "stream: {}", check.map_or_else(|e| format!("does not decode: {e}"), |_| "decodes".to_string()));
+    } else if msxca::wim::is_wim(&data) {
+        let wim = msxca::wim::Wim::parse(&data).map_err(|e| Failure(format!("{name}: {e}")))?;
+        let header = wim.header();
+        say!(report, "container: WIM, version {:#x}, {} image(s)", header.version, header.image_count);
+        say!(report, "compression: {:?}, chunks of {} bytes", wim.compression(), header.chunk_size);
+        match wim.blobs() {
+            Ok(blobs) => {
+                for blob in blobs {
+                    let r = blob.resource;
+                    let kind = if r.flags & msxca::wim::RESOURCE_METADATA != 0 { "metadata" } else { "file data" };
+                    let stored = if r.is_compressed() { "compressed" } else { "stored" };
+                    let check = match wim.read_resource(&r) {
+                        Ok(_) => "decodes".to_string(),
+                        Err(e) => format!("does not decode: {e}"),
+                    };
+                    say!(
+                        report,
+                        "resource at {:#x}: {kind}, {} bytes, {stored} in {}, sha-1 {}: {check}",
+                        r.offset,
+                        r.size,
+                        r.stored_size,
+                        blob.sha1.iter().map(|b| format!("{b:02x}")).collect::<String>()
+                    );
+                }
+            }
+            Err(e) => say!(report, "blob table: does not decode: {e}"),
+        }
+    } else if msxca::smb2::is_transform(&data) {
+        let limits = msxca::smb2::Limits::new(msxca::DEFAULT_OUTPUT_LIMIT);
+        match msxca::smb2::parse(&data, &limits) {
+            Ok(msxca::smb2::Message::Unchained { segment_size, algorithm, offset }) => {
+                say!(report, "container: SMB2 compression transform, unchained");
+                say!(
+                    report,
+                    "algorithm: {algorithm:?}; {offset} bytes kept as they are, then {segment_size} compressed"
+                );
+            }
+            Ok(msxca::smb2::Message::Chained { segment_size, payloads }) => {
+                say!(report, "container: SMB2 compression transform, chained, {segment_size} bytes in all");
+                for p in payloads {
+                    say!(report, "payload at {:#x}: {:?}, {} bytes -> {}", p.offset, p.algorithm, p.length, p.size);
+                }
+            }
+            Err(e) => say!(report, "container: SMB2 compression transform, malformed: {e}"),
+        }
+        let check = msxca::smb2::decompress(&data, &limits);
+        say!(
+            report,
+            "message: {}",
+            check.map_or_else(|e| format!("does not reassemble: {e}"), |m| format!("reassembles to {} bytes", m.len()))
+        );
+    } else if let (Some(size), false) = (size, data.starts_with(&msxca::write::FRAME_MAGIC)) {
+        say!(report, "container: a WOF (Compact OS) stream of a {size}-byte file, as -s says");
+        for algorithm in
+            [msxca::wof::Algorithm::Xpress4K, msxca::wof::Algorithm::Xpress8K, msxca::wof::Algorithm::Xpress16K]
+        {
+            match msxca::wof::Reader::new(&data, algorithm, size) {
+                Ok(mut reader) => {
+                    let chunks = reader.chunks();
+                    let mut out = vec![0u8; usize::try_from(size).unwrap_or(0).min(msxca::DEFAULT_OUTPUT_LIMIT)];
+                    let check = if out.len() as u64 == size { reader.decompress_into(&mut out) } else { Ok(()) };
+                    match check {
+                        Ok(()) => say!(report, "as {}: {chunks} chunk(s), decodes", algorithm.name()),
+                        Err(e) => say!(report, "as {}: no ({e})", algorithm.name()),
+                    }
+                }
+                Err(e) => say!(report, "as {}: no ({e})", algorithm.name()),
+            }
+        }
     } else if data.starts_with(&msxca::write::FRAME_MAGIC) {
         let mut decoder = msxca::read::Decoder::new(&data[..]);
         let mut total = 0u64;

@@ -5,6 +5,7 @@
 
 mod args;
 mod bench;
+mod carve;
 mod compress;
 mod decompress;
 mod info;
@@ -17,9 +18,9 @@ use std::process::ExitCode;
 
 fn run(command: Command) -> Result<(), Failure> {
     match command {
-        Command::Compress { format, level, crc, io } => {
+        Command::Compress { format, level, crc, chained, io } => {
             check_output(&io.output, io.force)?;
-            let out = compress::compress(format.map(Format::from), level, crc, &io)?;
+            let out = compress::compress(format.map(Format::from), level, crc, chained, &io)?;
             write_output(&io.output, &out)
         }
         Command::Decompress { format, size, io } => {
@@ -27,7 +28,8 @@ fn run(command: Command) -> Result<(), Failure> {
             let out = decompress::decompress(format.map(Format::from), size, &io)?;
             write_output(&io.output, &out)
         }
-        Command::Info { file } => info::info(&file),
+        Command::Info { size, file } => info::info(&file, size),
+        Command::Carve { image, outdir, max_size } => carve::carve(&image, &outdir, max_size),
         Command::Bench { files } => bench::bench(&files),
     }
 }

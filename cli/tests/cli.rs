@@ -371,3 +371,163 @@ fn large_inputs_show_progress_at_a_terminal_unless_quiet() {
     let _ = std::fs::remove_file(&input);
     let _ = std::fs::remove_file(&output);
 }
+
+fn corpus_containers() -> Option<PathBuf> {
+    let dir = match std::env::var_os("XPRESS_CORPUS") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"),
+    };
+    let dir = dir.join("containers");
+    if !dir.is_dir() {
+        eprintln!("skipped: no corpus containers (set XPRESS_CORPUS)");
+        return None;
+    }
+    Some(dir)
+}
+
+#[test]
+fn wof_streams_round_trip_and_decode_from_the_corpus() {
+    let data = sample();
+    let input = scratch("wof.in");
+    std::fs::write(&input, &data).unwrap();
+    let size = data.len().to_string();
+    for container in ["wof-xpress4k", "wof-xpress8k", "wof-xpress16k"] {
+        let packed = scratch(&format!("sample.{container}"));
+        let back = scratch(&format!("sample.{container}.out"));
+        let out = msxca(
+            &["compress", "-q", "--force", "-c", container, input.to_str().unwrap(), packed.to_str().unwrap()],
+            None,
+        );
+        assert!(out.status.success(), "{container}: {}", String::from_utf8_lossy(&out.stderr));
+        let args = [
+            "decompress",
+            "-q",
+            "--force",
+            "-c",
+            container,
+            "-s",
+            &size,
+            packed.to_str().unwrap(),
+            back.to_str().unwrap(),
+        ];
+        let out = msxca(&args, None);
+        assert!(out.status.success(), "{container}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(std::fs::read(&back).unwrap() == data, "{container}");
+    }
+    // A WOF stream does not record its size: -s is required.
+    let out = msxca(&["decompress", "-c", "wof-xpress8k", "x", "y"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let Some(dir) = corpus_containers() else { return };
+    let expected = std::fs::read(dir.join("wof/libfsntfs_uncompressed_7638.bin")).unwrap();
+    for name in ["libfsntfs_wof_xpress8k_stream_7638.bin", "libfsntfs_lzxpress_huffman_4096.bin"] {
+        let stream = dir.join("wof").join(name);
+        let out = msxca(&["decompress", "-c", "wof-xpress8k", "-s", "7638", stream.to_str().unwrap(), "-"], None);
+        assert!(out.status.success() && out.stdout == expected, "{name}");
+    }
+    let lzx = dir.join("wof/dfir-orc_vcpkg.exe.WofCompressedData");
+    let out = msxca(&["decompress", "-c", "wof-xpress8k", "-s", "900000", lzx.to_str().unwrap(), "-"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert_one_clean_line(&out);
+}
+
+#[test]
+fn smb2_messages_round_trip_in_both_forms() {
+    let mut message = b"\xfeSMB".to_vec();
+    message.extend(std::iter::repeat_n(0u8, 60));
+    message.extend(sample());
+    message.extend([0u8; 300]);
+    let input = scratch("smb2.in");
+    std::fs::write(&input, &message).unwrap();
+    for format in ["lznt1", "xpress", "xpress-huff"] {
+        for chained in [false, true] {
+            let packed = scratch(&format!("smb2.{format}.{chained}"));
+            let mut args = vec!["compress", "-q", "--force", "-c", "smb2", "-f", format];
+            if chained {
+                args.push("--chained");
+            }
+            args.extend([input.to_str().unwrap(), packed.to_str().unwrap()]);
+            let out = msxca(&args, None);
+            assert!(out.status.success(), "{format}: {}", String::from_utf8_lossy(&out.stderr));
+            let bytes = std::fs::read(&packed).unwrap();
+            assert!(bytes.starts_with(b"\xfcSMB") && bytes.len() < message.len() / 4, "{format} {chained}");
+            let out = msxca(&["decompress", "-c", "smb2", packed.to_str().unwrap(), "-"], None);
+            assert!(out.status.success() && out.stdout == message, "{format} {chained}");
+            let out = msxca(&["info", packed.to_str().unwrap()], None);
+            let report = String::from_utf8_lossy(&out.stdout);
+            assert!(report.contains("SMB2 compression transform") && report.contains("reassembles"), "{report}");
+        }
+    }
+    // -c smb2 needs the format to compress with.
+    let out = msxca(&["compress", "-c", "smb2", input.to_str().unwrap(), "y"], None);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn carve_writes_whole_and_partial_streams_by_offset() {
+    let traces: Vec<Vec<u8>> = (0..2)
+        .map(|k| (0..3000).flat_map(|i| format!("\\VOLUME{{{k}}}\\WINDOWS\\F{i}.DLL\0").into_bytes()).collect())
+        .collect();
+    let mut files = Vec::new();
+    for (k, trace) in traces.iter().enumerate() {
+        let input = scratch(&format!("trace{k}.txt"));
+        let packed = scratch(&format!("trace{k}.pf"));
+        std::fs::write(&input, trace).unwrap();
+        let mut args = vec!["compress", "-q", "--force", "-c", "mam"];
+        if k == 1 {
+            args.push("--crc");
+        }
+        args.extend([input.to_str().unwrap(), packed.to_str().unwrap()]);
+        let out = msxca(&args, None);
+        assert!(out.status.success());
+        files.push(std::fs::read(&packed).unwrap());
+    }
+    let junk = |n: usize| (0..n).map(|i| (i * 131 % 251) as u8 ^ 0x5A).collect::<Vec<u8>>();
+    let mut image = junk(70_000);
+    let first = image.len();
+    image.extend(&files[0]);
+    image.extend(b"MAM\x04\x20\0\0\0");
+    image.extend(junk(3000));
+    let second = image.len();
+    image.extend(&files[1]);
+    image.extend(junk(999));
+    let third = image.len();
+    image.extend(&files[0][..files[0].len() / 2]);
+    let path = scratch("image.raw");
+    std::fs::write(&path, &image).unwrap();
+    let outdir = scratch("carved");
+    let _ = std::fs::remove_dir_all(&outdir);
+    let out = msxca(&["carve", path.to_str().unwrap(), outdir.to_str().unwrap()], None);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(report.lines().count(), 4, "three finds and a summary: {report}");
+    assert!(report.contains("3 streams found (2 complete, 1 partial)"), "{report}");
+    let mut names: Vec<String> =
+        std::fs::read_dir(&outdir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    names.sort();
+    assert_eq!(names, [format!("{first:016x}.pf"), format!("{second:016x}.pf"), format!("{third:016x}.partial")]);
+    assert!(std::fs::read(outdir.join(&names[0])).unwrap() == traces[0]);
+    assert!(std::fs::read(outdir.join(&names[1])).unwrap() == traces[1]);
+    let partial = std::fs::read(outdir.join(&names[2])).unwrap();
+    assert!(!partial.is_empty() && traces[0].starts_with(&partial));
+}
+
+#[test]
+fn info_recognises_wof_wim_and_smb2() {
+    let Some(dir) = corpus_containers() else { return };
+    let wof = dir.join("wof/libfsntfs_wof_xpress8k_stream_7638.bin");
+    let out = msxca(&["info", "-s", "7638", wof.to_str().unwrap()], None);
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && report.contains("WOF") && report.contains("as xpress8k: 1 chunk(s), decodes"),
+        "{report}"
+    );
+    for wim in ["cyclic.wim", "longpaths.wim"] {
+        let out = msxca(&["info", dir.join("wim").join(wim).to_str().unwrap()], None);
+        let report = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && report.contains("container: WIM") && report.contains("compression: Xpress"),
+            "{report}"
+        );
+        assert!(report.lines().filter(|l| l.starts_with("resource at")).all(|l| l.ends_with("decodes")), "{report}");
+    }
+}
