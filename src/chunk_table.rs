@@ -190,3 +190,34 @@ pub(crate) fn write(data: &[u8], format: Format, level: Level, chunk_size: usize
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_over_4_gib_have_8_byte_entries() {
+        // 4 GiB + 1 bytes in 16 KiB chunks: 262145 chunks, 262144 entries
+        // of 8 bytes. Only the first entries are filled: chunk 0 is stored
+        // raw (16384 bytes), chunk 1 starts right after it.
+        let size = (4u64 << 30) + 1;
+        let table_len = 262_144 * 8;
+        let mut stream = vec![0u8; table_len + 16384 + 100];
+        stream[..8].copy_from_slice(&16384u64.to_le_bytes());
+        stream[8..16].copy_from_slice(&(16384u64 + 100).to_le_bytes());
+        let table = ChunkTable::new(&stream, "test", 16384, size).unwrap();
+        assert_eq!(table.chunks(), 262_145);
+        assert_eq!(table.chunk_len(262_144), 1);
+        let (chunk0, compressed) = table.stored(0).unwrap();
+        assert_eq!((chunk0.len(), compressed), (16384, false));
+        assert_eq!(chunk0.as_ptr(), stream[table_len..].as_ptr());
+        let (chunk1, compressed) = table.stored(1).unwrap();
+        assert_eq!((chunk1.len(), compressed), (100, true));
+        // Entry 2 (chunk 3's start) is 0: out of order.
+        assert!(matches!(table.stored(2), Err(Error::BadChunk { chunk: 3, offset: 16, .. })));
+        // Below 4 GiB the same bytes read as 4-byte entries.
+        let small = ChunkTable::new(&stream, "test", 16384, 3 * 16384).unwrap();
+        assert_eq!(small.stored(0).unwrap().0.len(), 16384);
+        assert!(matches!(small.stored(1), Err(Error::BadChunk { chunk: 2, .. })), "entry 1 is the upper half of 16384");
+    }
+}

@@ -83,6 +83,61 @@ pub fn check_rtl_vs_core(data: &[u8]) {
     }
 }
 
+/// A WOF stream (the first byte picks XPRESS4K, 8K or 16K, the next three
+/// the file's size): reading it never panics; a whole decode and reads of
+/// two halves agree; an error says how much output is right, and that
+/// much agrees with what the reads give.
+pub fn check_wof(data: &[u8]) {
+    use crate::wof::{self, Algorithm};
+    let Some((&selector, rest)) = data.split_first() else { return };
+    let algorithm = [Algorithm::Xpress4K, Algorithm::Xpress8K, Algorithm::Xpress16K][usize::from(selector % 3)];
+    let Some((size, stream)) = sized(rest) else { return };
+    let whole = wof::decompress(stream, algorithm, size as u64);
+    let Ok(mut reader) = wof::Reader::new(stream, algorithm, size as u64) else {
+        assert!(whole.is_err(), "{algorithm:?}: a stream the reader refuses decodes");
+        return;
+    };
+    let mut halves = vec![0u8; size];
+    let (first, second) = halves.split_at_mut(size / 2);
+    let read = reader.read_at(0, first).and_then(|_| reader.read_at((size / 2) as u64, second));
+    match (&whole, read) {
+        (Ok(out), Ok(_)) => assert!(*out == halves, "{algorithm:?}: reads differ from the whole"),
+        (Err(crate::Error::PartialOutput { valid, .. }), _) => assert!(*valid <= size, "{algorithm:?}"),
+        (Err(_), _) => {}
+        (Ok(_), Err(e)) => panic!("{algorithm:?}: the whole decodes but a read fails: {e}"),
+    }
+}
+
+/// An SMB2 compression transform message: reassembling never panics, and
+/// what it gives has the declared size and starts with `FE 'SMB'`; an SMB2
+/// message (from the first byte on) round-trips through every form.
+pub fn check_smb2(data: &[u8]) {
+    use crate::smb2::{self, Algorithm, Limits, Options};
+    let limits = Limits::new(MAX_OUTPUT);
+    if let Ok(out) = smb2::decompress(data, &limits) {
+        let layout = smb2::parse(data, &limits).expect("a message that reassembles parses");
+        assert_eq!(out.len() as u64, layout.original_size());
+        assert!(out.starts_with(&smb2::SMB2_ID));
+    }
+    let mut message = smb2::SMB2_ID.to_vec();
+    message.extend_from_slice(&data[..data.len().min(MAX_OUTPUT / 4)]);
+    for algorithm in [Algorithm::Lznt1, Algorithm::Lz77, Algorithm::Lz77Huffman] {
+        for chained in [false, true] {
+            let options = Options {
+                chained,
+                uncompressed_prefix: data.first().map_or(0, |&b| usize::from(b)),
+                ..Options::default()
+            };
+            let packed = smb2::compress(&message, algorithm, &options).expect("the three compress");
+            if smb2::is_transform(&packed) {
+                assert_eq!(smb2::decompress(&packed, &limits).as_deref(), Ok(&message[..]), "{algorithm:?} {chained}");
+            } else {
+                assert_eq!(packed, message, "{algorithm:?} {chained}: sent as it is");
+            }
+        }
+    }
+}
+
 /// Runs the check a fuzz target is named after on `data`; false for an
 /// unknown target name.
 pub fn check_target(target: &str, data: &[u8]) -> bool {
@@ -94,6 +149,8 @@ pub fn check_target(target: &str, data: &[u8]) -> bool {
         "roundtrip_xpress" => check_roundtrip(Format::Xpress, data),
         "roundtrip_xpress_huff" => check_roundtrip(Format::XpressHuff, data),
         "rtl_vs_core" => check_rtl_vs_core(data),
+        "wof" => check_wof(data),
+        "smb2" => check_smb2(data),
         _ => return false,
     }
     true
