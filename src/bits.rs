@@ -15,6 +15,7 @@ use crate::format::Format;
 const FORMAT: Format = Format::XpressHuff;
 
 /// Reads the bitstream of one LZ77+Huffman block.
+#[derive(Clone)]
 pub(crate) struct BitReader<'a> {
     input: &'a [u8],
     /// Next byte of the input to load: words and raw bytes alike.
@@ -62,6 +63,13 @@ impl<'a> BitReader<'a> {
         } else {
             Ok(())
         }
+    }
+
+    /// Whether nothing is left but zero bits: the input is read to its end
+    /// and the bits held are all 0 (the padding after a stream's last
+    /// symbol).
+    pub(crate) fn only_padding_left(&self) -> bool {
+        self.pos >= self.input.len() && (self.valid == 0 || self.reg >> (64 - self.valid) == 0)
     }
 
     /// Reads `n <= 15` bits as a number (MSB first).

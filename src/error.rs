@@ -277,6 +277,35 @@ pub enum Error {
 }
 
 impl Error {
+    /// Where in the input the problem was found, for the errors that know
+    /// (through [`Error::InChunk`] and [`Error::PartialOutput`] to their
+    /// source).
+    pub fn offset(&self) -> Option<usize> {
+        match self {
+            Error::Truncated { offset, .. }
+            | Error::ContainerTruncated { offset, .. }
+            | Error::InvalidDistance { offset, .. }
+            | Error::InvalidLength { offset, .. }
+            | Error::ShortStoredChunk { offset, .. }
+            | Error::InvalidHuffmanTable { offset, .. }
+            | Error::BadHeader { offset, .. }
+            | Error::BadChunk { offset, .. }
+            | Error::BadMessage { offset, .. }
+            | Error::ChecksumMismatch { offset, .. } => Some(*offset),
+            Error::InChunk { source, .. } | Error::PartialOutput { source, .. } => source.offset(),
+            Error::OutputTooSmall { .. } | Error::LimitExceeded { .. } | Error::Unsupported { .. } => None,
+        }
+    }
+
+    /// How many output bytes were decoded right before the error, where
+    /// it is an [`Error::PartialOutput`].
+    pub fn valid_output(&self) -> Option<usize> {
+        match self {
+            Error::PartialOutput { valid, .. } => Some(*valid),
+            _ => None,
+        }
+    }
+
     /// The coarse category of this error.
     pub fn kind(&self) -> ErrorKind {
         match self {

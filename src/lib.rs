@@ -100,6 +100,31 @@ impl Decompressor {
         decoded.map_err(|error| Error::PartialOutput { valid, source: Box::new(error) })
     }
 
+    /// Decodes as much as `output` holds or the input gives, for callers
+    /// that know only a capacity: Plain LZ77 and LZNT1 streams end
+    /// themselves, and what does not fit is left out; an LZ77+Huffman
+    /// stream whose size is lost is decoded until its input runs out (the
+    /// end-of-data mark Windows writes last is not taken for data). Returns
+    /// the size decoded.
+    ///
+    /// # Errors
+    /// The decoders' errors but for the output filling up, and for an
+    /// LZ77+Huffman stream its input running out.
+    pub fn decompress_up_to(&mut self, input: &[u8], output: &mut [u8]) -> Result<usize> {
+        match self.format {
+            Format::XpressHuff => {
+                let decoder = self.huff.get_or_insert_with(xpress_huff::decode::BlockDecoder::new);
+                decoder.decompress_to_end(input, output)
+            }
+            Format::Lznt1 | Format::Xpress => match self.decompress_partial(input, output) {
+                Ok(n) => Ok(n),
+                Err(Error::PartialOutput { valid, source }) if source.kind() == ErrorKind::OutputTooSmall => Ok(valid),
+                Err(Error::PartialOutput { source, .. }) => Err(*source),
+                Err(other) => Err(other),
+            },
+        }
+    }
+
     /// [`decompress_into`](Self::decompress_into), also returning how much
     /// of `input` the stream used: `(bytes written, bytes consumed)`. Useful
     /// when a stream is followed by other data (carved files, containers).

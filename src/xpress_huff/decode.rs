@@ -98,15 +98,74 @@ impl BlockDecoder {
     /// does, the output position before the symbol that fails. Only run
     /// after an error, so the fast loop pays nothing for it.
     #[cold]
-    fn valid_before_error(&self, input: &[u8], ip: usize, out: &mut [u8], mut op: usize, block_end: usize) -> usize {
+    fn valid_before_error(&self, input: &[u8], ip: usize, out: &mut [u8], op: usize, block_end: usize) -> usize {
+        self.replay(input, ip, out, op, block_end).0
+    }
+
+    /// [`valid_before_error`](Self::valid_before_error), also giving where
+    /// the data ended if it met the end-of-data mark: symbol 256 (a 3-byte
+    /// match one back) followed by nothing but padding, which Windows
+    /// writes last (and never as the data's last item).
+    #[cold]
+    fn replay(
+        &self,
+        input: &[u8],
+        ip: usize,
+        out: &mut [u8],
+        mut op: usize,
+        block_end: usize,
+    ) -> (usize, Option<usize>) {
         let mut bits = BitReader::new(input, ip + TABLE_BYTES);
         while op < block_end {
+            let entry = self.table.entry(bits.peek15());
+            if entry.is_match() && entry.distance_bits() == 0 && entry.match_length() == 3 {
+                let mut after = bits.clone();
+                if after.consume(entry.code_len()).is_ok() && after.only_padding_left() {
+                    return (op, Some(op));
+                }
+            }
             match self.decode_symbol(&mut bits, out, op, &mut NoCount) {
                 Ok(next) => op = next,
                 Err(_) => break,
             }
         }
-        op.min(out.len())
+        (op.min(out.len()), None)
+    }
+
+    /// Decodes a stream whose size is lost until its input runs out (or
+    /// `out` is full): whole blocks of 64 KiB, then the last to where its
+    /// bits end, without the end-of-data mark Windows writes last (symbol
+    /// 256 as the final symbol). Returns the size decoded.
+    pub(crate) fn decompress_to_end(&mut self, input: &[u8], out: &mut [u8]) -> Result<usize> {
+        let (mut ip, mut op) = (0usize, 0usize);
+        loop {
+            if op == out.len() {
+                return Ok(op);
+            }
+            if input.len() - ip < MIN_BLOCK_BYTES {
+                // The input ends between blocks.
+                return if op > 0 { Ok(op) } else { Err(truncated(FORMAT, ip, MIN_BLOCK_BYTES, input.len())) };
+            }
+            self.read_table(input, ip)?;
+            let block_end = out.len().min(op + BLOCK_OUTPUT);
+            let mut bits = BitReader::new(input, ip + TABLE_BYTES);
+            match self.decode_block(&mut bits, out, op, block_end, &mut NoCount) {
+                Ok(reached) => op = reached,
+                // A match runs past `out`: as full as it gets.
+                Err(error) if error.kind() == crate::error::ErrorKind::OutputTooSmall => return Ok(out.len()),
+                Err(error) => {
+                    // Past the end-of-data mark the padding decodes as
+                    // anything, until the input runs out or a match is
+                    // bad: the mark is where the data ends.
+                    return match self.replay(input, ip, out, op, block_end) {
+                        (_, Some(end)) => Ok(end),
+                        (valid, None) if error.kind() == crate::error::ErrorKind::Truncated => Ok(valid),
+                        _ => Err(error),
+                    };
+                }
+            }
+            ip = bits.position();
+        }
     }
 
     /// Decodes the one block that starts at `input[0]` into `out` from
