@@ -17,6 +17,7 @@ use crate::bytes::{get_u32, u64_at};
 use crate::error::{container_truncated, Error, Result};
 use crate::format::{Format, Level};
 use crate::{Compressor, Decompressor};
+use alloc::{boxed::Box, vec, vec::Vec};
 
 /// A chunked stream's layout, read from its table: where each chunk is.
 #[derive(Clone, Debug)]

@@ -1,6 +1,7 @@
 //! The one error type of the crate.
 
 use crate::format::Format;
+use alloc::boxed::Box;
 
 /// What went wrong, coarsely: the outcomes a caller usually branches on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -326,6 +327,7 @@ impl Error {
     }
 }
 
+#[cfg(feature = "std")]
 impl From<Error> for std::io::Error {
     fn from(err: Error) -> Self {
         let kind = match err.kind() {

@@ -1,15 +1,20 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
 
 pub mod api;
 mod bits;
 mod bytes;
+#[cfg(feature = "std")]
 pub mod carve;
 mod chunk_table;
 mod crc32;
 mod error;
 mod format;
+#[cfg(feature = "std")]
 mod frame;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
@@ -17,16 +22,19 @@ mod huffman;
 mod lz;
 pub mod lznt1;
 pub mod mam;
+#[cfg(feature = "std")]
 pub mod read;
 pub mod rtl;
 pub mod smb2;
 pub mod wim;
 pub mod wof;
 mod workspace;
+#[cfg(feature = "std")]
 pub mod write;
 pub mod xpress;
 pub mod xpress_huff;
 
+use alloc::{boxed::Box, vec, vec::Vec};
 pub use error::{Error, ErrorKind, Result, Smb2Problem, TableProblem};
 use format::SpaceCheck;
 pub use format::{Format, Level};

@@ -11,6 +11,7 @@ use crate::crc32::crc32;
 use crate::error::{container_truncated, Error, Result};
 use crate::format::{Format, Level};
 use crate::{Compressor, Decompressor};
+use alloc::{vec, vec::Vec};
 
 /// The signature.
 pub const SIGNATURE: [u8; 3] = *b"MAM";

@@ -31,6 +31,7 @@ pub use crate::error::Smb2Problem;
 use crate::error::{container_truncated, Error, Result};
 use crate::format::{Format, Level};
 use crate::{Compressor, Decompressor};
+use alloc::{boxed::Box, vec, vec::Vec};
 
 const CONTAINER: &str = "smb2";
 

@@ -19,6 +19,7 @@ use crate::chunk_table::{self, ChunkTable};
 use crate::error::{container_truncated, Error, Result};
 use crate::format::Format;
 use crate::Decompressor;
+use alloc::{vec, vec::Vec};
 
 const CONTAINER: &str = "wim";
 

@@ -23,6 +23,7 @@
 
 use super::{MAX_CODE_LEN, NUM_SYMBOLS};
 use crate::error::TableProblem;
+use alloc::boxed::Box;
 
 /// Bits resolved by the root table.
 const ROOT_BITS: u32 = 11;

@@ -10,6 +10,7 @@ use crate::format::Format;
 use crate::lz::copy::{copies_from_afar, copy_32_from_afar, copy_match, copy_match_wide, copy_short, WIDE_COPY_SLACK};
 use crate::lz::window::{index, window_bytes, WindowBytes, WINDOW_SIZE, WINDOW_SLACK};
 use crate::lz::{NoCount, WorkCounter};
+use alloc::vec;
 
 const FORMAT: Format = Format::Lznt1;
 

@@ -173,6 +173,7 @@ impl BlockDecoder {
     /// output size: `min(op + 65536, size)`); a final match may run on, up
     /// to `out.len()`. Returns the input consumed and the output position
     /// reached. For callers that hold only part of the stream at a time.
+    #[cfg(feature = "std")]
     pub(crate) fn decode_one_block(
         &mut self,
         input: &[u8],

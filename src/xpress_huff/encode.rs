@@ -21,6 +21,7 @@ use crate::lz::parse::{
     chains, greedy, piece_positions, CostModel, Engine, OptimalParser, Segment, SequenceSink, ALL_LENGTHS,
 };
 use crate::lz::sequences::{worst_case_bytes, Sequence, Sequences};
+use alloc::boxed::Box;
 
 /// Highest set bit of a distance (its symbol's distance class).
 #[inline(always)]
