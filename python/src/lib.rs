@@ -93,6 +93,22 @@ fn decode<'py>(
             CoreError::LimitExceeded { what: "size", size: capacity as u64, limit: max_size as u64 },
         ));
     }
+    if size.is_some() {
+        // Decoded straight into the new bytes object: no second copy where
+        // the size given is the size (as it is for LZ77+Huffman, and
+        // mostly for the others).
+        let mut result = Ok((0, 0));
+        let bytes = PyBytes::new_with(py, capacity, |buf| {
+            result = py.detach(|| decompressor.decompress_into_ex(data, buf));
+            Ok(())
+        })?;
+        match result {
+            Ok((n, used)) if n == capacity => return Ok((bytes, used)),
+            Ok((n, used)) => return Ok((PyBytes::new(py, &bytes.as_bytes()[..n]), used)),
+            // Reported below, with how much output is right.
+            Err(_) => {}
+        }
+    }
     let mut out = vec![0u8; capacity];
     loop {
         match py.detach(|| decompressor.decompress_into_ex(data, &mut out)) {
