@@ -13,16 +13,10 @@ use std::path::Path;
 fn totals(windows: &Path, folder: &str, ext: &str, format: Format, level: Level) -> (usize, usize) {
     let (mut theirs, mut ours) = (0, 0);
     let mut compressor = Compressor::new(format, level);
-    for entry in std::fs::read_dir(windows.join(folder)).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|x| x != ext) {
-            continue;
-        }
-        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-        let original = std::fs::read(windows.join("decompressed").join(format!("{name}.decomp"))).unwrap();
+    for (_, size, original) in windows_files(windows, folder, ext) {
         let mut out = vec![0u8; msxca::max_compressed_size(format, original.len())];
         let n = compressor.compress_into(&original, &mut out).unwrap();
-        theirs += std::fs::metadata(&path).unwrap().len() as usize;
+        theirs += size;
         ours += n.min(original.len());
     }
     (theirs, ours)
@@ -45,9 +39,9 @@ fn the_fastest_level_is_no_larger_than_windows_level_0() {
     }
 }
 
-/// Windows' level-1 files of `folder`, with their originals: `(name,
-/// Windows' size, original)`.
-fn windows_level_1(windows: &Path, folder: &str, ext: &str) -> Vec<(String, usize, Vec<u8>)> {
+/// Windows' files of `folder`, with their originals: `(name, Windows'
+/// size, original)`.
+fn windows_files(windows: &Path, folder: &str, ext: &str) -> Vec<(String, usize, Vec<u8>)> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(windows.join(folder)).unwrap() {
         let path = entry.unwrap().path();
@@ -75,7 +69,7 @@ fn the_smallest_level_beats_windows_level_1_file_by_file() {
         let mut compressor = Compressor::new(format, SMALLEST);
         let (mut theirs_compressible, mut ours_compressible) = (0, 0);
         let mut larger = Vec::new();
-        for (name, theirs, original) in windows_level_1(&windows, folder, ext) {
+        for (name, theirs, original) in windows_files(&windows, folder, ext) {
             let mut out = vec![0u8; msxca::max_compressed_size(format, original.len())];
             // Stored where it does not shrink, as the Compression API does.
             let ours = compressor.compress_into(&original, &mut out).unwrap().min(original.len());
