@@ -256,7 +256,12 @@ fn max_compressed_size(format: &Bound<'_, PyAny>, size: usize) -> PyResult<usize
 
 /// A reusable compressor: Compressor(format, level="standard").
 #[pyclass(name = "Compressor", module = "msxca")]
-struct PyCompressor(Compressor);
+struct PyCompressor {
+    compressor: Compressor,
+    /// The output of the last call, kept so that the next one neither
+    /// allocates nor zeroes it again.
+    scratch: Vec<u8>,
+}
 
 #[pymethods]
 impl PyCompressor {
@@ -264,15 +269,18 @@ impl PyCompressor {
     #[pyo3(signature = (format, level=None))]
     fn new(format: &Bound<'_, PyAny>, level: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
         let level = level.map(level_of).transpose()?.unwrap_or(Level::Standard);
-        Ok(PyCompressor(Compressor::new(format_of(format)?, level)))
+        Ok(PyCompressor { compressor: Compressor::new(format_of(format)?, level), scratch: Vec::new() })
     }
 
     /// compress(data) -> bytes
     fn compress<'py>(&mut self, py: Python<'py>, data: Cow<'_, [u8]>) -> PyResult<Bound<'py, PyBytes>> {
-        let mut out = vec![0u8; msxca::max_compressed_size(self.0.format(), data.len())];
-        let compressor = &mut self.0;
-        let n = py.detach(|| compressor.compress_into(&data, &mut out)).map_err(|e| py_error(py, e))?;
-        Ok(PyBytes::new(py, &out[..n]))
+        let bound = msxca::max_compressed_size(self.compressor.format(), data.len());
+        if self.scratch.len() < bound {
+            self.scratch.resize(bound, 0);
+        }
+        let (compressor, out) = (&mut self.compressor, &mut self.scratch[..bound]);
+        let n = py.detach(|| compressor.compress_into(&data, out)).map_err(|e| py_error(py, e))?;
+        Ok(PyBytes::new(py, &self.scratch[..n]))
     }
 }
 
