@@ -32,9 +32,9 @@ pub(crate) const CHAINS_WORKSPACE: usize = HashChains::<CHAIN_BYTES>::TABLE_BYTE
 /// with more is parsed in pieces).
 const MAXIMUM_MATCHES: usize = 6 * 1024;
 
-/// Workspace the maximum level needs. Windows' engine asks for only 32
-/// bytes (it keeps no tables); ours keeps binary trees and the optimal
-/// parser's tables for one 4 KiB chunk.
+/// Workspace the near-optimal levels (7-9) need: binary trees and the
+/// optimal parser's tables for one 4 KiB chunk. (Windows' maximum engine
+/// asks for only 32 bytes: it keeps no tables.)
 pub(crate) const MAXIMUM_WORKSPACE: usize = TreeFinder::table_bytes(CHUNK_SIZE, CHUNK_SIZE - 1)
     + OptimalParser::BYTES_PER_POSITION * CHUNK_SIZE
     + 4 * MAXIMUM_MATCHES
@@ -53,9 +53,10 @@ impl CostModel for Lznt1Costs {
     }
 }
 
-/// Compresses `input` with tables from `workspace` (Windows' workspace
-/// size is enough at the standard level, [`MAXIMUM_WORKSPACE`] at the
-/// maximum level) and returns the compressed size, which does not count
+/// Compresses `input` with tables from `workspace` (the level's
+/// `workspace::encoder_size` is enough: Windows' size for Windows' engines,
+/// [`CHAINS_WORKSPACE`] or [`MAXIMUM_WORKSPACE`] for levels 2-6 and 7-9)
+/// and returns the compressed size, which does not count
 /// the end marker written after it when `out` has room.
 pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &mut [u8]) -> Result<usize> {
     let capacity = out.len();

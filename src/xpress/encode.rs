@@ -52,8 +52,8 @@ impl CostModel for PlainCosts {
     }
 }
 
-/// Compresses `input` with tables from `workspace` (Windows' workspace
-/// size for the level, on x64 or x86, is enough); the parsers hand their
+/// Compresses `input` with tables from `workspace` (the level's
+/// `workspace::encoder_size`, on x64 or x86, is enough); the parsers hand their
 /// matches straight to the stream writer. `space` applies to Windows'
 /// engines.
 pub(crate) fn compress(

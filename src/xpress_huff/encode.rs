@@ -298,8 +298,8 @@ impl SequenceSink for BlockParse<'_, '_> {
     }
 }
 
-/// Compresses `input` with tables from `workspace` (Windows' workspace
-/// size for the level, on x64 or x86, is enough), refusing a block that
+/// Compresses `input` with tables from `workspace` (the level's
+/// `workspace::encoder_size`, on x64 or x86, is enough), refusing a block that
 /// does not fit by `space`'s rule.
 pub(crate) fn compress(
     input: &[u8],
