@@ -102,13 +102,13 @@ fn decode<'py>(
             result = py.detach(|| decompressor.decompress_into_ex(data, buf));
             Ok(())
         })?;
-        match result {
-            Ok((n, used)) if n == capacity => return Ok((bytes, used)),
-            Ok((n, used)) => return Ok((PyBytes::new(py, &bytes.as_bytes()[..n]), used)),
-            // Reported below, with how much output is right.
-            Err(_) => {}
-        }
+        return match result {
+            Ok((n, used)) if n == capacity => Ok((bytes, used)),
+            Ok((n, used)) => Ok((PyBytes::new(py, &bytes.as_bytes()[..n]), used)),
+            Err(_) => Err(partial_error(py, decompressor, data, capacity)),
+        };
     }
+    // No size: grown from the first guess.
     let mut out = vec![0u8; capacity];
     loop {
         match py.detach(|| decompressor.decompress_into_ex(data, &mut out)) {
@@ -116,7 +116,7 @@ fn decode<'py>(
                 out.truncate(n);
                 return Ok((PyBytes::new(py, &out), used));
             }
-            Err(error) if error.kind() == ErrorKind::OutputTooSmall && size.is_none() => {
+            Err(error) if error.kind() == ErrorKind::OutputTooSmall => {
                 if out.len() >= max_size {
                     let over = CoreError::LimitExceeded {
                         what: "uncompressed data",
@@ -128,15 +128,28 @@ fn decode<'py>(
                 let grown = out.len().saturating_mul(2).min(max_size);
                 out.resize(grown, 0);
             }
-            Err(_) => {
-                // Decoded again, only now, to say how much output is right.
-                let error = py.detach(|| decompressor.decompress_partial(data, &mut out)).err();
-                let error =
-                    error.unwrap_or(CoreError::Unsupported { what: "a stream that decodes only the second time" });
-                return Err(py_error(py, error));
-            }
+            Err(_) => return Err(partial_error(py, decompressor, data, out.len())),
         }
     }
+}
+
+/// The exception for a stream that failed to decode into `capacity`
+/// bytes: decoded again, only now, to say how much output is right.
+#[cold]
+fn partial_error(py: Python<'_>, decompressor: &mut Decompressor, data: &[u8], capacity: usize) -> PyErr {
+    let mut out = vec![0u8; capacity];
+    let error = py.detach(|| decompressor.decompress_partial(data, &mut out)).err();
+    py_error(py, error.unwrap_or(CoreError::Unsupported { what: "a stream that decodes only the second time" }))
+}
+
+/// Runs `codec` with the GIL released and returns its output as `bytes`,
+/// or its error as the exception.
+fn run<'py>(
+    py: Python<'py>,
+    codec: impl Send + FnOnce() -> Result<Vec<u8>, CoreError>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let out = py.detach(codec).map_err(|e| py_error(py, e))?;
+    Ok(PyBytes::new(py, &out))
 }
 
 /// compress(data, format, level="standard") -> bytes
@@ -324,8 +337,7 @@ impl PyDecompressor {
 #[pyfunction]
 #[pyo3(signature = (data, max_size=DEFAULT_MAX_SIZE))]
 fn mam_decompress<'py>(py: Python<'py>, data: Cow<'_, [u8]>, max_size: usize) -> PyResult<Bound<'py, PyBytes>> {
-    let out = py.detach(|| msxca::mam::decompress(&data, max_size)).map_err(|e| py_error(py, e))?;
-    Ok(PyBytes::new(py, &out))
+    run(py, || msxca::mam::decompress(&data, max_size))
 }
 
 /// mam_compress(data, format, level, crc) -> bytes
@@ -338,8 +350,7 @@ fn mam_compress<'py>(
     crc: bool,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let (format, level) = (format_of(format)?, level_of(level)?);
-    let out = py.detach(|| msxca::mam::compress(format, level, &data, crc)).map_err(|e| py_error(py, e))?;
-    Ok(PyBytes::new(py, &out))
+    run(py, || msxca::mam::compress(format, level, &data, crc))
 }
 
 /// mam_read_header(data) -> (format, uncompressed_size, crc or None, data_offset)
@@ -367,8 +378,7 @@ fn api_compress<'py>(
     mode: &str,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let (format, level, mode) = (format_of(format)?, level_of(level)?, api_mode(mode)?);
-    let out = py.detach(|| msxca::api::compress(format, level, mode, &data)).map_err(|e| py_error(py, e))?;
-    Ok(PyBytes::new(py, &out))
+    run(py, || msxca::api::compress(format, level, mode, &data))
 }
 
 /// api_decompress(data, format, mode, max_size) -> bytes (a format of
@@ -386,8 +396,7 @@ fn api_decompress<'py>(
         None => msxca::api::read_header(&data).map_err(|e| py_error(py, e))?.format,
     };
     let mode = api_mode(mode)?;
-    let out = py.detach(|| msxca::api::decompress(format, mode, &data, max_size)).map_err(|e| py_error(py, e))?;
-    Ok(PyBytes::new(py, &out))
+    run(py, || msxca::api::decompress(format, mode, &data, max_size))
 }
 
 fn wof_algorithm(obj: &Bound<'_, PyAny>) -> PyResult<msxca::wof::Algorithm> {
@@ -411,8 +420,7 @@ fn wof_compress<'py>(
     level: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let (algorithm, level) = (wof_algorithm(algorithm)?, level_of(level)?);
-    let out = py.detach(|| msxca::wof::compress_at(&data, algorithm, level)).map_err(|e| py_error(py, e))?;
-    Ok(PyBytes::new(py, &out))
+    run(py, || msxca::wof::compress_at(&data, algorithm, level))
 }
 
 /// wof_decompress(stream, algorithm, size) -> bytes
@@ -424,8 +432,7 @@ fn wof_decompress<'py>(
     size: u64,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let algorithm = wof_algorithm(algorithm)?;
-    let out = py.detach(|| msxca::wof::decompress(&stream, algorithm, size)).map_err(|e| py_error(py, e))?;
-    Ok(PyBytes::new(py, &out))
+    run(py, || msxca::wof::decompress(&stream, algorithm, size))
 }
 
 /// Random access to a WofCompressedData stream held in memory:
@@ -489,8 +496,7 @@ impl WofStream {
 #[pyfunction]
 fn smb2_decompress<'py>(py: Python<'py>, message: Cow<'_, [u8]>, max_size: usize) -> PyResult<Bound<'py, PyBytes>> {
     let limits = msxca::smb2::Limits::new(max_size);
-    let out = py.detach(|| msxca::smb2::decompress(&message, &limits)).map_err(|e| py_error(py, e))?;
-    Ok(PyBytes::new(py, &out))
+    run(py, || msxca::smb2::decompress(&message, &limits))
 }
 
 /// smb2_compress(message, format, chained, level, uncompressed_prefix) -> bytes
@@ -505,8 +511,7 @@ fn smb2_compress<'py>(
 ) -> PyResult<Bound<'py, PyBytes>> {
     let algorithm = msxca::smb2::Algorithm::for_format(format_of(format)?);
     let options = msxca::smb2::Options { chained, uncompressed_prefix, level: level_of(level)? };
-    let out = py.detach(|| msxca::smb2::compress(&message, algorithm, &options)).map_err(|e| py_error(py, e))?;
-    Ok(PyBytes::new(py, &out))
+    run(py, || msxca::smb2::compress(&message, algorithm, &options))
 }
 
 #[pymodule]
