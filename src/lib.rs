@@ -23,6 +23,8 @@ mod lz;
 pub mod lznt1;
 pub mod mam;
 #[cfg(feature = "std")]
+mod par;
+#[cfg(feature = "std")]
 pub mod read;
 pub mod rtl;
 pub mod smb2;
@@ -38,6 +40,8 @@ use alloc::{boxed::Box, vec, vec::Vec};
 pub use error::{Error, ErrorKind, Result, Smb2Problem, TableProblem};
 use format::SpaceCheck;
 pub use format::{Format, Level};
+#[cfg(feature = "std")]
+pub use par::available_threads;
 
 /// Decompresses the three formats. Keep one per thread and reuse it: its
 /// Huffman decode table is allocated once, in [`Decompressor::new`].

@@ -194,3 +194,171 @@ fn a_huffman_stream_whose_match_runs_past_the_end_fails_as_the_one_shot_decoder_
     assert!(matches!(one_shot, msxca::Error::OutputTooSmall { .. }), "{one_shot}");
     assert!(matches!(typed(&err), msxca::Error::OutputTooSmall { capacity, .. } if *capacity == size), "{err}");
 }
+
+/// Inputs that stress the stream adapters' seams: empty and tiny inputs,
+/// sizes around LZNT1's chunks and the adapters' batches, runs far longer
+/// than any window (one match in Windows' LZ77+Huffman engine), text,
+/// and bytes that do not compress.
+fn seam_inputs() -> Vec<Vec<u8>> {
+    let mut inputs = vec![Vec::new(), vec![7], b"ab".to_vec(), sample(4095), sample(4096), sample(4097)];
+    inputs.push(sample((1 << 20) * 3 + 12_345));
+    let mut runs = vec![0u8; 3 << 20];
+    runs.extend(sample(70_000));
+    runs.extend(std::iter::repeat_n(b'z', 300_000));
+    inputs.push(runs);
+    let mut x = 0x1234_5678u32;
+    inputs.push(
+        (0..600_000)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                x as u8
+            })
+            .collect(),
+    );
+    inputs
+}
+
+/// Everything `reader` gives, read `step` bytes at a time.
+fn read_all(mut reader: impl Read, step: usize) -> std::io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut buf = vec![0u8; step];
+    loop {
+        let n = reader.read(&mut buf)?;
+        if n == 0 {
+            return Ok(out);
+        }
+        out.extend_from_slice(&buf[..n]);
+    }
+}
+
+#[test]
+fn raw_encoders_write_the_one_shot_bytes_whatever_the_writes_and_threads() {
+    for data in seam_inputs() {
+        for format in Format::ALL {
+            let levels: &[Level] = match format {
+                // Every LZNT1 level splits at chunks: all of them are checked.
+                Format::Lznt1 => &[Level::Standard, Level::Maximum, Level::new(1).unwrap(), Level::new(5).unwrap()],
+                _ => &[Level::Standard, Level::new(1).unwrap()],
+            };
+            for &level in levels {
+                if level == Level::Maximum && data.len() > 1 << 20 {
+                    continue; // quadratic by design; its seams are the same
+                }
+                let whole = compress(format, level, &data);
+                for threads in [1, 3] {
+                    let mut encoder = msxca::write::RawEncoder::new(Vec::new(), format, level).with_threads(threads);
+                    for piece in data.chunks(100_003) {
+                        encoder.write_all(piece).unwrap();
+                    }
+                    let streamed = encoder.finish().unwrap();
+                    assert!(streamed == whole, "{format} {level} {} bytes, {threads} threads", data.len());
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn raw_decoders_give_the_one_shot_output_whatever_the_reads_and_threads() {
+    for data in seam_inputs() {
+        for format in Format::ALL {
+            let stream = compress(format, Level::Standard, &data);
+            let size = (format == Format::XpressHuff).then_some(data.len() as u64);
+            for (threads, step) in [(1, 1000), (3, 65_537)] {
+                let decoder = msxca::read::RawDecoder::new(Trickle { data: &stream, step }, format, size).unwrap();
+                let back = read_all(decoder.with_threads(threads), 4099).unwrap();
+                assert!(back == data, "{format} {} bytes, {threads} threads", data.len());
+            }
+        }
+    }
+}
+
+/// The one-shot decoder's answer for `stream` in a buffer of `capacity`.
+fn one_shot(format: Format, stream: &[u8], capacity: usize) -> Result<Vec<u8>, msxca::Error> {
+    let mut out = vec![0u8; capacity];
+    let n = msxca::Decompressor::new(format).decompress_into(stream, &mut out)?;
+    out.truncate(n);
+    Ok(out)
+}
+
+#[test]
+fn raw_decoders_fail_and_stop_where_the_one_shot_decoder_does() {
+    let data = sample(300_000);
+    for format in Format::ALL {
+        let stream = compress(format, Level::Standard, &data);
+        // Cut short, with a bad byte, with junk after it; then capacities
+        // below, at and above the size (LZ77+Huffman: the size itself).
+        let mut cases: Vec<(Vec<u8>, usize)> = Vec::new();
+        for cut in [0, 1, 2, 3, 100, stream.len() / 2, stream.len() - 1] {
+            cases.push((stream[..cut].to_vec(), data.len()));
+        }
+        for at in [0, 1, 5, 300, stream.len() / 3, stream.len() - 3] {
+            let mut bad = stream.clone();
+            bad[at] ^= 0xA5;
+            cases.push((bad, data.len()));
+        }
+        let mut junk = stream.clone();
+        junk.extend_from_slice(&[0x55; 9]);
+        cases.push((junk, data.len()));
+        if format != Format::XpressHuff {
+            for capacity in [0, 1, 4096, 4097, 8192 + 5, 262_144, 262_145, data.len() - 1, data.len() + 1] {
+                cases.push((stream.clone(), capacity));
+            }
+        } else {
+            cases.push((stream.clone(), data.len() + 1));
+            cases.push((stream.clone(), data.len() - 1));
+        }
+        for (input, capacity) in cases {
+            let expected = one_shot(format, &input, capacity);
+            for threads in [1, 2] {
+                let decoder =
+                    msxca::read::RawDecoder::new(Trickle { data: &input, step: 50_000 }, format, Some(capacity as u64))
+                        .unwrap()
+                        .with_threads(threads);
+                let streamed = read_all(decoder, 8192);
+                match (&expected, &streamed) {
+                    (Ok(a), Ok(b)) => assert!(a == b, "{format}, capacity {capacity}: different output"),
+                    (Err(a), Err(b)) => assert_eq!(a, typed(b), "{format}, capacity {capacity}"),
+                    _ => panic!(
+                        "{format}, capacity {capacity}, {} bytes: one-shot {:?}, streamed {:?}",
+                        input.len(),
+                        expected.as_ref().map(Vec::len),
+                        streamed.as_ref().map(Vec::len)
+                    ),
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn frames_are_the_same_bytes_whatever_the_thread_count() {
+    let data = sample(3 << 20);
+    for format in Format::ALL {
+        let mut outputs = Vec::new();
+        for threads in [1, 2, 5] {
+            let mut encoder = Encoder::new(Vec::new(), format, Level::Standard).with_threads(threads);
+            for piece in data.chunks(65_521) {
+                encoder.write_all(piece).unwrap();
+            }
+            outputs.push(encoder.finish().unwrap());
+        }
+        assert!(outputs.windows(2).all(|w| w[0] == w[1]), "{format}");
+        for threads in [1, 3] {
+            let back = read_all(Decoder::new(&outputs[0][..]).with_threads(threads), 10_000).unwrap();
+            assert!(back == data, "{format}, {threads} threads");
+        }
+        // A damaged block in the middle of a batch: the blocks before it
+        // are read out, then its error.
+        let mut bad = outputs[0].clone();
+        let at = bad.len() / 2;
+        bad[at] ^= 0x40;
+        let mut decoder = Decoder::new(&bad[..]).with_threads(4);
+        let mut back = Vec::new();
+        let err = decoder.read_to_end(&mut back).unwrap_err();
+        assert!(typed(&err).offset().is_some(), "{err}");
+        assert!(back.len() < data.len() && data.starts_with(&back), "{format}");
+    }
+}

@@ -49,6 +49,35 @@ struct Cursor {
     pending_nibble: Option<u8>,
 }
 
+/// How much input one step of [`decode_careful`] reads at most: a flag
+/// word, then a run of 32 literals or a match token with its nibble byte,
+/// length byte and 32-bit escape.
+const STEP_INPUT: usize = 4 + 32;
+
+/// Where [`decode_careful`] stopped, when the stream has not failed.
+enum Stop {
+    /// The stream ended, with this output position.
+    End(usize),
+    /// The fast loop's margins are back.
+    Margins,
+    /// Streaming: the input given is used up to its last step's worth.
+    NeedInput,
+    /// Streaming: the output window is full (a match may be carried).
+    OutputFull,
+}
+
+/// What [`decode_careful`] is decoding: a whole stream, or a stretch of
+/// one whose input and output go on in the next call.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// The input is the whole stream and the output its whole room.
+    Whole,
+    /// More input may follow (unless `final_input`); with `carry`, the
+    /// output window is emptied between calls, and what runs past it is
+    /// carried into the next, else its end is the end of the room.
+    Stretch { final_input: bool, carry: bool },
+}
+
 /// Decodes a whole Plain LZ77 stream into `out` and returns the number of
 /// bytes produced. `out.len()` is the capacity: the stream decides the size.
 ///
@@ -72,8 +101,83 @@ pub(crate) fn decompress_tracking(
     loop {
         decode_fast(input, out, &mut at, steps);
         *valid = at.op;
-        if let Some(produced) = decode_careful(input, out, &mut at, steps)? {
+        if let Stop::End(produced) = decode_careful(input, out, &mut at, steps, Reach::Whole, &mut None)? {
             return Ok(produced);
+        }
+    }
+}
+
+/// A Plain LZ77 stream decoded a stretch at a time, for callers that hold
+/// only part of its input and output (`read`): the state between two
+/// stretches.
+#[derive(Clone, Copy)]
+pub(crate) struct StreamState {
+    at: Cursor,
+    /// A match that ran past the last output window: its distance and the
+    /// bytes still to copy.
+    carry: Option<(usize, u64)>,
+}
+
+/// What [`StreamState::decode`] did.
+pub(crate) enum Stretch {
+    /// The stream ended; the output window ends at this position.
+    End(usize),
+    /// The input given is used up but for its last step's worth: call
+    /// again with more (or with the rest, as final).
+    NeedInput,
+    /// The output window is full.
+    OutputFull,
+}
+
+impl StreamState {
+    pub(crate) fn new() -> Self {
+        StreamState { at: Cursor { ip: 0, op: 0, flags: SENTINEL, pending_nibble: None }, carry: None }
+    }
+
+    /// Input position in the input last given, and output position in the
+    /// window last given.
+    pub(crate) fn positions(&self) -> (usize, usize) {
+        (self.at.ip, self.at.op)
+    }
+
+    /// Moves on to new buffers: the input given next starts at what was
+    /// position `ip`, and the output window's position `op` is now
+    /// `new_op` (the bytes matches reach back to kept before it).
+    pub(crate) fn rebase(&mut self, ip: usize, op: usize, new_op: usize) {
+        self.at.ip -= ip;
+        self.at.op = self.at.op - op + new_op;
+    }
+
+    /// Decodes from the positions into `out`, whose bytes before the
+    /// output position are the history matches reach into (at least the
+    /// 8 KiB a distance can span, once that much is decoded). Without
+    /// `final_input`, more input follows what is given, and decoding stops
+    /// short of its last step's worth. With `carry`, more output room
+    /// follows `out` in the next call; without, output past it is an error.
+    pub(crate) fn decode(&mut self, input: &[u8], final_input: bool, out: &mut [u8], carry: bool) -> Result<Stretch> {
+        if let Some((dist, left)) = self.carry {
+            let room = (out.len() - self.at.op) as u64;
+            if !carry && left > room {
+                let needed = self.at.op as u64 + left;
+                return Err(Error::OutputTooSmall { format: FORMAT, capacity: out.len(), needed });
+            }
+            let n = left.min(room) as usize;
+            copy_match(out, self.at.op, dist, n);
+            self.at.op += n;
+            self.carry = (n as u64 != left).then_some((dist, left - n as u64));
+            if self.carry.is_some() {
+                return Ok(Stretch::OutputFull);
+            }
+        }
+        let reach = Reach::Stretch { final_input, carry };
+        loop {
+            decode_fast(input, out, &mut self.at, &mut crate::lz::NoCount);
+            match decode_careful(input, out, &mut self.at, &mut crate::lz::NoCount, reach, &mut self.carry)? {
+                Stop::Margins => {}
+                Stop::End(op) => return Ok(Stretch::End(op)),
+                Stop::NeedInput => return Ok(Stretch::NeedInput),
+                Stop::OutputFull => return Ok(Stretch::OutputFull),
+            }
         }
     }
 }
@@ -175,20 +279,35 @@ fn decode_fast(input: &[u8], out: &mut [u8], at: &mut Cursor, steps: &mut impl W
 }
 
 /// Decodes from `at`, checking every read and write, until the stream
-/// ends (returning the output size) or, after at least one step, the fast
-/// loop's margins are back (returning `None`).
+/// ends or, after at least one step, the fast loop's margins are back.
+/// Decoding a [`Reach::Stretch`], it also stops when the input given has
+/// less than a step left (unless it is the last) or the output is full;
+/// a match that does not fit then goes into `carry`, what fits copied.
 fn decode_careful(
     input: &[u8],
     out: &mut [u8],
     at: &mut Cursor,
     steps: &mut impl WorkCounter,
-) -> Result<Option<usize>> {
+    reach: Reach,
+    carry: &mut Option<(usize, u64)>,
+) -> Result<Stop> {
     let Cursor { mut ip, mut op, mut flags, mut pending_nibble } = *at;
+    let stretch = matches!(reach, Reach::Stretch { carry: true, .. });
+    let more_input = matches!(reach, Reach::Stretch { final_input: false, .. });
     let mut first = true;
     loop {
-        if !first && has_margins(input, ip, out, op) {
+        let stop = if more_input && input.len() - ip < STEP_INPUT {
+            Some(Stop::NeedInput)
+        } else if stretch && op == out.len() {
+            Some(Stop::OutputFull)
+        } else if !first && has_margins(input, ip, out, op) {
+            Some(Stop::Margins)
+        } else {
+            None
+        };
+        if let Some(stop) = stop {
             *at = Cursor { ip, op, flags, pending_nibble };
-            return Ok(None);
+            return Ok(stop);
         }
         first = false;
         steps.add(1);
@@ -209,13 +328,17 @@ fn decode_careful(
             copy_short(&mut out[op..op + n], &input[ip..ip + n]);
             ip += n;
             op += n;
+            flags >>= n;
             if n < run {
                 if ip == input.len() {
                     return Err(truncated(FORMAT, ip, 1, input.len()));
                 }
+                if stretch {
+                    // The rest of the run goes into the next window.
+                    continue;
+                }
                 return Err(Error::OutputTooSmall { format: FORMAT, capacity: out.len(), needed: op as u64 + 1 });
             }
-            flags >>= run;
             continue;
         }
         if flags == SENTINEL {
@@ -225,7 +348,8 @@ fn decode_careful(
         // A match bit.
         flags >>= 1;
         if ip == input.len() {
-            return Ok(Some(op));
+            *at = Cursor { ip, op, flags, pending_nibble };
+            return Ok(Stop::End(op));
         }
         let token_at = ip;
         let Some(token) = get_u16(input, ip) else {
@@ -263,8 +387,15 @@ fn decode_careful(
         if dist > op {
             return Err(Error::InvalidDistance { format: FORMAT, offset: token_at, distance: dist, available: op });
         }
-        if len > (out.len() - op) as u64 {
-            return Err(Error::OutputTooSmall { format: FORMAT, capacity: out.len(), needed: op as u64 + len });
+        let room = (out.len() - op) as u64;
+        if len > room {
+            if !stretch {
+                return Err(Error::OutputTooSmall { format: FORMAT, capacity: out.len(), needed: op as u64 + len });
+            }
+            copy_match(out, op, dist, room as usize);
+            *carry = Some((dist, len - room));
+            *at = Cursor { ip, op: out.len(), flags, pending_nibble };
+            return Ok(Stop::OutputFull);
         }
         copy_match(out, op, dist, len as usize);
         op += len as usize;

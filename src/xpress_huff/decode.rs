@@ -82,7 +82,7 @@ impl BlockDecoder {
             self.read_table(input, ip)?;
             let block_end = out.len().min(op + BLOCK_OUTPUT);
             let mut bits = BitReader::new(input, ip + TABLE_BYTES);
-            match self.decode_block(&mut bits, out, op, block_end, steps) {
+            match self.decode_block(&mut bits, out, op, block_end, steps, None) {
                 Ok(reached) => op = reached,
                 Err(error) => {
                     *valid = self.valid_before_error(input, ip, out, op, block_end);
@@ -124,7 +124,7 @@ impl BlockDecoder {
                     return (op, Some(op));
                 }
             }
-            match self.decode_symbol(&mut bits, out, op, &mut NoCount) {
+            match self.decode_symbol(&mut bits, out, op, &mut NoCount, None) {
                 Ok(next) => op = next,
                 Err(_) => break,
             }
@@ -149,7 +149,7 @@ impl BlockDecoder {
             self.read_table(input, ip)?;
             let block_end = out.len().min(op + BLOCK_OUTPUT);
             let mut bits = BitReader::new(input, ip + TABLE_BYTES);
-            match self.decode_block(&mut bits, out, op, block_end, &mut NoCount) {
+            match self.decode_block(&mut bits, out, op, block_end, &mut NoCount, None) {
                 Ok(reached) => op = reached,
                 // A match runs past `out`: as full as it gets.
                 Err(error) if error.kind() == crate::error::ErrorKind::OutputTooSmall => return Ok(out.len()),
@@ -170,8 +170,9 @@ impl BlockDecoder {
 
     /// Decodes the one block that starts at `input[0]` into `out` from
     /// `op` until `block_end` (which the caller derives from the true
-    /// output size: `min(op + 65536, size)`); a final match may run on, up
-    /// to `out.len()`. Returns the input consumed and the output position
+    /// output size: `min(op + 65536, size)`); a final match may run on, to
+    /// the end of `out` and then into `carry` (its distance and the bytes
+    /// still to copy). Returns the input consumed and the output position
     /// reached. For callers that hold only part of the stream at a time.
     #[cfg(feature = "std")]
     pub(crate) fn decode_one_block(
@@ -180,13 +181,14 @@ impl BlockDecoder {
         out: &mut [u8],
         op: usize,
         block_end: usize,
+        carry: &mut Option<(usize, u64)>,
     ) -> Result<(usize, usize)> {
         if input.len() < MIN_BLOCK_BYTES {
             return Err(truncated(FORMAT, 0, MIN_BLOCK_BYTES - input.len(), input.len()));
         }
         self.read_table(input, 0)?;
         let mut bits = BitReader::new(input, TABLE_BYTES);
-        let op = self.decode_block(&mut bits, out, op, block_end, &mut NoCount)?;
+        let op = self.decode_block(&mut bits, out, op, block_end, &mut NoCount, Some(carry))?;
         Ok((bits.position(), op))
     }
 
@@ -208,11 +210,12 @@ impl BlockDecoder {
         mut op: usize,
         block_end: usize,
         steps: &mut impl WorkCounter,
+        mut carry: Option<&mut Option<(usize, u64)>>,
     ) -> Result<usize> {
         while op < block_end {
             op = self.decode_fast(bits, out, op, block_end, steps);
             if op < block_end {
-                op = self.decode_symbol(bits, out, op, steps)?;
+                op = self.decode_symbol(bits, out, op, steps, carry.as_deref_mut())?;
             }
         }
         Ok(op)
@@ -338,13 +341,15 @@ impl BlockDecoder {
     }
 
     /// Decodes one symbol, checking every read and write; returns the
-    /// output position.
+    /// output position. A match that runs past `out` is an error, or with
+    /// `carry`, copied as far as it fits with the rest left in `carry`.
     fn decode_symbol(
         &self,
         bits: &mut BitReader<'_>,
         out: &mut [u8],
         mut op: usize,
         steps: &mut impl WorkCounter,
+        carry: Option<&mut Option<(usize, u64)>>,
     ) -> Result<usize> {
         steps.add(1);
         let entry = self.table.entry(bits.peek15());
@@ -376,8 +381,14 @@ impl BlockDecoder {
         if distance > op {
             return Err(Error::InvalidDistance { format: FORMAT, offset: token_at, distance, available: op });
         }
-        if length > (out.len() - op) as u64 {
-            return Err(Error::OutputTooSmall { format: FORMAT, capacity: out.len(), needed: op as u64 + length });
+        let room = (out.len() - op) as u64;
+        if length > room {
+            let Some(carry) = carry else {
+                return Err(Error::OutputTooSmall { format: FORMAT, capacity: out.len(), needed: op as u64 + length });
+            };
+            copy_match(out, op, distance, room as usize);
+            *carry = Some((distance, length - room));
+            return Ok(out.len());
         }
         copy_match(out, op, distance, length as usize);
         op += length as usize;

@@ -1,4 +1,5 @@
-//! Streaming compression into any [`Write`], in the msxca frame format.
+//! Streaming compression into any [`Write`]: in the msxca frame format
+//! ([`Encoder`]), and as raw streams of the three formats ([`RawEncoder`]).
 //!
 //! # The frame format
 //!
@@ -17,37 +18,44 @@
 //!
 //! Blocks are independent: no match reaches into an earlier block.
 
+mod lanes;
+mod raw;
+
 use crate::crc32::crc32;
 use crate::format::{Format, Level};
 use crate::frame::{self, BlockHeader};
-use crate::Compressor;
+use lanes::Lanes;
+pub use raw::RawEncoder;
 use std::io::{self, Write};
 
 pub use crate::frame::{FRAME_BLOCK_MAX, FRAME_BLOCK_SIZE, FRAME_MAGIC};
 
 /// Compresses everything written to it into the frame format on `W`.
 ///
+/// Blocks are compressed [`with_threads`](Self::with_threads) at a time,
+/// side by side; the output is the same whatever the thread count.
+///
 /// Call [`finish`](Encoder::finish) to write the last block and the end
 /// marker and get `W` back; dropping the encoder does the same but cannot
 /// report errors.
 pub struct Encoder<W: Write> {
     inner: Option<W>,
-    compressor: Compressor,
+    lanes: Lanes,
     pending: Vec<u8>,
-    packed: Vec<u8>,
     header_written: bool,
 }
 
 impl<W: Write> Encoder<W> {
-    /// An encoder writing `format` at `level` to `inner`.
+    /// An encoder writing `format` at `level` to `inner`, on one thread.
     pub fn new(inner: W, format: Format, level: Level) -> Self {
-        Encoder {
-            inner: Some(inner),
-            compressor: Compressor::new(format, level),
-            pending: Vec::with_capacity(FRAME_BLOCK_SIZE),
-            packed: vec![0; crate::max_compressed_size(format, FRAME_BLOCK_SIZE)],
-            header_written: false,
-        }
+        Encoder { inner: Some(inner), lanes: Lanes::new(format, level, 1), pending: Vec::new(), header_written: false }
+    }
+
+    /// Compresses on `threads` threads (0: every core), a block each at a
+    /// time; the output is the same.
+    pub fn with_threads(mut self, threads: usize) -> Self {
+        self.lanes.set_threads(threads);
+        self
     }
 
     fn inner(&mut self) -> &mut W {
@@ -56,26 +64,24 @@ impl<W: Write> Encoder<W> {
 
     fn write_header(&mut self) -> io::Result<()> {
         if !self.header_written {
-            let header = frame::header(self.compressor.format());
+            let header = frame::header(self.lanes.format());
             self.inner().write_all(&header)?;
             self.header_written = true;
         }
         Ok(())
     }
 
-    fn write_block(&mut self) -> io::Result<()> {
+    /// Compresses the pending blocks and writes them, each stored when its
+    /// stream is not smaller.
+    fn write_blocks(&mut self) -> io::Result<()> {
         self.write_header()?;
-        if self.pending.is_empty() {
-            return Ok(());
-        }
-        let n = self.compressor.compress_into(&self.pending, &mut self.packed)?;
-        let crc = crc32(0, &self.pending);
-        let (payload, stored) =
-            if n < self.pending.len() { (&self.packed[..n], n) } else { (&self.pending[..], self.pending.len()) };
-        let head = BlockHeader { len: self.pending.len(), stored, crc }.to_bytes();
         let inner = self.inner.as_mut().expect("encoder used after finish");
-        inner.write_all(&head)?;
-        inner.write_all(payload)?;
+        self.lanes.compress(&self.pending, FRAME_BLOCK_SIZE, |block, stream| {
+            let payload = if stream.len() < block.len() { stream } else { block };
+            let head = BlockHeader { len: block.len(), stored: payload.len(), crc: crc32(0, block) }.to_bytes();
+            inner.write_all(&head)?;
+            inner.write_all(payload)
+        })?;
         self.pending.clear();
         Ok(())
     }
@@ -90,7 +96,7 @@ impl<W: Write> Encoder<W> {
     }
 
     fn finish_frame(&mut self) -> io::Result<()> {
-        self.write_block()?;
+        self.write_blocks()?;
         self.inner().write_all(&[0; frame::LENGTH_SIZE])?;
         self.inner().flush()
     }
@@ -98,10 +104,11 @@ impl<W: Write> Encoder<W> {
 
 impl<W: Write> Write for Encoder<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let take = buf.len().min(FRAME_BLOCK_SIZE - self.pending.len());
+        let batch = FRAME_BLOCK_SIZE * self.lanes.threads();
+        let take = buf.len().min(batch - self.pending.len());
         self.pending.extend_from_slice(&buf[..take]);
-        if self.pending.len() == FRAME_BLOCK_SIZE {
-            self.write_block()?;
+        if self.pending.len() == batch {
+            self.write_blocks()?;
         }
         Ok(take)
     }

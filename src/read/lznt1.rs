@@ -1,0 +1,193 @@
+//! Raw LZNT1 streams, decoded a batch of chunks at a time, the chunks of a
+//! batch on several threads: LZNT1 chunks are independent.
+
+use super::Input;
+use crate::bytes::u16_at;
+use crate::lznt1::{CHUNK_SIZE, HEADER_LENGTH_MASK};
+use crate::par::Workers;
+use crate::{Decompressor, Format};
+use std::io::{self, Read};
+
+/// Input decoded per thread and batch.
+const PIECE: usize = 1 << 20;
+
+/// The chunks at the start of `input`: where each complete one ends, up
+/// to `budget` bytes, and whether the walk met the `00 00` end marker.
+fn chunk_ends(input: &[u8], budget: usize, ends: &mut Vec<usize>) -> bool {
+    ends.clear();
+    let mut at = 0;
+    while input.len() - at >= 2 && at < budget {
+        let header = u16_at(input, at);
+        if header == 0 {
+            return true;
+        }
+        let end = at + 2 + usize::from(header & HEADER_LENGTH_MASK) + 1;
+        if end > input.len() {
+            break;
+        }
+        ends.push(end);
+        at = end;
+    }
+    false
+}
+
+/// One thread's share of a batch.
+struct Piece {
+    /// Where its chunks are in the batch's input.
+    input: core::ops::Range<usize>,
+    chunks: usize,
+    out: Vec<u8>,
+    result: crate::Result<usize>,
+}
+
+/// Decodes a raw LZNT1 stream from `R` as
+/// [`Decompressor::decompress_into`] decodes it whole, a batch of 1 MiB of
+/// input per thread at a time.
+pub struct Lznt1Decoder<R: Read> {
+    input: Input<R>,
+    workers: Workers,
+    pieces: Vec<Piece>,
+    ends: Vec<usize>,
+    out: Vec<u8>,
+    served: usize,
+    /// Bytes decoded so far.
+    produced: u64,
+    capacity: Option<u64>,
+    done: bool,
+}
+
+impl<R: Read> Lznt1Decoder<R> {
+    /// A decoder reading from `inner`; with `capacity`, output stops or
+    /// fails there as it would decoded whole into a buffer of that size.
+    pub fn new(inner: R, capacity: Option<u64>) -> Self {
+        Lznt1Decoder {
+            input: Input::new(inner),
+            workers: Workers::new(1),
+            pieces: Vec::new(),
+            ends: Vec::new(),
+            out: Vec::new(),
+            served: 0,
+            produced: 0,
+            capacity,
+            done: false,
+        }
+    }
+
+    /// Decodes on `threads` threads (0: every core), with the same output.
+    pub fn with_threads(mut self, threads: usize) -> Self {
+        self.workers = Workers::new(threads);
+        self
+    }
+
+    /// Decodes the next batch of chunks into `out`.
+    fn next_batch(&mut self) -> io::Result<()> {
+        self.out.clear();
+        self.served = 0;
+        let threads = self.workers.threads();
+        let budget = threads * PIECE;
+        self.input.fill(budget + CHUNK_SIZE + 2)?;
+        let at_start = self.input.offset == 0;
+        let data = self.input.data();
+        let ended = chunk_ends(data, budget, &mut self.ends);
+        let Some(&batch_end) = self.ends.last() else {
+            // No whole chunk: the end marker, a lone last byte, or a chunk
+            // cut short (whose error the one-shot decoder gives). An empty
+            // stream is an error too, as in one piece.
+            self.done = true;
+            if ended || (data.len() < 2 && !at_start) {
+                return Ok(());
+            }
+            let err = Decompressor::new(Format::Lznt1).decompress_into(data, &mut []).unwrap_err();
+            return Err(err.shifted(self.input.offset as usize).into());
+        };
+        // Every chunk but the last stands for 4096 bytes: a short one is
+        // padded before the next, unless the padding fills the capacity.
+        let gap = (self.produced.wrapping_neg() % CHUNK_SIZE as u64) as usize;
+        let most = gap as u64 + (self.ends.len() * CHUNK_SIZE) as u64;
+        let room = self.capacity.map_or(u64::MAX, |c| c - self.produced);
+        if gap > 0 && gap as u64 >= room {
+            self.done = true;
+            return Ok(());
+        }
+        self.out.resize(gap, 0);
+        if most > room {
+            // The capacity ends within this batch: decoded as the whole
+            // stream would be there, which looks at the header of the chunk
+            // after the one that fills the output (and fails if it is cut
+            // short), so that chunk goes along; at the end of the input,
+            // all that is left does.
+            let upto = if self.input.eof {
+                data.len()
+            } else {
+                match u16_at(data, batch_end) {
+                    0 => batch_end + 2,
+                    header => batch_end + 2 + usize::from(header & HEADER_LENGTH_MASK) + 1,
+                }
+            };
+            let mut out = vec![0u8; (room - gap as u64) as usize];
+            let n = Decompressor::new(Format::Lznt1)
+                .decompress_into(&data[..upto], &mut out)
+                .map_err(|e| e.shifted(self.input.offset as usize))?;
+            self.out.extend_from_slice(&out[..n]);
+            self.produced += self.out.len() as u64;
+            self.input.consume(upto);
+            self.done = self.input.eof || ended || self.produced == self.capacity.unwrap_or(u64::MAX);
+            return Ok(());
+        }
+        self.split(threads);
+        let data = self.input.data();
+        self.workers.run(&mut self.pieces, |piece| {
+            let chunks = &data[piece.input.clone()];
+            piece.out.resize(piece.chunks * CHUNK_SIZE, 0);
+            piece.result = Decompressor::new(Format::Lznt1).decompress_into(chunks, &mut piece.out);
+        });
+        for (i, piece) in self.pieces.iter().enumerate() {
+            let n = match &piece.result {
+                Ok(n) => *n,
+                Err(e) => return Err(e.clone().shifted(self.input.offset as usize + piece.input.start).into()),
+            };
+            if i > 0 {
+                let gap = self.out.len().wrapping_neg() % CHUNK_SIZE;
+                self.out.resize(self.out.len() + gap, 0);
+            }
+            self.out.extend_from_slice(&piece.out[..n]);
+        }
+        self.produced += self.out.len() as u64;
+        self.input.consume(batch_end);
+        if ended {
+            self.done = true;
+        }
+        Ok(())
+    }
+
+    /// Splits the batch's chunks into one piece per thread, of about the
+    /// same input each.
+    fn split(&mut self, threads: usize) {
+        let total = *self.ends.last().expect("a whole chunk");
+        let share = total.div_ceil(threads).max(1);
+        self.pieces.clear();
+        let (mut start, mut first_chunk) = (0, 0);
+        for (i, &end) in self.ends.iter().enumerate() {
+            if end - start >= share || i + 1 == self.ends.len() {
+                let chunks = i + 1 - first_chunk;
+                self.pieces.push(Piece { input: start..end, chunks, out: Vec::new(), result: Ok(0) });
+                (start, first_chunk) = (end, i + 1);
+            }
+        }
+    }
+}
+
+impl<R: Read> Read for Lznt1Decoder<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.served == self.out.len() {
+            if self.done || buf.is_empty() {
+                return Ok(0);
+            }
+            self.next_batch()?;
+        }
+        let n = buf.len().min(self.out.len() - self.served);
+        buf[..n].copy_from_slice(&self.out[self.served..self.served + n]);
+        self.served += n;
+        Ok(n)
+    }
+}

@@ -1,0 +1,116 @@
+//! Raw streams of the three formats, written as they come.
+
+use super::lanes::Lanes;
+use crate::format::{Format, Level};
+use crate::lznt1::CHUNK_SIZE;
+use std::io::{self, Write};
+
+/// Input an LZNT1 thread compresses at a time: whole chunks, so that the
+/// pieces' streams, one after the other, are the stream of the whole.
+const LZNT1_PIECE: usize = 256 * CHUNK_SIZE;
+
+/// Compresses everything written to it into one raw stream on `W`, the
+/// same bytes as [`Compressor::compress_into`](crate::Compressor::compress_into) writes for the whole input
+/// at the same level.
+///
+/// LZNT1 is compressed 1 MiB at a time, on [`with_threads`](Self::with_threads)
+/// threads: its chunks are independent, so memory stays bounded and the
+/// output is the same whatever the thread count. Plain LZ77 and
+/// LZ77+Huffman streams are one parse of the whole input (Windows' engines
+/// keep their tables from the first byte to the last), so for them the
+/// input is held until [`finish`](Self::finish).
+///
+/// Call `finish` to write the rest and get `W` back; dropping the encoder
+/// does the same but cannot report errors.
+pub struct RawEncoder<W: Write> {
+    inner: Option<W>,
+    lanes: Lanes,
+    /// Input not yet compressed.
+    pending: Vec<u8>,
+    /// Input bytes taken so far.
+    taken: u64,
+}
+
+impl<W: Write> RawEncoder<W> {
+    /// An encoder writing `format` at `level` to `inner`, on one thread.
+    pub fn new(inner: W, format: Format, level: Level) -> Self {
+        RawEncoder { inner: Some(inner), lanes: Lanes::new(format, level, 1), pending: Vec::new(), taken: 0 }
+    }
+
+    /// Compresses LZNT1 on `threads` threads (0: every core); the output
+    /// is the same.
+    pub fn with_threads(mut self, threads: usize) -> Self {
+        self.lanes.set_threads(threads);
+        self
+    }
+
+    /// Input compressed as one stream: whole chunks for LZNT1, all of it
+    /// for the others.
+    fn piece(&self) -> usize {
+        match self.lanes.format() {
+            Format::Lznt1 => LZNT1_PIECE,
+            Format::Xpress | Format::XpressHuff => usize::MAX,
+        }
+    }
+
+    /// Input held before it is compressed: a piece per thread.
+    fn batch(&self) -> usize {
+        self.piece().saturating_mul(self.lanes.threads())
+    }
+
+    /// Compresses what is pending, a piece per thread, and writes it.
+    fn compress_pending(&mut self) -> io::Result<()> {
+        let piece = self.piece();
+        let inner = self.inner.as_mut().expect("encoder used after finish");
+        self.lanes.compress(&self.pending, piece, |_, stream| inner.write_all(stream))?;
+        self.pending.clear();
+        Ok(())
+    }
+
+    /// Compresses the rest, and returns the writer.
+    ///
+    /// # Errors
+    /// Any error of the underlying writer, and [`Error::LimitExceeded`](crate::Error::LimitExceeded)
+    /// for a Plain LZ77 or LZ77+Huffman input of 4 GiB or more.
+    pub fn finish(mut self) -> io::Result<W> {
+        self.finish_stream()?;
+        Ok(self.inner.take().expect("encoder used after finish"))
+    }
+
+    fn finish_stream(&mut self) -> io::Result<()> {
+        if self.taken == 0 {
+            // Empty input is a stream of its own (LZNT1's end marker).
+            let stream = crate::compress(self.lanes.format(), self.lanes.level(), &[]);
+            self.inner.as_mut().expect("encoder used after finish").write_all(&stream)?;
+        } else if !self.pending.is_empty() {
+            self.compress_pending()?;
+        }
+        self.inner.as_mut().expect("encoder used after finish").flush()
+    }
+}
+
+impl<W: Write> Write for RawEncoder<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let take = buf.len().min(self.batch() - self.pending.len());
+        self.pending.extend_from_slice(&buf[..take]);
+        self.taken += take as u64;
+        if self.pending.len() == self.batch() {
+            self.compress_pending()?;
+        }
+        Ok(take)
+    }
+
+    /// Flushes the underlying writer; pending input stays pending, since a
+    /// stream cannot be cut where the caller flushes.
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.as_mut().expect("encoder used after finish").flush()
+    }
+}
+
+impl<W: Write> Drop for RawEncoder<W> {
+    fn drop(&mut self) {
+        if self.inner.is_some() {
+            let _ = self.finish_stream();
+        }
+    }
+}
