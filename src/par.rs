@@ -38,7 +38,10 @@ impl Workers {
             Workers { threads, pool }
         }
         #[cfg(not(feature = "parallel"))]
-        Workers { threads: 1 }
+        {
+            let _ = threads;
+            Workers { threads: 1 }
+        }
     }
 
     /// How many jobs run at once.

@@ -69,6 +69,7 @@ enum Stop {
 /// What [`decode_careful`] is decoding: a whole stream, or a stretch of
 /// one whose input and output go on in the next call.
 #[derive(Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(not(feature = "std"), allow(dead_code))]
 enum Reach {
     /// The input is the whole stream and the output its whole room.
     Whole,
@@ -111,6 +112,7 @@ pub(crate) fn decompress_tracking(
 /// only part of its input and output (`read`): the state between two
 /// stretches.
 #[derive(Clone, Copy)]
+#[cfg(feature = "std")]
 pub(crate) struct StreamState {
     at: Cursor,
     /// A match that ran past the last output window: its distance and the
@@ -119,6 +121,7 @@ pub(crate) struct StreamState {
 }
 
 /// What [`StreamState::decode`] did.
+#[cfg(feature = "std")]
 pub(crate) enum Stretch {
     /// The stream ended; the output window ends at this position.
     End(usize),
@@ -129,6 +132,7 @@ pub(crate) enum Stretch {
     OutputFull,
 }
 
+#[cfg(feature = "std")]
 impl StreamState {
     pub(crate) fn new() -> Self {
         StreamState { at: Cursor { ip: 0, op: 0, flags: SENTINEL, pending_nibble: None }, carry: None }
