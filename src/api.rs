@@ -34,7 +34,7 @@ pub const BLOCK_SIZE: usize = 1 << 26;
 /// The largest input raw mode takes.
 pub const RAW_LIMIT: usize = 1 << 30;
 
-const CONTAINER: &str = "compression api";
+pub(crate) const CONTAINER: &str = "compression api";
 
 /// A parsed buffer-mode header.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,6 +58,18 @@ fn algorithm_id(format: Format) -> Result<u8> {
 /// Low byte of the CRC-32 of the header without its checksum byte.
 fn header_checksum(header: &[u8; HEADER_SIZE]) -> u8 {
     crc32(crc32(0, &header[..6]), &header[7..]) as u8
+}
+
+/// The buffer-mode header of `size` bytes of `format`.
+pub(crate) fn header(format: Format, size: u64) -> Result<[u8; HEADER_SIZE]> {
+    let mut header = [0u8; HEADER_SIZE];
+    header[..4].copy_from_slice(&MAGIC);
+    header[4] = HEADER_SIZE as u8;
+    header[7] = algorithm_id(format)?;
+    header[8..16].copy_from_slice(&size.to_le_bytes());
+    header[16..24].copy_from_slice(&size.min(BLOCK_SIZE as u64).to_le_bytes());
+    header[6] = header_checksum(&header);
+    Ok(header)
 }
 
 /// Parses and checks a buffer-mode header.
@@ -196,7 +208,7 @@ pub fn compress(format: Format, level: Level, mode: Mode, input: &[u8]) -> Resul
 /// stream would not be smaller. The encoder gets one byte less than the
 /// input as room, under Windows' own space rule, which is why XPRESS_HUFF
 /// inputs of 300 bytes or fewer are always stored, as on Windows.
-fn compress_stretch(compressor: &mut Compressor, input: &[u8], out: &mut [u8]) -> usize {
+pub(crate) fn compress_stretch(compressor: &mut Compressor, input: &[u8], out: &mut [u8]) -> usize {
     let room = input.len().saturating_sub(1);
     let fits = !(compressor.format() == Format::XpressHuff && room < 300);
     if fits {
@@ -216,7 +228,7 @@ fn compress_stretch(compressor: &mut Compressor, input: &[u8], out: &mut [u8]) -
 /// success (the API's size query); [`Error::Unsupported`] for empty input
 /// or LZNT1; [`Error::LimitExceeded`] for raw input over 1 GiB.
 pub fn compress_into(format: Format, level: Level, mode: Mode, input: &[u8], output: &mut [u8]) -> Result<usize> {
-    let algorithm = algorithm_id(format)?;
+    algorithm_id(format)?;
     if input.is_empty() {
         return Err(Error::Unsupported { what: "compressing empty input" });
     }
@@ -231,14 +243,7 @@ pub fn compress_into(format: Format, level: Level, mode: Mode, input: &[u8], out
     match mode {
         Mode::Raw => Ok(compress_stretch(&mut compressor, input, output)),
         Mode::Buffer => {
-            let mut header = [0u8; HEADER_SIZE];
-            header[..4].copy_from_slice(&MAGIC);
-            header[4] = HEADER_SIZE as u8;
-            header[7] = algorithm;
-            header[8..16].copy_from_slice(&(input.len() as u64).to_le_bytes());
-            header[16..24].copy_from_slice(&(input.len().min(BLOCK_SIZE) as u64).to_le_bytes());
-            header[6] = header_checksum(&header);
-            output[..HEADER_SIZE].copy_from_slice(&header);
+            output[..HEADER_SIZE].copy_from_slice(&header(format, input.len() as u64)?);
             let mut op = HEADER_SIZE;
             for block in input.chunks(BLOCK_SIZE) {
                 let n = compress_stretch(&mut compressor, block, &mut output[op + 4..]);
@@ -283,7 +288,7 @@ pub fn decompress(format: Format, mode: Mode, input: &[u8], limit: usize) -> Res
 
 /// Decodes one stretch of known size: stored when its compressed size
 /// equals that size, else a raw stream that must produce exactly it.
-fn decompress_stretch(decompressor: &mut Decompressor, input: &[u8], out: &mut [u8]) -> Result<()> {
+pub(crate) fn decompress_stretch(decompressor: &mut Decompressor, input: &[u8], out: &mut [u8]) -> Result<()> {
     if input.len() == out.len() {
         out.copy_from_slice(input);
         return Ok(());

@@ -108,18 +108,10 @@ impl<'a> ChunkTable<'a> {
             return Err(self.bad(i + 1, entry_at(i + 1), "offsets out of order"));
         }
         let stored = &self.stream[start..end];
-        let len = self.chunk_len(i);
         let last = i + 1 == self.chunks;
-        match stored.len() {
-            0 => Err(self.bad(i, entry_at(i), "empty chunk")),
-            // The last chunk may be followed by cluster slack: as long as
-            // its data or longer, it may still be compressed (see
-            // `decode`).
-            n if n >= len && last => Ok((stored, true)),
-            n if n == len => Ok((stored, false)),
-            n if n < len => Ok((stored, true)),
-            _ => Err(self.bad(i, entry_at(i), "chunk larger than its data")),
-        }
+        let compressed =
+            classify(stored.len(), self.chunk_len(i), last).map_err(|problem| self.bad(i, entry_at(i), problem))?;
+        Ok((stored, compressed))
     }
 
     /// Decodes chunk `i` into `out` (its uncompressed size) with
@@ -132,21 +124,50 @@ impl<'a> ChunkTable<'a> {
         debug_assert_eq!(out.len(), self.chunk_len(i));
         let (stored, compressed) = self.stored(i)?;
         let start = self.start(i)?;
-        if !compressed {
-            out.copy_from_slice(stored);
-            return Ok(());
+        decode_stored(stored, compressed, decompressor, out).map_err(|source| Error::InChunk {
+            container: self.container,
+            chunk: i,
+            source: Box::new(source.shifted(start)),
+        })
+    }
+}
+
+/// Whether a chunk of `stored` bytes in the stream, of `len` bytes of
+/// data, is compressed; or what is wrong with it. The `last` chunk may be
+/// followed by cluster slack: as long as its data or longer, it may still
+/// be compressed (see [`decode_stored`]).
+pub(crate) fn classify(stored: usize, len: usize, last: bool) -> core::result::Result<bool, &'static str> {
+    match stored {
+        0 => Err("empty chunk"),
+        n if n >= len && last => Ok(true),
+        n if n == len => Ok(false),
+        n if n < len => Ok(true),
+        _ => Err("chunk larger than its data"),
+    }
+}
+
+/// Decodes a chunk's `stored` bytes, `compressed` as [`classify`] says,
+/// into `out` (its data's size) with `decompressor`; errors have offsets
+/// in the chunk.
+pub(crate) fn decode_stored(
+    stored: &[u8],
+    compressed: bool,
+    decompressor: &mut Decompressor,
+    out: &mut [u8],
+) -> Result<()> {
+    if !compressed {
+        out.copy_from_slice(stored);
+        return Ok(());
+    }
+    match decompressor.decompress_chunk(stored, out) {
+        Ok(()) => Ok(()),
+        // A last chunk as long as its data or longer (with slack) that
+        // does not decode was stored raw.
+        Err(_) if stored.len() >= out.len() => {
+            out.copy_from_slice(&stored[..out.len()]);
+            Ok(())
         }
-        let in_chunk = |source: Error| Error::InChunk { container: self.container, chunk: i, source: Box::new(source) };
-        match decompressor.decompress_chunk(stored, out) {
-            Ok(()) => Ok(()),
-            // A last chunk as long as its data or longer (with slack) that
-            // does not decode was stored raw.
-            Err(_) if stored.len() >= out.len() => {
-                out.copy_from_slice(&stored[..out.len()]);
-                Ok(())
-            }
-            Err(source) => Err(in_chunk(source.shifted(start))),
-        }
+        Err(source) => Err(source),
     }
 }
 

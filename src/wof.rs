@@ -28,7 +28,7 @@ use crate::format::{Format, Level};
 use crate::Decompressor;
 use alloc::{vec, vec::Vec};
 
-const CONTAINER: &str = "wof";
+pub(crate) const CONTAINER: &str = "wof";
 
 /// `IO_REPARSE_TAG_WOF`, the reparse tag of a WOF-backed file.
 pub const REPARSE_TAG: u32 = 0x8000_0017;
@@ -90,7 +90,7 @@ impl Algorithm {
     }
 
     /// The chunks' format: LZ77+Huffman, or an error for LZX.
-    fn format(self) -> Result<Format> {
+    pub(crate) fn format(self) -> Result<Format> {
         match self {
             Algorithm::Lzx => Err(Error::Unsupported { what: "WOF's LZX algorithm (not an MS-XCA format)" }),
             _ => Ok(Format::XpressHuff),

@@ -362,3 +362,74 @@ fn frames_are_the_same_bytes_whatever_the_thread_count() {
         assert!(back.len() < data.len() && data.starts_with(&back), "{format}");
     }
 }
+
+#[test]
+fn wof_streams_write_and_read_as_the_one_shot_functions_do() {
+    use msxca::wof::Algorithm;
+    for data in [Vec::new(), sample(1), sample(4096), sample(3 * 16_384 + 5), sample(2_500_000)] {
+        for algorithm in [Algorithm::Xpress4K, Algorithm::Xpress16K] {
+            let whole = msxca::wof::compress_at(&data, algorithm, Level::Standard).unwrap();
+            for threads in [1, 3] {
+                let sink = std::io::Cursor::new(Vec::new());
+                let mut encoder = msxca::write::WofEncoder::new(sink, algorithm, Level::Standard, data.len() as u64)
+                    .unwrap()
+                    .with_threads(threads);
+                for piece in data.chunks(70_001) {
+                    encoder.write_all(piece).unwrap();
+                }
+                let streamed = encoder.finish().unwrap().into_inner();
+                assert!(streamed == whole, "{algorithm:?}, {} bytes, {threads} threads", data.len());
+                let decoder =
+                    msxca::read::WofDecoder::new(Trickle { data: &whole, step: 9000 }, algorithm, data.len() as u64)
+                        .unwrap()
+                        .with_threads(threads);
+                assert!(read_all(decoder, 5000).unwrap() == data, "{algorithm:?}, {} bytes", data.len());
+            }
+            // Damage: every outcome is the one-shot decoder's, as a result.
+            for at in [0, 3, whole.len() / 2, whole.len().saturating_sub(1)] {
+                let mut bad = whole.clone();
+                if let Some(byte) = bad.get_mut(at) {
+                    *byte ^= 0x81;
+                }
+                for cut in [bad.len(), bad.len() / 2] {
+                    let input = &bad[..cut];
+                    let expected = msxca::wof::decompress(input, algorithm, data.len() as u64);
+                    let decoder = msxca::read::WofDecoder::new(input, algorithm, data.len() as u64).unwrap();
+                    let streamed = read_all(decoder.with_threads(2), 7777);
+                    assert_eq!(expected.is_ok(), streamed.is_ok(), "{algorithm:?} at {at}, cut {cut}: {streamed:?}");
+                    if let (Ok(a), Ok(b)) = (&expected, &streamed) {
+                        assert!(a == b);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn api_streams_write_and_read_as_the_one_shot_functions_do() {
+    use msxca::api::Mode;
+    for data in [sample(1), sample(5000), sample(1_000_000)] {
+        for format in [Format::Xpress, Format::XpressHuff] {
+            let whole = msxca::api::compress(format, Level::Standard, Mode::Buffer, &data).unwrap();
+            let mut encoder =
+                msxca::write::ApiEncoder::new(Vec::new(), format, Level::Standard, data.len() as u64).unwrap();
+            for piece in data.chunks(33_333) {
+                encoder.write_all(piece).unwrap();
+            }
+            assert!(encoder.finish().unwrap() == whole, "{format}, {} bytes", data.len());
+            let mut decoder = msxca::read::ApiDecoder::new(Trickle { data: &whole, step: 4000 });
+            assert_eq!(decoder.format().unwrap(), format);
+            assert!(read_all(decoder, 3000).unwrap() == data);
+            for cut in [0, 10, 24, 27, whole.len() - 1] {
+                let expected = msxca::api::decompress(format, Mode::Buffer, &whole[..cut], 1 << 30).unwrap_err();
+                let err = read_all(msxca::read::ApiDecoder::new(&whole[..cut]), 3000).unwrap_err();
+                assert_eq!(typed(&err), &expected, "{format}, cut at {cut}");
+            }
+        }
+    }
+    let too_much = msxca::write::ApiEncoder::new(Vec::new(), Format::Xpress, Level::Standard, 10).unwrap();
+    let mut too_much = too_much;
+    assert!(too_much.write_all(&[1; 11]).is_err());
+    assert!(msxca::write::ApiEncoder::new(Vec::new(), Format::Xpress, Level::Standard, 0).is_err());
+}

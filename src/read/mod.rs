@@ -2,12 +2,16 @@
 //! [`crate::write`]), and raw streams of the three formats
 //! ([`RawDecoder`]), in memory bounded whatever their size.
 
+mod api;
 mod huff;
 mod lznt1;
+mod wof;
 mod xpress;
 
+pub use api::ApiDecoder;
 pub use huff::XpressHuffDecoder;
 pub use lznt1::Lznt1Decoder;
+pub use wof::WofDecoder;
 pub use xpress::XpressDecoder;
 
 use crate::crc32::crc32;

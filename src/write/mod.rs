@@ -18,15 +18,19 @@
 //!
 //! Blocks are independent: no match reaches into an earlier block.
 
+mod api;
 mod lanes;
 mod raw;
+mod wof;
 
 use crate::crc32::crc32;
 use crate::format::{Format, Level};
 use crate::frame::{self, BlockHeader};
+pub use api::ApiEncoder;
 use lanes::Lanes;
 pub use raw::RawEncoder;
 use std::io::{self, Write};
+pub use wof::WofEncoder;
 
 pub use crate::frame::{FRAME_BLOCK_MAX, FRAME_BLOCK_SIZE, FRAME_MAGIC};
 

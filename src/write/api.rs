@@ -1,0 +1,101 @@
+//! The Compression API's buffer mode, written a block at a time.
+
+use crate::api::{self, BLOCK_SIZE};
+use crate::format::{Format, Level};
+use crate::Compressor;
+use std::io::{self, Write};
+
+/// Writes a buffer-mode Compression API stream of known size (see
+/// [`crate::api`]) to `W`, the same bytes as [`api::compress`]: the header,
+/// then each 64 MiB block as it fills. Memory is a block and its output.
+pub struct ApiEncoder<W: Write> {
+    inner: Option<W>,
+    compressor: Compressor,
+    header: [u8; api::HEADER_SIZE],
+    header_written: bool,
+    size: u64,
+    taken: u64,
+    block: Vec<u8>,
+    packed: Vec<u8>,
+}
+
+impl<W: Write> ApiEncoder<W> {
+    /// An encoder of `size` bytes of `format` at `level` to `inner`.
+    ///
+    /// # Errors
+    /// [`crate::Error::Unsupported`] for empty input (as on Windows) or LZNT1.
+    pub fn new(inner: W, format: Format, level: Level, size: u64) -> crate::Result<Self> {
+        if size == 0 {
+            return Err(crate::Error::Unsupported { what: "compressing empty input" });
+        }
+        Ok(ApiEncoder {
+            inner: Some(inner),
+            compressor: Compressor::new(format, level),
+            header: api::header(format, size)?,
+            header_written: false,
+            size,
+            taken: 0,
+            block: Vec::new(),
+            packed: Vec::new(),
+        })
+    }
+
+    fn block_len(&self) -> usize {
+        (self.size - (self.taken - self.block.len() as u64)).min(BLOCK_SIZE as u64) as usize
+    }
+
+    fn write_block(&mut self) -> io::Result<()> {
+        let inner = self.inner.as_mut().expect("encoder used after finish");
+        if !self.header_written {
+            inner.write_all(&self.header)?;
+            self.header_written = true;
+        }
+        self.packed.resize(self.block.len(), 0);
+        let n = api::compress_stretch(&mut self.compressor, &self.block, &mut self.packed);
+        inner.write_all(&(n as u32).to_le_bytes())?;
+        inner.write_all(&self.packed[..n])?;
+        self.block.clear();
+        Ok(())
+    }
+
+    /// Writes the last block and returns the writer.
+    ///
+    /// # Errors
+    /// Any error of the writer, and [`io::ErrorKind::InvalidInput`] when
+    /// the data written was not the size given.
+    pub fn finish(mut self) -> io::Result<W> {
+        if self.taken != self.size {
+            let message = format!("{} bytes written to a compression api stream of {}", self.taken, self.size);
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, message));
+        }
+        if !self.block.is_empty() {
+            self.write_block()?;
+        }
+        let mut inner = self.inner.take().expect("encoder used after finish");
+        inner.flush()?;
+        Ok(inner)
+    }
+}
+
+impl<W: Write> Write for ApiEncoder<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let room = self.block_len() - self.block.len();
+        if room == 0 && !buf.is_empty() {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, "more data than the stream's size"));
+        }
+        let take = buf.len().min(room);
+        if self.block.capacity() == 0 {
+            self.block.reserve_exact(self.block_len());
+        }
+        self.block.extend_from_slice(&buf[..take]);
+        self.taken += take as u64;
+        if take > 0 && self.block.len() == self.block_len() {
+            self.write_block()?;
+        }
+        Ok(take)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.as_mut().expect("encoder used after finish").flush()
+    }
+}
