@@ -59,9 +59,15 @@ pub(crate) struct Io {
     /// compression transform message).
     #[arg(short, long, value_enum, default_value = "raw")]
     pub(crate) container: Container,
-    /// No progress messages.
+    /// No progress bar.
     #[arg(short, long)]
     pub(crate) quiet: bool,
+    /// Threads for independent chunks and blocks (LZNT1 chunks; frame,
+    /// api and WOF blocks); the output is the same whatever the number.
+    /// 1 runs everything on the calling thread. [default: the available
+    /// cores]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub(crate) threads: Option<u16>,
     /// Overwrite OUTPUT if it exists and is not empty (refused otherwise
     /// when run from a terminal).
     #[arg(long)]
@@ -70,6 +76,13 @@ pub(crate) struct Io {
     pub(crate) input: PathBuf,
     /// Output file, or - for standard output.
     pub(crate) output: PathBuf,
+}
+
+impl Io {
+    /// The threads asked for, or every core.
+    pub(crate) fn threads(&self) -> usize {
+        self.threads.map_or_else(msxca::available_threads, usize::from)
+    }
 }
 
 #[derive(Subcommand)]
@@ -112,7 +125,7 @@ pub(crate) enum Command {
             long,
             required_if_eq_any([("container", "wof-xpress4k"), ("container", "wof-xpress8k"), ("container", "wof-xpress16k")])
         )]
-        size: Option<usize>,
+        size: Option<u64>,
         #[command(flatten)]
         io: Io,
     },

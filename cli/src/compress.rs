@@ -1,8 +1,11 @@
-//! `msxca compress`.
+//! `msxca compress`: input streamed through the library's encoders into
+//! OUTPUT, in memory bounded whatever the input's size, except where a
+//! format or container needs the whole input (see `needs_whole_input`).
 
 use crate::args::{Container, Io};
-use crate::io::{read_input, Failure, Progress};
-use msxca::{Compressor, Format, Level};
+use crate::io::{data_or_output, pump, Failure, Input, Output};
+use msxca::write::{ApiEncoder, Encoder, RawEncoder, WofEncoder};
+use msxca::{Format, Level};
 use std::io::Write;
 
 pub(crate) fn compress(
@@ -10,9 +13,9 @@ pub(crate) fn compress(
     level: Level,
     crc: bool,
     chained: bool,
+    threads: usize,
     io: &Io,
-) -> Result<Vec<u8>, Failure> {
-    let data = read_input(&io.input)?;
+) -> Result<(), Failure> {
     let name = io.input.display();
     // The arguments require a format for every container but mam, whose
     // files are LZ77+Huffman unless told otherwise, and WOF, whose are
@@ -21,39 +24,57 @@ pub(crate) fn compress(
         return Err(Failure(format!("WOF streams are xpress-huff, not {format}")));
     }
     let format = format.unwrap_or(Format::XpressHuff);
-    let progress = Progress::new(io.quiet, data.len());
-    progress.say(&format!("compressing {name} ({} MiB) as {format}...", data.len() >> 20));
+    let mut input = Input::open(&io.input, io.quiet, "compressing")?;
+    let mut output = Output::create(&io.output)?;
     let fail = |e: msxca::Error| Failure(format!("{name}: {e}"));
-    let out = match io.container {
-        Container::Raw => {
-            let mut out = vec![0u8; msxca::max_compressed_size(format, data.len())];
-            let n = Compressor::new(format, level).compress_into(&data, &mut out).map_err(fail)?;
-            out.truncate(n);
-            out
+    let finished = |e| data_or_output(e, &io.input, &io.output);
+    match (io.container, input.size) {
+        (Container::Raw, _) => {
+            let mut encoder = RawEncoder::new(&mut output, format, level).with_threads(threads);
+            pump(&mut input, &mut encoder, &io.input, &io.output)?;
+            encoder.finish().map_err(finished)?;
         }
-        Container::Mam => msxca::mam::compress(format, level, &data, crc).map_err(fail)?,
-        Container::Api => msxca::api::compress(format, level, msxca::api::Mode::Buffer, &data).map_err(fail)?,
-        Container::WofXpress4k | Container::WofXpress8k | Container::WofXpress16k => {
+        (Container::Frame, _) => {
+            let mut encoder = Encoder::new(&mut output, format, level).with_threads(threads);
+            pump(&mut input, &mut encoder, &io.input, &io.output)?;
+            encoder.finish().map_err(finished)?;
+        }
+        (Container::Api, Some(size)) if size > 0 => {
+            let mut encoder = ApiEncoder::new(&mut output, format, level, size).map_err(fail)?;
+            pump(&mut input, &mut encoder, &io.input, &io.output)?;
+            encoder.finish().map_err(finished)?;
+        }
+        (Container::WofXpress4k | Container::WofXpress8k | Container::WofXpress16k, Some(size))
+            if output.seekable() =>
+        {
             let algorithm = io.container.wof().expect("a WOF container");
-            msxca::wof::compress_at(&data, algorithm, level).map_err(fail)?
+            let encoder = WofEncoder::new(&mut output, algorithm, level, size).map_err(fail)?;
+            let mut encoder = encoder.with_threads(threads);
+            pump(&mut input, &mut encoder, &io.input, &io.output)?;
+            encoder.finish().map_err(finished)?;
         }
-        Container::Smb2 => {
-            let options = msxca::smb2::Options { chained, uncompressed_prefix: 0, level };
-            msxca::smb2::compress(&data, msxca::smb2::Algorithm::for_format(format), &options).map_err(fail)?
-        }
-        Container::Frame => {
-            let mut encoder = msxca::write::Encoder::new(Vec::new(), format, level);
-            for (i, block) in data.chunks(msxca::write::FRAME_BLOCK_SIZE).enumerate() {
-                encoder.write_all(block).map_err(|e| Failure(format!("{name}: {e}")))?;
-                if i % 64 == 0 {
-                    let done = (i * msxca::write::FRAME_BLOCK_SIZE) as f64 / data.len().max(1) as f64;
-                    progress.say(&format!("compressing {name}: {:.0}%", done * 100.0));
+        // Whole in memory: MAM and SMB2 (small by nature: prefetch files
+        // and network messages), and the containers whose header needs the
+        // size when it is not known (standard input) or whose table needs
+        // a seekable output.
+        (container, _) => {
+            let data = input.read_all(&io.input)?;
+            let packed = match container {
+                Container::Mam => msxca::mam::compress(format, level, &data, crc).map_err(fail)?,
+                Container::Api => msxca::api::compress(format, level, msxca::api::Mode::Buffer, &data).map_err(fail)?,
+                Container::Smb2 => {
+                    let options = msxca::smb2::Options { chained, uncompressed_prefix: 0, level };
+                    let algorithm = msxca::smb2::Algorithm::for_format(format);
+                    msxca::smb2::compress(&data, algorithm, &options).map_err(fail)?
                 }
-            }
-            encoder.finish().map_err(|e| Failure(format!("{name}: {e}")))?
+                _ => {
+                    let algorithm = container.wof().expect("a WOF container");
+                    msxca::wof::compress_at(&data, algorithm, level).map_err(fail)?
+                }
+            };
+            output.write_all(&packed).map_err(|e| output.failure(e))?;
         }
-    };
-    progress.say(&format!("compressed {name}: {} -> {} bytes", data.len(), out.len()));
-    progress.done();
-    Ok(out)
+    }
+    input.done("done");
+    output.commit()
 }

@@ -1,62 +1,61 @@
-//! `msxca decompress`.
+//! `msxca decompress`: input streamed through the library's decoders into
+//! OUTPUT, in memory bounded whatever the size (MAM and SMB2, small by
+//! nature, are decoded whole).
 
 use crate::args::{Container, Io};
-use crate::io::{read_input, Failure, Progress};
-use msxca::{Decompressor, Format};
-use std::io::Read;
+use crate::io::{pump, Failure, Input, Output};
+use msxca::read::{ApiDecoder, Decoder, RawDecoder, WofDecoder};
+use msxca::Format;
+use std::io::Write;
 
-pub(crate) fn decompress(format: Option<Format>, size: Option<usize>, io: &Io) -> Result<Vec<u8>, Failure> {
-    let data = read_input(&io.input)?;
+pub(crate) fn decompress(format: Option<Format>, size: Option<u64>, threads: usize, io: &Io) -> Result<(), Failure> {
     let name = io.input.display();
     let fail = |e: msxca::Error| Failure(format!("{name}: {e}"));
-    let limit = msxca::DEFAULT_OUTPUT_LIMIT;
-    let progress = Progress::new(io.quiet, data.len());
-    progress.say(&format!("decompressing {name}..."));
-    let out = match io.container {
+    let mut input = Input::open(&io.input, io.quiet, "decompressing")?;
+    let mut output = Output::create(&io.output)?;
+    let (from, to) = (&io.input, &io.output);
+    match io.container {
         Container::Raw => {
-            // The arguments require a format for raw streams.
+            // The arguments require a format for raw streams, and a size
+            // for LZ77+Huffman; for the others a size is a capacity.
             let format = format.ok_or_else(|| Failure("the stream format is needed".to_string()))?;
-            let capacity = size.unwrap_or(limit);
-            if capacity > limit {
-                return Err(Failure(format!("size {capacity} exceeds the limit of {limit} bytes")));
-            }
-            let mut out = vec![0u8; capacity];
-            let n = Decompressor::new(format).decompress_into(&data, &mut out).map_err(fail)?;
-            out.truncate(n);
-            out
+            let decoder = RawDecoder::new(&mut input, format, size).map_err(fail)?;
+            pump(&mut decoder.with_threads(threads), &mut output, from, to)?;
         }
-        Container::Mam => {
-            let header = msxca::mam::read_header(&data).map_err(fail)?;
-            if let Some(format) = format.filter(|&f| f != header.format) {
-                return Err(Failure(format!("{name}: holds {} data, not {format}", header.format)));
-            }
-            msxca::mam::decompress(&data, limit).map_err(fail)?
+        Container::Frame => {
+            let mut decoder = Decoder::new(&mut input).with_threads(threads);
+            pump(&mut decoder, &mut output, from, to)?;
         }
         Container::Api => {
-            let header = msxca::api::read_header(&data).map_err(fail)?;
+            let mut decoder = ApiDecoder::new(&mut input);
+            let header = decoder.header().map_err(|e| Failure(format!("{name}: {e}")))?;
             if let Some(format) = format.filter(|&f| f != header.format) {
                 return Err(Failure(format!("{name}: holds {} data, not {format}", header.format)));
             }
-            msxca::api::decompress(header.format, msxca::api::Mode::Buffer, &data, limit).map_err(fail)?
+            pump(&mut decoder, &mut output, from, to)?;
         }
         Container::WofXpress4k | Container::WofXpress8k | Container::WofXpress16k => {
             let algorithm = io.container.wof().expect("a WOF container");
             // The arguments require the size for WOF streams.
             let size = size.ok_or_else(|| Failure("the uncompressed size is needed (-s SIZE)".to_string()))?;
-            if size > limit {
-                return Err(Failure(format!("size {size} exceeds the limit of {limit} bytes")));
-            }
-            msxca::wof::decompress(&data, algorithm, size as u64).map_err(fail)?
+            let decoder = WofDecoder::new(&mut input, algorithm, size).map_err(fail)?;
+            pump(&mut decoder.with_threads(threads), &mut output, from, to)?;
         }
-        Container::Smb2 => msxca::smb2::decompress(&data, &msxca::smb2::Limits::new(limit)).map_err(fail)?,
-        Container::Frame => {
-            let mut out = Vec::new();
-            let mut decoder = msxca::read::Decoder::new(&data[..]);
-            decoder.read_to_end(&mut out).map_err(|e| Failure(format!("{name}: {e}")))?;
-            out
+        Container::Mam | Container::Smb2 => {
+            let data = input.read_all(&io.input)?;
+            let limit = msxca::DEFAULT_OUTPUT_LIMIT;
+            let out = if io.container == Container::Mam {
+                let header = msxca::mam::read_header(&data).map_err(fail)?;
+                if let Some(format) = format.filter(|&f| f != header.format) {
+                    return Err(Failure(format!("{name}: holds {} data, not {format}", header.format)));
+                }
+                msxca::mam::decompress(&data, limit).map_err(fail)?
+            } else {
+                msxca::smb2::decompress(&data, &msxca::smb2::Limits::new(limit)).map_err(fail)?
+            };
+            output.write_all(&out).map_err(|e| output.failure(e))?;
         }
-    };
-    progress.say(&format!("decompressed {name}: {} -> {} bytes", data.len(), out.len()));
-    progress.done();
-    Ok(out)
+    }
+    input.done("done");
+    output.commit()
 }

@@ -1,7 +1,9 @@
-//! What every command shares: how failures are reported, reading the
-//! input, writing the output safely, and progress on a terminal.
+//! What every command shares: how failures are reported, the input as a
+//! stream, the output written safely, and progress on a terminal.
 
-use std::io::{IsTerminal, Read, Write};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 /// A failure to report: one line, exit status 1 (bad data or I/O).
@@ -13,41 +15,76 @@ impl From<msxca::Error> for Failure {
     }
 }
 
-/// Inputs above this size get progress messages on a terminal.
-pub(crate) const PROGRESS_THRESHOLD: usize = 64 << 20;
+/// Inputs above this size get a progress bar on a terminal.
+pub(crate) const PROGRESS_THRESHOLD: u64 = 16 << 20;
 
-/// Progress messages on stderr, only when it is a terminal and not `-q`.
-pub(crate) struct Progress {
-    enabled: bool,
+/// The input: a file, whose size is known, or standard input.
+pub(crate) struct Input {
+    reader: Box<dyn Read>,
+    /// The size, for a regular file.
+    pub(crate) size: Option<u64>,
+    bar: Option<ProgressBar>,
 }
 
-impl Progress {
-    pub(crate) fn new(quiet: bool, size: usize) -> Self {
-        Progress { enabled: !quiet && size > PROGRESS_THRESHOLD && std::io::stderr().is_terminal() }
+impl Input {
+    /// Opens `path` (`-`: standard input), with a progress bar counting
+    /// what is read when stderr is a terminal and not `quiet`.
+    pub(crate) fn open(path: &Path, quiet: bool, action: &str) -> Result<Input, Failure> {
+        let fail = |e: std::io::Error| Failure(format!("{}: {e}", path.display()));
+        let (reader, size): (Box<dyn Read>, Option<u64>) = if path.as_os_str() == "-" {
+            (Box::new(std::io::stdin().lock()), None)
+        } else {
+            let file = File::open(path).map_err(fail)?;
+            let meta = file.metadata().map_err(fail)?;
+            let size = meta.is_file().then_some(meta.len());
+            (Box::new(file), size)
+        };
+        let show = !quiet && std::io::stderr().is_terminal() && size.is_none_or(|s| s > PROGRESS_THRESHOLD);
+        let bar = show.then(|| progress_bar(size, &format!("msxca: {action} {}", path.display())));
+        Ok(Input { reader, size, bar })
     }
 
-    pub(crate) fn say(&self, message: &str) {
-        if self.enabled {
-            eprint!("\r\x1b[2Kmsxca: {message}");
-        }
+    /// The whole input in memory, for the containers that need it whole.
+    pub(crate) fn read_all(&mut self, name: &Path) -> Result<Vec<u8>, Failure> {
+        let mut data = Vec::new();
+        self.read_to_end(&mut data).map_err(|e| Failure(format!("{}: {e}", name.display())))?;
+        Ok(data)
     }
 
-    pub(crate) fn done(&self) {
-        if self.enabled {
-            eprintln!();
+    /// Ends the progress bar, with `message` in its place.
+    pub(crate) fn done(&self, message: &str) {
+        if let Some(bar) = &self.bar {
+            bar.finish_with_message(message.to_string());
         }
     }
 }
 
-pub(crate) fn read_input(path: &Path) -> Result<Vec<u8>, Failure> {
-    let mut data = Vec::new();
-    let result = if path.as_os_str() == "-" {
-        std::io::stdin().lock().read_to_end(&mut data).map(|_| ())
-    } else {
-        std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut data)).map(|_| ())
+impl Read for Input {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.reader.read(buf)?;
+        if let Some(bar) = &self.bar {
+            bar.inc(n as u64);
+        }
+        Ok(n)
+    }
+}
+
+fn progress_bar(size: Option<u64>, prefix: &str) -> ProgressBar {
+    let bar = match size {
+        Some(size) => ProgressBar::with_draw_target(Some(size), ProgressDrawTarget::stderr()).with_style(
+            ProgressStyle::with_template(
+                "{prefix} [{bar:30}] {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta} {msg}",
+            )
+            .expect("a valid template")
+            .progress_chars("=> "),
+        ),
+        None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()).with_style(
+            ProgressStyle::with_template("{prefix} {spinner} {bytes} {binary_bytes_per_sec} {elapsed} {msg}")
+                .expect("a valid template"),
+        ),
     };
-    result.map_err(|e| Failure(format!("{}: {e}", path.display())))?;
-    Ok(data)
+    bar.set_prefix(prefix.to_string());
+    bar
 }
 
 /// Refuses to replace an existing non-empty OUTPUT without --force when a
@@ -61,25 +98,160 @@ pub(crate) fn check_output(path: &Path, force: bool) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Writes the whole result through a temporary file renamed into place, so
-/// that a failure never leaves a partial OUTPUT behind.
-pub(crate) fn write_output(path: &Path, data: &[u8]) -> Result<(), Failure> {
-    let fail = |e: std::io::Error| Failure(format!("{}: {e}", path.display()));
-    if path.as_os_str() == "-" {
-        let mut out = std::io::stdout().lock();
-        return match out.write_all(data).and_then(|()| out.flush()) {
-            // The reader went away (`msxca … - | head`): not an error.
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-            result => result.map_err(fail),
+/// The output: a temporary file beside OUTPUT, renamed into place by
+/// [`commit`](Output::commit) (so that a failure, even in the middle of a
+/// stream, never leaves a partial OUTPUT), or standard output.
+pub(crate) struct Output {
+    path: PathBuf,
+    target: Target,
+}
+
+enum Target {
+    File { file: BufWriter<File>, temp: PathBuf },
+    Stdout(BufWriter<std::io::StdoutLock<'static>>),
+    Committed,
+}
+
+/// Bytes written to an output file at a time.
+const OUTPUT_BUFFER: usize = 1 << 20;
+/// Bytes held back from standard output until the run succeeds: a failed
+/// run writes nothing there unless its output was already longer.
+const STDOUT_HELD: usize = 16 << 20;
+
+impl Output {
+    pub(crate) fn create(path: &Path) -> Result<Output, Failure> {
+        let target = if path.as_os_str() == "-" {
+            Target::Stdout(BufWriter::with_capacity(STDOUT_HELD, std::io::stdout().lock()))
+        } else {
+            let mut temp = path.as_os_str().to_owned();
+            temp.push(format!(".msxca-{}.tmp", std::process::id()));
+            let temp = PathBuf::from(temp);
+            let file = File::create(&temp).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
+            Target::File { file: BufWriter::with_capacity(OUTPUT_BUFFER, file), temp }
         };
+        Ok(Output { path: path.to_path_buf(), target })
     }
-    let mut temp = path.as_os_str().to_owned();
-    temp.push(format!(".msxca-{}.tmp", std::process::id()));
-    let temp = PathBuf::from(temp);
-    let written = std::fs::write(&temp, data).and_then(|()| std::fs::rename(&temp, path));
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&temp);
-        return Err(fail(e));
+
+    /// Whether the output can seek back (a file; not standard output).
+    pub(crate) fn seekable(&self) -> bool {
+        matches!(self.target, Target::File { .. })
     }
-    Ok(())
+
+    /// A failure to write, naming OUTPUT.
+    pub(crate) fn failure(&self, e: std::io::Error) -> Failure {
+        Failure(format!("{}: {e}", self.path.display()))
+    }
+
+    /// Flushes everything and puts the file in place.
+    pub(crate) fn commit(mut self) -> Result<(), Failure> {
+        match std::mem::replace(&mut self.target, Target::Committed) {
+            Target::File { file, temp } => {
+                let done = file.into_inner().map_err(|e| e.into_error()).and_then(|file| {
+                    drop(file);
+                    std::fs::rename(&temp, &self.path)
+                });
+                if let Err(e) = done {
+                    let _ = std::fs::remove_file(&temp);
+                    return Err(self.failure(e));
+                }
+                Ok(())
+            }
+            Target::Stdout(mut out) => match out.flush() {
+                // The reader went away (`msxca … - | head`): not an error.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                result => result.map_err(|e| self.failure(e)),
+            },
+            Target::Committed => Ok(()),
+        }
+    }
+}
+
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match &mut self.target {
+            Target::File { file, .. } => file.write(buf),
+            // A reader that went away takes everything: nobody is left to
+            // tell, and the run ends as it would have.
+            Target::Stdout(out) => match out.write(buf) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(buf.len()),
+                other => other,
+            },
+            Target::Committed => Ok(buf.len()),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match &mut self.target {
+            Target::File { file, .. } => file.flush(),
+            Target::Stdout(out) => match out.flush() {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => other,
+            },
+            Target::Committed => Ok(()),
+        }
+    }
+}
+
+impl Seek for Output {
+    fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
+        match &mut self.target {
+            Target::File { file, .. } => file.seek(pos),
+            _ => Err(std::io::Error::new(std::io::ErrorKind::Unsupported, "standard output cannot seek")),
+        }
+    }
+}
+
+impl Drop for Output {
+    /// A run that failed: the temporary file goes, and what standard
+    /// output still holds back is dropped unwritten.
+    fn drop(&mut self) {
+        match std::mem::replace(&mut self.target, Target::Committed) {
+            Target::File { file, temp } => {
+                drop(file.into_parts());
+                let _ = std::fs::remove_file(temp);
+            }
+            Target::Stdout(out) => drop(out.into_parts()),
+            Target::Committed => {}
+        }
+    }
+}
+
+/// Copies `from` into `to` in large steps; errors say which side failed:
+/// decoding or reading names INPUT, writing names OUTPUT (unless the
+/// writer is an encoder whose error is about the data).
+pub(crate) fn pump(from: &mut impl Read, to: &mut impl Write, input: &Path, output: &Path) -> Result<u64, Failure> {
+    let mut buf = vec![0u8; 1 << 20];
+    let mut total = 0u64;
+    loop {
+        let n = match from.read(&mut buf) {
+            Ok(0) => return Ok(total),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Failure(format!("{}: {e}", input.display()))),
+        };
+        to.write_all(&buf[..n]).map_err(|e| data_or_output(e, input, output))?;
+        total += n as u64;
+    }
+}
+
+/// An encoder's or writer's error: about the data (naming INPUT) when the
+/// library raised it, else about OUTPUT.
+pub(crate) fn data_or_output(e: std::io::Error, input: &Path, output: &Path) -> Failure {
+    let about_data =
+        e.get_ref().is_some_and(|inner| inner.is::<msxca::Error>()) || e.kind() == std::io::ErrorKind::InvalidInput;
+    let name = if about_data { input } else { output };
+    Failure(format!("{}: {e}", name.display()))
+}
+
+/// The whole of `path` (`-`: standard input), for the commands that look
+/// at a file as a whole (`info`, `bench`).
+pub(crate) fn read_input(path: &Path) -> Result<Vec<u8>, Failure> {
+    Input::open(path, true, "reading")?.read_all(path)
+}
+
+/// Writes `data` to `path` (`-`: standard output) through [`Output`].
+pub(crate) fn write_output(path: &Path, data: &[u8]) -> Result<(), Failure> {
+    let mut output = Output::create(path)?;
+    output.write_all(data).map_err(|e| output.failure(e))?;
+    output.commit()
 }

@@ -12,7 +12,7 @@ mod info;
 mod io;
 
 use args::{Cli, Command};
-use io::{check_output, write_output, Failure};
+use io::{check_output, Failure};
 use msxca::Format;
 use std::process::ExitCode;
 
@@ -20,13 +20,11 @@ fn run(command: Command) -> Result<(), Failure> {
     match command {
         Command::Compress { format, level, crc, chained, io } => {
             check_output(&io.output, io.force)?;
-            let out = compress::compress(format.map(Format::from), level, crc, chained, &io)?;
-            write_output(&io.output, &out)
+            compress::compress(format.map(Format::from), level, crc, chained, io.threads(), &io)
         }
         Command::Decompress { format, size, io } => {
             check_output(&io.output, io.force)?;
-            let out = decompress::decompress(format.map(Format::from), size, &io)?;
-            write_output(&io.output, &out)
+            decompress::decompress(format.map(Format::from), size, io.threads(), &io)
         }
         Command::Info { size, file } => info::info(&file, size),
         Command::Carve { image, outdir, max_size } => carve::carve(&image, &outdir, max_size),

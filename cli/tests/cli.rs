@@ -531,3 +531,104 @@ fn info_recognises_wof_wim_and_smb2() {
         assert!(report.lines().filter(|l| l.starts_with("resource at")).all(|l| l.ends_with("decodes")), "{report}");
     }
 }
+
+/// Several megabytes of mixed records, runs and noise.
+fn big_sample(len: usize) -> Vec<u8> {
+    let mut data = Vec::with_capacity(len);
+    let mut x = 0x9E37_79B9u32;
+    while data.len() < len {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        match x % 4 {
+            0 => data.extend(std::iter::repeat_n(0u8, (x >> 20) as usize)),
+            1 => data.extend((0..(x >> 24)).map(|i| (i ^ x) as u8)),
+            _ => data.extend_from_slice(format!("entry {x:08x} of a big sample; ").as_bytes()),
+        }
+    }
+    data.truncate(len);
+    data
+}
+
+#[test]
+fn every_thread_count_writes_the_same_bytes_and_reads_them_back() {
+    let data = big_sample(6 << 20);
+    let input = scratch("threads.bin");
+    std::fs::write(&input, &data).unwrap();
+    let packed = scratch("threads.packed");
+    let size = data.len().to_string();
+    let cases: [(&str, &str, &[&str]); 6] = [
+        ("raw", "lznt1", &[]),
+        ("raw", "xpress", &["-s", &size]),
+        ("raw", "xpress-huff", &["-s", &size]),
+        ("frame", "lznt1", &[]),
+        ("api", "xpress-huff", &[]),
+        ("wof-xpress16k", "xpress-huff", &["-s", &size]),
+    ];
+    for (container, format, decode_args) in cases {
+        let mut outputs = Vec::new();
+        for threads in [None, Some("1"), Some("2"), Some("3")] {
+            let mut args = vec!["compress", "-c", container, "-f", format, "-q"];
+            if let Some(n) = threads {
+                args.extend(["--threads", n]);
+            }
+            args.extend([input.to_str().unwrap(), packed.to_str().unwrap()]);
+            let out = msxca(&args, None);
+            assert!(out.status.success(), "{container} {format}: {}", String::from_utf8_lossy(&out.stderr));
+            outputs.push(std::fs::read(&packed).unwrap());
+        }
+        assert!(outputs.windows(2).all(|w| w[0] == w[1]), "{container} {format}: thread counts differ");
+        for threads in ["1", "2"] {
+            let mut args = vec!["decompress", "-c", container, "-f", format, "--threads", threads];
+            args.extend_from_slice(decode_args);
+            args.extend([packed.to_str().unwrap(), "-"]);
+            let out = msxca(&args, None);
+            assert!(out.status.success(), "{container} {format}: {}", String::from_utf8_lossy(&out.stderr));
+            assert!(out.stdout == data, "{container} {format}, {threads} threads");
+        }
+    }
+    let out = msxca(&["compress", "-f", "lznt1", "--threads", "0", input.to_str().unwrap(), "-"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let _ = std::fs::remove_file(&input);
+    let _ = std::fs::remove_file(&packed);
+}
+
+#[test]
+fn a_stream_that_fails_after_megabytes_of_output_leaves_no_output_file() {
+    let data = big_sample(24 << 20);
+    let size = data.len().to_string();
+    let cases: [(&str, &str, &[&str]); 3] =
+        [("raw", "lznt1", &[]), ("frame", "xpress", &[]), ("raw", "xpress-huff", &["-s", &size])];
+    for (container, format, extra) in cases {
+        let mut packed = msxca(&["compress", "-c", container, "-f", format, "-", "-"], Some(&data)).stdout;
+        assert!(!packed.is_empty());
+        // Damage near the end, so that most of the output is written
+        // before it: a frame's block (its checksum fails), LZNT1's last
+        // chunk cut by a byte, LZ77+Huffman of known size cut by 2%.
+        match (container, format) {
+            ("frame", _) => {
+                let at = packed.len() - packed.len() / 50;
+                packed[at..at + 64].fill(0xEE);
+            }
+            (_, "lznt1") => drop(packed.pop()),
+            _ => packed.truncate(packed.len() - packed.len() / 50),
+        }
+        let input = scratch("late-damage.bin");
+        std::fs::write(&input, &packed).unwrap();
+        let output = scratch("late-damage.out");
+        let _ = std::fs::remove_file(&output);
+        let mut args = vec!["decompress", "-c", container, "-f", format];
+        args.extend_from_slice(extra);
+        args.extend([input.to_str().unwrap(), output.to_str().unwrap()]);
+        let out = msxca(&args, None);
+        assert_eq!(out.status.code(), Some(1), "{container} {format}");
+        assert_one_clean_line(&out);
+        assert!(!output.exists(), "{container} {format}: a partial output was left");
+        let leftovers = std::fs::read_dir(output.parent().unwrap())
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().contains("late-damage.out.msxca"))
+            .count();
+        assert_eq!(leftovers, 0, "the temporary file is gone");
+        let _ = std::fs::remove_file(&input);
+    }
+}
