@@ -44,9 +44,15 @@ impl Workers {
         }
     }
 
-    /// How many jobs run at once.
-    pub(crate) fn threads(&self) -> usize {
-        self.threads
+    /// How many jobs a batch should have: several per thread, so that
+    /// when one job takes longer than the others the threads that are
+    /// done take the next ones, rather than wait; one on one thread.
+    pub(crate) fn batch_jobs(&self) -> usize {
+        if self.threads == 1 {
+            1
+        } else {
+            4 * self.threads
+        }
     }
 
     /// Runs `work` on every job, in parallel where there are workers, and
@@ -72,7 +78,7 @@ mod tests {
     fn every_job_runs_once_whatever_the_thread_count() {
         for threads in [1, 2, 3, 0] {
             let workers = Workers::new(threads);
-            assert!(workers.threads() >= 1);
+            assert!(workers.batch_jobs() >= 1);
             let mut jobs: Vec<(u64, u64)> = (0..37).map(|i| (i, 0)).collect();
             workers.run(&mut jobs, |(i, out)| *out += *i * *i + 1);
             assert!(jobs.iter().all(|&(i, out)| out == i * i + 1), "{threads} threads");

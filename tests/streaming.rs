@@ -433,3 +433,41 @@ fn api_streams_write_and_read_as_the_one_shot_functions_do() {
     assert!(too_much.write_all(&[1; 11]).is_err());
     assert!(msxca::write::ApiEncoder::new(Vec::new(), Format::Xpress, Level::Standard, 0).is_err());
 }
+
+#[test]
+fn the_standard_huffman_stream_matches_the_one_shot_engine_across_long_runs_and_odd_writes() {
+    let mut x = 0x1357_9BDFu32;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        x
+    };
+    for case in 0..12 {
+        // Runs of short periods, far longer than a block, ending anywhere;
+        // text between; the whole several blocks long.
+        let mut data = Vec::new();
+        while data.len() < 900_000 {
+            let r = next();
+            match r % 3 {
+                0 => {
+                    let period: Vec<u8> = (0..1 + r % 7).map(|_| next() as u8).collect();
+                    let len = 1000 + (next() % 400_000) as usize;
+                    data.extend(period.iter().cycle().take(len));
+                }
+                1 => data.extend_from_slice(&sample(1 + (r >> 16) as usize % 90_000)),
+                _ => data.extend((0..(r >> 20)).map(|_| next() as u8)),
+            }
+        }
+        let whole = compress(Format::XpressHuff, Level::Standard, &data);
+        let mut encoder = msxca::write::RawEncoder::new(Vec::new(), Format::XpressHuff, Level::Standard);
+        let mut rest = &data[..];
+        while !rest.is_empty() {
+            let n = rest.len().min(1 + next() as usize % [1, 17, 4096, 70_000][case % 4]);
+            encoder.write_all(&rest[..n]).unwrap();
+            rest = &rest[n..];
+        }
+        let streamed = encoder.finish().unwrap();
+        assert!(streamed == whole, "case {case}: {} bytes, streamed {} vs {}", data.len(), streamed.len(), whole.len());
+    }
+}

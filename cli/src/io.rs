@@ -108,6 +108,7 @@ pub(crate) struct Output {
 
 enum Target {
     File { file: BufWriter<File>, temp: PathBuf },
+    Device(BufWriter<File>),
     Stdout(BufWriter<std::io::StdoutLock<'static>>),
     Committed,
 }
@@ -122,6 +123,12 @@ impl Output {
     pub(crate) fn create(path: &Path) -> Result<Output, Failure> {
         let target = if path.as_os_str() == "-" {
             Target::Stdout(BufWriter::with_capacity(STDOUT_HELD, std::io::stdout().lock()))
+        } else if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+            // A device or a named pipe (`/dev/null`, a FIFO): written to
+            // directly, as nothing could be renamed over it.
+            let file = std::fs::OpenOptions::new().write(true).open(path);
+            let file = file.map_err(|e| Failure(format!("{}: {e}", path.display())))?;
+            Target::Device(BufWriter::with_capacity(OUTPUT_BUFFER, file))
         } else {
             let mut temp = path.as_os_str().to_owned();
             temp.push(format!(".msxca-{}.tmp", std::process::id()));
@@ -161,6 +168,7 @@ impl Output {
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                 result => result.map_err(|e| self.failure(e)),
             },
+            Target::Device(mut out) => out.flush().map_err(|e| self.failure(e)),
             Target::Committed => Ok(()),
         }
     }
@@ -169,7 +177,7 @@ impl Output {
 impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         match &mut self.target {
-            Target::File { file, .. } => file.write(buf),
+            Target::File { file, .. } | Target::Device(file) => file.write(buf),
             // A reader that went away takes everything: nobody is left to
             // tell, and the run ends as it would have.
             Target::Stdout(out) => match out.write(buf) {
@@ -182,7 +190,7 @@ impl Write for Output {
 
     fn flush(&mut self) -> std::io::Result<()> {
         match &mut self.target {
-            Target::File { file, .. } => file.flush(),
+            Target::File { file, .. } | Target::Device(file) => file.flush(),
             Target::Stdout(out) => match out.flush() {
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                 other => other,
@@ -211,6 +219,7 @@ impl Drop for Output {
                 let _ = std::fs::remove_file(temp);
             }
             Target::Stdout(out) => drop(out.into_parts()),
+            Target::Device(out) => drop(out.into_parts()),
             Target::Committed => {}
         }
     }
@@ -220,7 +229,7 @@ impl Drop for Output {
 /// decoding or reading names INPUT, writing names OUTPUT (unless the
 /// writer is an encoder whose error is about the data).
 pub(crate) fn pump(from: &mut impl Read, to: &mut impl Write, input: &Path, output: &Path) -> Result<u64, Failure> {
-    let mut buf = vec![0u8; 1 << 20];
+    let mut buf = vec![0u8; 256 << 10];
     let mut total = 0u64;
     loop {
         let n = match from.read(&mut buf) {

@@ -47,6 +47,8 @@ pub struct Lznt1Decoder<R: Read> {
     input: Input<R>,
     workers: Workers,
     pieces: Vec<Piece>,
+    /// The pieces of this batch.
+    used: usize,
     ends: Vec<usize>,
     out: Vec<u8>,
     served: usize,
@@ -64,6 +66,7 @@ impl<R: Read> Lznt1Decoder<R> {
             input: Input::new(inner),
             workers: Workers::new(1),
             pieces: Vec::new(),
+            used: 0,
             ends: Vec::new(),
             out: Vec::new(),
             served: 0,
@@ -83,7 +86,7 @@ impl<R: Read> Lznt1Decoder<R> {
     fn next_batch(&mut self) -> io::Result<()> {
         self.out.clear();
         self.served = 0;
-        let threads = self.workers.threads();
+        let threads = self.workers.batch_jobs();
         let budget = threads * PIECE;
         self.input.fill(budget + CHUNK_SIZE + 2)?;
         let at_start = self.input.offset == 0;
@@ -136,12 +139,12 @@ impl<R: Read> Lznt1Decoder<R> {
         }
         self.split(threads);
         let data = self.input.data();
-        self.workers.run(&mut self.pieces, |piece| {
+        self.workers.run(&mut self.pieces[..self.used], |piece| {
             let chunks = &data[piece.input.clone()];
             piece.out.resize(piece.chunks * CHUNK_SIZE, 0);
             piece.result = Decompressor::new(Format::Lznt1).decompress_into(chunks, &mut piece.out);
         });
-        for (i, piece) in self.pieces.iter().enumerate() {
+        for (i, piece) in self.pieces[..self.used].iter().enumerate() {
             let n = match &piece.result {
                 Ok(n) => *n,
                 Err(e) => return Err(e.clone().shifted(self.input.offset as usize + piece.input.start).into()),
@@ -165,15 +168,21 @@ impl<R: Read> Lznt1Decoder<R> {
     fn split(&mut self, threads: usize) {
         let total = *self.ends.last().expect("a whole chunk");
         let share = total.div_ceil(threads).max(1);
-        self.pieces.clear();
+        // The pieces keep their output buffers from batch to batch.
+        let mut used = 0;
         let (mut start, mut first_chunk) = (0, 0);
         for (i, &end) in self.ends.iter().enumerate() {
             if end - start >= share || i + 1 == self.ends.len() {
-                let chunks = i + 1 - first_chunk;
-                self.pieces.push(Piece { input: start..end, chunks, out: Vec::new(), result: Ok(0) });
+                if used == self.pieces.len() {
+                    self.pieces.push(Piece { input: 0..0, chunks: 0, out: Vec::new(), result: Ok(0) });
+                }
+                let piece = &mut self.pieces[used];
+                (piece.input, piece.chunks) = (start..end, i + 1 - first_chunk);
+                used += 1;
                 (start, first_chunk) = (end, i + 1);
             }
         }
+        self.used = used;
     }
 }
 

@@ -182,7 +182,7 @@ impl<R: Read> Decoder<R> {
         };
         self.filled = 0;
         (self.serving, self.served) = (0, 0);
-        while self.filled < self.workers.threads() {
+        while self.filled < self.workers.batch_jobs() {
             match self.read_block(self.filled, format) {
                 Ok(true) => self.filled += 1,
                 Ok(false) => {

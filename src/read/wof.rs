@@ -142,7 +142,7 @@ impl<R: Read> WofDecoder<R> {
         if self.table.is_none() {
             self.read_table()?;
         }
-        let per_batch = (self.workers.threads() * SHARE / self.algorithm.chunk_size()) as u64;
+        let per_batch = (self.workers.batch_jobs() * SHARE / self.algorithm.chunk_size()) as u64;
         let count = per_batch.min(self.chunks - self.next_chunk) as usize;
         let format = self.algorithm.format()?;
         while self.batch.len() < count {

@@ -38,8 +38,9 @@ impl Lanes {
         self.level
     }
 
-    pub(crate) fn threads(&self) -> usize {
-        self.workers.threads()
+    /// Pieces a batch should have (see [`Workers::batch_jobs`]).
+    pub(crate) fn batch_pieces(&self) -> usize {
+        self.workers.batch_jobs()
     }
 
     /// Compresses `input` in pieces of `piece` bytes, each into a raw

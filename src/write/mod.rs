@@ -108,7 +108,7 @@ impl<W: Write> Encoder<W> {
 
 impl<W: Write> Write for Encoder<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let batch = FRAME_BLOCK_SIZE * self.lanes.threads();
+        let batch = FRAME_BLOCK_SIZE * self.lanes.batch_pieces();
         let take = buf.len().min(batch - self.pending.len());
         self.pending.extend_from_slice(&buf[..take]);
         if self.pending.len() == batch {

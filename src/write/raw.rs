@@ -3,6 +3,7 @@
 use super::lanes::Lanes;
 use crate::format::{Format, Level};
 use crate::lznt1::CHUNK_SIZE;
+use crate::xpress_huff::stream::StandardStream;
 use std::io::{self, Write};
 
 /// Input an LZNT1 thread compresses at a time: whole chunks, so that the
@@ -13,18 +14,24 @@ const LZNT1_PIECE: usize = 256 * CHUNK_SIZE;
 /// same bytes as [`Compressor::compress_into`](crate::Compressor::compress_into) writes for the whole input
 /// at the same level.
 ///
-/// LZNT1 is compressed 1 MiB at a time, on [`with_threads`](Self::with_threads)
-/// threads: its chunks are independent, so memory stays bounded and the
-/// output is the same whatever the thread count. Plain LZ77 and
-/// LZ77+Huffman streams are one parse of the whole input (Windows' engines
-/// keep their tables from the first byte to the last), so for them the
-/// input is held until [`finish`](Self::finish).
+/// Memory stays bounded whatever the input's size:
+/// - LZNT1 is compressed 1 MiB at a time, on [`with_threads`](Self::with_threads)
+///   threads: its chunks are independent, so the output is the same
+///   whatever the thread count.
+/// - LZ77+Huffman at [`Level::Standard`] runs Windows' engine a block at a
+///   time, carrying its tables from block to block (and a last match
+///   that runs past the buffer, however long).
+///
+/// The other engines of Plain LZ77 and LZ77+Huffman parse the whole input
+/// at once, so for them the input is held until [`finish`](Self::finish).
 ///
 /// Call `finish` to write the rest and get `W` back; dropping the encoder
 /// does the same but cannot report errors.
 pub struct RawEncoder<W: Write> {
     inner: Option<W>,
     lanes: Lanes,
+    /// Windows' standard LZ77+Huffman engine, block by block.
+    stream: Option<Box<StandardStream>>,
     /// Input not yet compressed.
     pending: Vec<u8>,
     /// Input bytes taken so far.
@@ -34,7 +41,9 @@ pub struct RawEncoder<W: Write> {
 impl<W: Write> RawEncoder<W> {
     /// An encoder writing `format` at `level` to `inner`, on one thread.
     pub fn new(inner: W, format: Format, level: Level) -> Self {
-        RawEncoder { inner: Some(inner), lanes: Lanes::new(format, level, 1), pending: Vec::new(), taken: 0 }
+        let stream =
+            (format == Format::XpressHuff && level == Level::Standard).then(|| Box::new(StandardStream::new()));
+        RawEncoder { inner: Some(inner), lanes: Lanes::new(format, level, 1), stream, pending: Vec::new(), taken: 0 }
     }
 
     /// Compresses LZNT1 on `threads` threads (0: every core); the output
@@ -55,7 +64,7 @@ impl<W: Write> RawEncoder<W> {
 
     /// Input held before it is compressed: a piece per thread.
     fn batch(&self) -> usize {
-        self.piece().saturating_mul(self.lanes.threads())
+        self.piece().saturating_mul(self.lanes.batch_pieces())
     }
 
     /// Compresses what is pending, a piece per thread, and writes it.
@@ -78,6 +87,11 @@ impl<W: Write> RawEncoder<W> {
     }
 
     fn finish_stream(&mut self) -> io::Result<()> {
+        if let Some(stream) = &mut self.stream {
+            let inner = self.inner.as_mut().expect("encoder used after finish");
+            stream.finish(&mut |block| inner.write_all(block))?;
+            return inner.flush();
+        }
         if self.taken == 0 {
             // Empty input is a stream of its own (LZNT1's end marker).
             let stream = crate::compress(self.lanes.format(), self.lanes.level(), &[]);
@@ -91,6 +105,12 @@ impl<W: Write> RawEncoder<W> {
 
 impl<W: Write> Write for RawEncoder<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if let Some(stream) = &mut self.stream {
+            let inner = self.inner.as_mut().expect("encoder used after finish");
+            stream.push(buf, &mut |block| inner.write_all(block))?;
+            self.taken += buf.len() as u64;
+            return Ok(buf.len());
+        }
         let take = buf.len().min(self.batch() - self.pending.len());
         self.pending.extend_from_slice(&buf[..take]);
         self.taken += take as u64;

@@ -68,7 +68,7 @@ impl<W: Write + Seek> WofEncoder<W> {
     }
 
     fn batch(&self) -> usize {
-        (SHARE / self.chunk_size).max(1) * self.chunk_size * self.lanes.threads()
+        (SHARE / self.chunk_size).max(1) * self.chunk_size * self.lanes.batch_pieces()
     }
 
     /// Leaves room for the table before the first chunk.

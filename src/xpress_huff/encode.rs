@@ -238,12 +238,12 @@ const SHORT_REACH: usize = 4096;
 pub(crate) const CHAINS_WORKSPACE: usize = BLOCK_PARSE_BYTES + HashChains::<CHAIN_BYTES>::TABLE_BYTES;
 
 /// A block's parse, held whole until its code is known.
-const BLOCK_PARSE_BYTES: usize = worst_case_bytes(BLOCK_OUTPUT);
+pub(super) const BLOCK_PARSE_BYTES: usize = worst_case_bytes(BLOCK_OUTPUT);
 
 /// A block's parse and the counts its code is built from, gathered as the
 /// parser goes so that writing the block reads the parse only once.
-struct BlockParse<'a, 'i> {
-    seqs: Sequences<'a>,
+pub(super) struct BlockParse<'a, 'i> {
+    pub(super) seqs: Sequences<'a>,
     input: &'i [u8],
     /// Where the next literal comes from.
     ip: usize,
@@ -253,7 +253,13 @@ struct BlockParse<'a, 'i> {
     raw_bytes: u64,
 }
 
-impl BlockParse<'_, '_> {
+impl<'a, 'i> BlockParse<'a, 'i> {
+    /// An empty parse of a block of `input`, held in `bytes`.
+    #[cfg(feature = "std")]
+    pub(super) fn new(bytes: &'a mut [u8], input: &'i [u8]) -> Self {
+        BlockParse { seqs: Sequences::new(bytes), input, ip: 0, freqs: [0; NUM_SYMBOLS], offset_bits: 0, raw_bytes: 0 }
+    }
+
     /// Takes a match at `pos`, after the literals up to it.
     #[inline(always)]
     fn push_match(&mut self, pos: usize, m: Match) {
@@ -262,12 +268,12 @@ impl BlockParse<'_, '_> {
     }
 
     /// Takes the literals up to `end`, which close the block.
-    fn push_literals_to(&mut self, end: usize) {
+    pub(super) fn push_literals_to(&mut self, end: usize) {
         self.push(Sequence { literals: (end - self.ip) as u32, len: 0, dist: 0 });
     }
 
     /// Starts the block that begins at `start`.
-    fn clear(&mut self, start: usize) {
+    pub(super) fn clear(&mut self, start: usize) {
         self.seqs.clear();
         self.ip = start;
         self.freqs.fill(0);
@@ -398,7 +404,7 @@ pub(crate) fn compress(
 }
 
 /// How one of Windows' engines parses a block.
-trait WindowsBlockParser {
+pub(super) trait WindowsBlockParser {
     /// Positions this close to the end of a block's 64 KiB (or of the
     /// input) are not searched.
     const TAIL: usize;
@@ -512,7 +518,7 @@ fn compress_windows<P: WindowsBlockParser>(
 ///
 /// The block's exact size is known before it is written; whether it fits
 /// in `out` is `space`'s rule.
-fn write_block(
+pub(super) fn write_block(
     input: &[u8],
     parse: &BlockParse<'_, '_>,
     last: bool,
@@ -520,10 +526,50 @@ fn write_block(
     op: usize,
     space: SpaceCheck,
 ) -> Result<usize> {
-    let mut freqs = parse.freqs;
+    let counts = BlockCounts { freqs: parse.freqs, offset_bits: parse.offset_bits, raw_bytes: parse.raw_bytes };
+    write_sequences(input, parse.seqs.iter(), &counts, last, out, op, space)
+}
+
+/// What a block's code and size are worked out from: its symbols' counts
+/// (without the end-of-data symbol), and the bits its matches take besides
+/// their symbols.
+#[derive(Clone)]
+pub(super) struct BlockCounts {
+    pub(super) freqs: [u32; NUM_SYMBOLS],
+    pub(super) offset_bits: u64,
+    pub(super) raw_bytes: u64,
+}
+
+impl BlockCounts {
+    /// The counts of `block`'s parse.
+    #[cfg(feature = "std")]
+    pub(super) fn of(block: &BlockParse<'_, '_>) -> Self {
+        BlockCounts { freqs: block.freqs, offset_bits: block.offset_bits, raw_bytes: block.raw_bytes }
+    }
+
+    /// Makes a match of `old` bytes at `dist` one of `new` bytes.
+    #[cfg(feature = "std")]
+    pub(super) fn lengthen(&mut self, dist: u32, old: u32, new: u32) {
+        self.freqs[match_symbol(old, dist)] -= 1;
+        self.freqs[match_symbol(new, dist)] += 1;
+        self.raw_bytes = self.raw_bytes - u64::from(extra_length_bytes(old)) + u64::from(extra_length_bytes(new));
+    }
+}
+
+/// [`write_block`] for a parse given as its sequences and their counts.
+pub(super) fn write_sequences(
+    input: &[u8],
+    seqs: impl Iterator<Item = Sequence>,
+    counts: &BlockCounts,
+    last: bool,
+    out: &mut [u8],
+    op: usize,
+    space: SpaceCheck,
+) -> Result<usize> {
+    let mut freqs = counts.freqs;
     let mut lengths = [0u8; NUM_SYMBOLS];
     let mut codes = [0u16; NUM_SYMBOLS];
-    let (offset_bits, raw_bytes) = (parse.offset_bits, parse.raw_bytes);
+    let (offset_bits, raw_bytes) = (counts.offset_bits, counts.raw_bytes);
     if last {
         freqs[END_OF_DATA] += 1;
     }
@@ -561,7 +607,7 @@ fn write_block(
         *entry = (u32::from(code), u32::from(len));
     }
     let mut ip = 0;
-    for s in parse.seqs.iter() {
+    for s in seqs {
         for &b in &input[ip..ip + s.literals as usize] {
             let (code, len) = symbols[usize::from(b)];
             w.write_bits(code, len);

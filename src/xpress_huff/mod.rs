@@ -9,6 +9,8 @@
 
 pub(crate) mod decode;
 pub(crate) mod encode;
+#[cfg(feature = "std")]
+pub(crate) mod stream;
 
 /// Uncompressed bytes a block produces (before its last match runs over).
 /// Not to be confused with the Compression API's 64 MiB blocks

@@ -18,7 +18,7 @@ mod chain;
 mod chunk;
 mod hash_chains;
 mod tree;
-mod windows;
+pub(crate) mod windows;
 
 pub(crate) use bucket::BucketFinder;
 pub(crate) use chain::WindowsChainFinder;

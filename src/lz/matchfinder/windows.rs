@@ -13,10 +13,10 @@ use crate::lz::extend::match_len;
 use crate::lz::{NoCount, WorkCounter};
 
 /// Slots of the first table: one per value of `b0 + 8·b1 + 2·b2`.
-const FIRST_SLOTS: usize = 2806;
+pub(crate) const FIRST_SLOTS: usize = 2806;
 /// Slots of the second table: the largest of the three hashes it is
 /// indexed by, plus a byte.
-const SECOND_SLOTS: usize = 4846;
+pub(crate) const SECOND_SLOTS: usize = 4846;
 
 /// Windows' standard-engine match finder over positions of one input.
 pub(crate) struct WindowsFinder<'a> {
@@ -46,6 +46,28 @@ impl<'a> WindowsFinder<'a> {
         first.fill(0);
         second.fill(0);
         WindowsFinder { first, second, window }
+    }
+
+    /// The finder over `tables` (the first table's slots, then the
+    /// second's) as an earlier search left them: a stream parsed a block
+    /// at a time keeps them from one block to the next.
+    #[cfg(feature = "std")]
+    pub(crate) fn resume(tables: &'a mut [u32], window: usize) -> Self {
+        let (first, second) = tables.split_at_mut(FIRST_SLOTS);
+        assert_eq!(second.len(), SECOND_SLOTS, "the tables of both");
+        WindowsFinder { first, second, window }
+    }
+
+    /// Moves `tables` to positions counted from `shift` bytes later, for
+    /// a stream whose buffer drops its first `shift` bytes. Positions that
+    /// go below 0 were out of the window for every position to come, and
+    /// become 0, which is out of it too as long as the buffer keeps the
+    /// window's worth of bytes before the next search.
+    #[cfg(feature = "std")]
+    pub(crate) fn rebase(tables: &mut [u32], shift: u64) {
+        for slot in tables {
+            *slot = u64::from(*slot).saturating_sub(shift) as u32;
+        }
     }
 
     /// Looks up the second table's slot `slot + next` (`next` the byte

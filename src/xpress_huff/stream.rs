@@ -1,0 +1,206 @@
+//! Windows' standard LZ77+Huffman engine over a stream: the same blocks as
+//! [`encode::compress`](super::encode::compress) writes for the whole
+//! input, from a buffer that keeps only the 64 KiB a match reaches back
+//! to and the block being parsed.
+//!
+//! Two things tie the engine to the whole input, and both are carried
+//! here. Its match finder's tables are never reset: they stay in this
+//! state, and are moved along when the buffer drops bytes. And a match
+//! runs on to the end of the input, so a block's last match can reach
+//! past what is buffered (a run of zeros as long as the file): its block
+//! then waits while further input is compared with the match's period,
+//! holding only that period, until a byte differs or the input ends.
+
+use super::encode::{write_block, write_sequences, BlockCounts, BlockParse, WindowsBlockParser, BLOCK_PARSE_BYTES};
+use super::{BLOCK_OUTPUT, MAX_DISTANCE};
+use crate::format::SpaceCheck;
+use crate::lz::matchfinder::windows::{FIRST_SLOTS, SECOND_SLOTS};
+use crate::lz::matchfinder::WindowsFinder;
+use crate::lz::sequences::Sequence;
+use alloc::{vec, vec::Vec};
+
+/// Input buffered past a block's 64 KiB before it is parsed: a match that
+/// reaches the buffer's end is then at least this long, so its symbol is
+/// that of any longer match (lengths of 18 and more share one).
+const LOOKAHEAD: usize = 4096;
+/// The buffer drops what is older than the window once it holds this much
+/// more: moving the tables costs a pass over them.
+const SLIDE_AFTER: usize = 4 * BLOCK_OUTPUT;
+
+/// A block whose last match reached the end of the buffer, waiting to see
+/// where the match ends.
+struct Waiting {
+    /// The block's sequences and counts, its last match as long as it was
+    /// found.
+    seqs: Vec<Sequence>,
+    counts: BlockCounts,
+    /// Where the block and its last match start in the buffer.
+    start: usize,
+    match_start: usize,
+    dist: usize,
+    /// The match's length so far.
+    len: u64,
+}
+
+/// The standard engine's state between blocks of a stream.
+pub(crate) struct StandardStream {
+    /// The finder's two tables, in one.
+    tables: Vec<u32>,
+    parse: Vec<u8>,
+    /// The window: the 64 KiB before `pos` (or all there was), then what is
+    /// buffered from `pos` on.
+    buf: Vec<u8>,
+    /// Stream offset of `buf[0]`.
+    base: u64,
+    /// Where the next block starts in `buf`.
+    pos: usize,
+    waiting: Option<Waiting>,
+    /// One block's output.
+    out: Vec<u8>,
+}
+
+impl StandardStream {
+    pub(crate) fn new() -> Self {
+        StandardStream {
+            tables: vec![0; FIRST_SLOTS + SECOND_SLOTS],
+            parse: vec![0; BLOCK_PARSE_BYTES],
+            buf: Vec::new(),
+            base: 0,
+            pos: 0,
+            waiting: None,
+            out: Vec::new(),
+        }
+    }
+
+    /// Takes more input, handing `emit` each block it completes.
+    pub(crate) fn push<E>(&mut self, mut data: &[u8], emit: &mut impl FnMut(&[u8]) -> Result<(), E>) -> Result<(), E> {
+        if let Some(waiting) = &mut self.waiting {
+            // Bytes that go on with the waiting match's period lengthen it.
+            let period = &self.buf[waiting.match_start - waiting.dist..waiting.match_start];
+            let phase = (waiting.len % waiting.dist as u64) as usize;
+            // A match's length is at most 32 bits: one that would be longer
+            // ends there (past what the one-shot encoder takes).
+            let room = usize::try_from(u64::from(u32::MAX) - waiting.len).unwrap_or(usize::MAX);
+            let same =
+                data.iter().zip(period.iter().cycle().skip(phase)).take(room).take_while(|(a, b)| a == b).count();
+            waiting.len += same as u64;
+            data = &data[same..];
+            if data.is_empty() {
+                return Ok(());
+            }
+            self.finish_waiting(false, emit)?;
+        }
+        self.buf.extend_from_slice(data);
+        while self.waiting.is_none() && self.buf.len() >= self.pos + BLOCK_OUTPUT + LOOKAHEAD {
+            self.next_block(false, emit)?;
+        }
+        Ok(())
+    }
+
+    /// Ends the stream: the rest of the input in blocks, the last with
+    /// the end-of-data symbol.
+    pub(crate) fn finish<E>(&mut self, emit: &mut impl FnMut(&[u8]) -> Result<(), E>) -> Result<(), E> {
+        if self.waiting.is_some() {
+            return self.finish_waiting(true, emit);
+        }
+        while !self.next_block(true, emit)? {}
+        Ok(())
+    }
+
+    /// Parses and writes the block at `pos`; true if it was the last.
+    /// Without `at_end`, more input follows the buffer, which holds the
+    /// block's 64 KiB and the lookahead.
+    fn next_block<E>(&mut self, at_end: bool, emit: &mut impl FnMut(&[u8]) -> Result<(), E>) -> Result<bool, E> {
+        let n = self.buf.len();
+        let start = self.pos;
+        let piece_end = n.min(start + BLOCK_OUTPUT);
+        let input = &self.buf[..];
+        let mut block = BlockParse::new(&mut self.parse, input);
+        block.clear(start);
+        let mut finder = WindowsFinder::resume(&mut self.tables, MAX_DISTANCE + 1);
+        // The input's first byte is a literal, never searched.
+        let first = if self.base + start as u64 == 0 { n.min(1) } else { start };
+        let end = finder
+            .parse(input, first, piece_end.saturating_sub(<WindowsFinder<'_> as WindowsBlockParser>::TAIL), &mut block)
+            .max(piece_end);
+        block.push_literals_to(end);
+        if end == n && !at_end {
+            // The last match ran to the end of the buffer: it may go on.
+            // Without the empty run of literals that closes the parse: the
+            // match is the last thing in the block.
+            let seqs: Vec<Sequence> = block.seqs.iter().filter(|s| s.literals > 0 || s.len > 0).collect();
+            let counts = BlockCounts::of(&block);
+            let last_match = seqs.iter().rev().find(|s| s.len > 0).copied().expect("a match reached the end");
+            let match_start = end - last_match.len as usize;
+            let (dist, len) = (last_match.dist as usize, u64::from(last_match.len));
+            self.waiting = Some(Waiting { seqs, counts, start, match_start, dist, len });
+            return Ok(false);
+        }
+        let last = at_end && end == n;
+        self.out.resize(crate::max_compressed_size(crate::Format::XpressHuff, end - start), 0);
+        let size = write_block(&input[start..end], &block, last, &mut self.out, 0, SpaceCheck::Exact)
+            .expect("max_compressed_size always suffices");
+        emit(&self.out[..size])?;
+        self.pos = end;
+        if self.pos > SLIDE_AFTER {
+            let shift = self.pos - MAX_DISTANCE - 1;
+            self.buf.drain(..shift);
+            self.slid(shift as u64);
+        }
+        Ok(last)
+    }
+
+    /// The buffer dropped its first `shift` bytes.
+    fn slid(&mut self, shift: u64) {
+        self.base += shift;
+        self.pos -= shift as usize;
+        WindowsFinder::rebase(&mut self.tables, shift);
+    }
+
+    /// Writes the waiting block, its last match as long as it turned out,
+    /// and starts the next block's window where the match ends: the 64 KiB
+    /// before that, rebuilt from the match's period where the buffer had
+    /// already dropped them.
+    fn finish_waiting<E>(&mut self, last: bool, emit: &mut impl FnMut(&[u8]) -> Result<(), E>) -> Result<(), E> {
+        let mut waiting = self.waiting.take().expect("a waiting block");
+        let found = waiting.seqs.iter().rev().find(|s| s.len > 0).map(|s| s.len).expect("the last match");
+        let len = u32::try_from(waiting.len).expect("the one-shot encoder's 4 GiB limit");
+        waiting.counts.lengthen(waiting.dist as u32, found, len);
+        if let Some(s) = waiting.seqs.iter_mut().rev().find(|s| s.len > 0) {
+            s.len = len;
+        }
+        let literals = &self.buf[waiting.start..waiting.match_start];
+        let bound = crate::max_compressed_size(crate::Format::XpressHuff, literals.len()) + 64;
+        self.out.resize(bound, 0);
+        let seqs = waiting.seqs.iter().copied();
+        let size = write_sequences(literals, seqs, &waiting.counts, last, &mut self.out, 0, SpaceCheck::Exact)
+            .expect("the bound suffices");
+        emit(&self.out[..size])?;
+        if last {
+            return Ok(());
+        }
+        // The window before the match's end: what the buffer holds of it,
+        // then the period over and over.
+        let end = waiting.match_start as u64 + waiting.len;
+        let keep = (MAX_DISTANCE + 1).min(end as usize);
+        let from = end - keep as u64;
+        let period = waiting.match_start - waiting.dist..waiting.match_start;
+        let window: Vec<u8> = (from..end)
+            .map(|q| match usize::try_from(q).ok().filter(|&q| q < self.buf.len()) {
+                Some(q) => self.buf[q],
+                None => self.buf[period.start + ((q - waiting.match_start as u64) % waiting.dist as u64) as usize],
+            })
+            .collect();
+        self.buf.clear();
+        self.buf.extend_from_slice(&window);
+        self.pos = end as usize - from as usize;
+        self.slid_to(from);
+        Ok(())
+    }
+
+    /// The buffer now starts `from` bytes after where it did.
+    fn slid_to(&mut self, from: u64) {
+        self.base += from;
+        WindowsFinder::rebase(&mut self.tables, from);
+    }
+}
