@@ -435,7 +435,7 @@ fn api_streams_write_and_read_as_the_one_shot_functions_do() {
 }
 
 #[test]
-fn the_standard_huffman_stream_matches_the_one_shot_engine_across_long_runs_and_odd_writes() {
+fn the_standard_engines_streams_match_the_one_shot_engines_across_long_runs_and_odd_writes() {
     let mut x = 0x1357_9BDFu32;
     let mut next = move || {
         x ^= x << 13;
@@ -459,15 +459,23 @@ fn the_standard_huffman_stream_matches_the_one_shot_engine_across_long_runs_and_
                 _ => data.extend((0..(r >> 20)).map(|_| next() as u8)),
             }
         }
-        let whole = compress(Format::XpressHuff, Level::Standard, &data);
-        let mut encoder = msxca::write::RawEncoder::new(Vec::new(), Format::XpressHuff, Level::Standard);
-        let mut rest = &data[..];
-        while !rest.is_empty() {
-            let n = rest.len().min(1 + next() as usize % [1, 17, 4096, 70_000][case % 4]);
-            encoder.write_all(&rest[..n]).unwrap();
-            rest = &rest[n..];
+        for format in [Format::XpressHuff, Format::Xpress] {
+            let whole = compress(format, Level::Standard, &data);
+            let mut encoder = msxca::write::RawEncoder::new(Vec::new(), format, Level::Standard);
+            let mut rest = &data[..];
+            while !rest.is_empty() {
+                let n = rest.len().min(1 + next() as usize % [1, 17, 4096, 70_000][case % 4]);
+                encoder.write_all(&rest[..n]).unwrap();
+                rest = &rest[n..];
+            }
+            let streamed = encoder.finish().unwrap();
+            assert!(
+                streamed == whole,
+                "{format} case {case}: {} bytes, {} vs {}",
+                data.len(),
+                streamed.len(),
+                whole.len()
+            );
         }
-        let streamed = encoder.finish().unwrap();
-        assert!(streamed == whole, "case {case}: {} bytes, streamed {} vs {}", data.len(), streamed.len(), whole.len());
     }
 }

@@ -3,12 +3,35 @@
 use super::lanes::Lanes;
 use crate::format::{Format, Level};
 use crate::lznt1::CHUNK_SIZE;
+use crate::xpress::stream::PlainStream;
 use crate::xpress_huff::stream::StandardStream;
 use std::io::{self, Write};
 
 /// Input an LZNT1 thread compresses at a time: whole chunks, so that the
 /// pieces' streams, one after the other, are the stream of the whole.
 const LZNT1_PIECE: usize = 256 * CHUNK_SIZE;
+
+/// Windows' standard engines over a stream.
+enum Stream {
+    Huffman(Box<StandardStream>),
+    Plain(Box<PlainStream>),
+}
+
+impl Stream {
+    fn push(&mut self, data: &[u8], emit: &mut impl FnMut(&[u8]) -> io::Result<()>) -> io::Result<()> {
+        match self {
+            Stream::Huffman(stream) => stream.push(data, emit),
+            Stream::Plain(stream) => stream.push(data, emit),
+        }
+    }
+
+    fn finish(&mut self, emit: &mut impl FnMut(&[u8]) -> io::Result<()>) -> io::Result<()> {
+        match self {
+            Stream::Huffman(stream) => stream.finish(emit),
+            Stream::Plain(stream) => stream.finish(emit),
+        }
+    }
+}
 
 /// Compresses everything written to it into one raw stream on `W`, the
 /// same bytes as [`Compressor::compress_into`](crate::Compressor::compress_into) writes for the whole input
@@ -18,9 +41,9 @@ const LZNT1_PIECE: usize = 256 * CHUNK_SIZE;
 /// - LZNT1 is compressed 1 MiB at a time, on [`with_threads`](Self::with_threads)
 ///   threads: its chunks are independent, so the output is the same
 ///   whatever the thread count.
-/// - LZ77+Huffman at [`Level::Standard`] runs Windows' engine a block at a
-///   time, carrying its tables from block to block (and a last match
-///   that runs past the buffer, however long).
+/// - Plain LZ77 and LZ77+Huffman at [`Level::Standard`] run Windows'
+///   engines a stretch at a time, carrying their tables from stretch to
+///   stretch (and a match that runs past the buffer, however long).
 ///
 /// The other engines of Plain LZ77 and LZ77+Huffman parse the whole input
 /// at once, so for them the input is held until [`finish`](Self::finish).
@@ -30,8 +53,8 @@ const LZNT1_PIECE: usize = 256 * CHUNK_SIZE;
 pub struct RawEncoder<W: Write> {
     inner: Option<W>,
     lanes: Lanes,
-    /// Windows' standard LZ77+Huffman engine, block by block.
-    stream: Option<Box<StandardStream>>,
+    /// Windows' standard engines, a stretch at a time.
+    stream: Option<Stream>,
     /// Input not yet compressed.
     pending: Vec<u8>,
     /// Input bytes taken so far.
@@ -41,8 +64,11 @@ pub struct RawEncoder<W: Write> {
 impl<W: Write> RawEncoder<W> {
     /// An encoder writing `format` at `level` to `inner`, on one thread.
     pub fn new(inner: W, format: Format, level: Level) -> Self {
-        let stream =
-            (format == Format::XpressHuff && level == Level::Standard).then(|| Box::new(StandardStream::new()));
+        let stream = match (format, level) {
+            (Format::XpressHuff, Level::Standard) => Some(Stream::Huffman(Box::new(StandardStream::new()))),
+            (Format::Xpress, Level::Standard) => Some(Stream::Plain(Box::new(PlainStream::new()))),
+            _ => None,
+        };
         RawEncoder { inner: Some(inner), lanes: Lanes::new(format, level, 1), stream, pending: Vec::new(), taken: 0 }
     }
 
@@ -89,7 +115,7 @@ impl<W: Write> RawEncoder<W> {
     fn finish_stream(&mut self) -> io::Result<()> {
         if let Some(stream) = &mut self.stream {
             let inner = self.inner.as_mut().expect("encoder used after finish");
-            stream.finish(&mut |block| inner.write_all(block))?;
+            stream.finish(&mut |bytes| inner.write_all(bytes))?;
             return inner.flush();
         }
         if self.taken == 0 {
@@ -107,7 +133,7 @@ impl<W: Write> Write for RawEncoder<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         if let Some(stream) = &mut self.stream {
             let inner = self.inner.as_mut().expect("encoder used after finish");
-            stream.push(buf, &mut |block| inner.write_all(block))?;
+            stream.push(buf, &mut |bytes| inner.write_all(bytes))?;
             self.taken += buf.len() as u64;
             return Ok(buf.len());
         }

@@ -124,19 +124,19 @@ pub(crate) fn compress(
 
 /// Windows' standard engine finds matches at most this far back: 8191
 /// bytes, one short of what the format can say.
-const WINDOWS_WINDOW: usize = 8192;
+pub(super) const WINDOWS_WINDOW: usize = 8192;
 
 /// Inputs shorter than this are all literals in Windows' standard engine.
-const WINDOWS_SHORTEST_SEARCHED: usize = 64;
+pub(super) const WINDOWS_SHORTEST_SEARCHED: usize = 64;
 
 /// Positions this close to the end of the input are not searched by
 /// Windows' standard engine (but for a run of literals that completes its
 /// flag word past them).
-const WINDOWS_STANDARD_TAIL: usize = 38;
+pub(super) const WINDOWS_STANDARD_TAIL: usize = 38;
 
 /// Windows' standard engine stops searching once this close to the end of
 /// the output: the rest of the input goes out as literals.
-const WINDOWS_OUTPUT_MARGIN: usize = 41;
+pub(super) const WINDOWS_OUTPUT_MARGIN: usize = 41;
 
 /// Windows' standard engine: a greedy parse with [`WindowsFinder`], the
 /// first byte a literal, inputs under 64 bytes all literals. It stops
@@ -195,7 +195,7 @@ fn compress_windows_maximum(
 /// The items Windows' engines take, written as they come: literals wait
 /// until their flag word completes or a match comes, where Windows checks
 /// whether to stop.
-struct WindowsItems<'o, 'i> {
+pub(super) struct WindowsItems<'o, 'i> {
     writer: StreamWriter<'o, 'i>,
     /// Items taken, the input's first byte (a literal) included.
     items: u32,
@@ -203,16 +203,77 @@ struct WindowsItems<'o, 'i> {
     pending: usize,
 }
 
+/// Where [`WindowsItems`] stand between two calls, for a stream written
+/// a stretch at a time: output positions in the output buffer, input
+/// positions in the input buffer.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct ItemsState {
+    /// Where the next literal comes from, and the first one not written.
+    pub(super) ip: usize,
+    pub(super) pending: usize,
+    /// Where the current flag word goes, and the next free byte.
+    pub(super) flag_at: usize,
+    pub(super) pos: usize,
+    /// The current flag word's bits and items, and all items so far.
+    flags: u32,
+    word_items: u32,
+    items: u32,
+    /// A nibble byte whose high half is still free.
+    pub(super) nibble_at: Option<usize>,
+}
+
+impl ItemsState {
+    /// Before the first item: the first flag word reserved.
+    pub(super) fn start() -> Self {
+        ItemsState { ip: 0, pending: 0, flag_at: 0, pos: 4, flags: 0, word_items: 0, items: 1, nibble_at: None }
+    }
+}
+
 impl<'o, 'i> WindowsItems<'o, 'i> {
     fn start(out: &'o mut [u8], input: &'i [u8]) -> Result<Self> {
         Ok(WindowsItems { writer: StreamWriter::start(out, input)?, items: 1, pending: 0 })
+    }
+
+    /// Goes on from `state` in `out` and `input` (which hold what its
+    /// positions point to, and room for what comes).
+    #[cfg(feature = "std")]
+    pub(super) fn resume(out: &'o mut [u8], input: &'i [u8], state: ItemsState) -> Self {
+        let writer = StreamWriter {
+            out,
+            input,
+            ip: state.ip,
+            flag_at: state.flag_at,
+            pos: state.pos,
+            flags: state.flags,
+            items: state.word_items,
+            nibble_at: state.nibble_at,
+            full: false,
+        };
+        WindowsItems { writer, items: state.items, pending: state.pending }
+    }
+
+    /// Where they stand now.
+    #[cfg(feature = "std")]
+    pub(super) fn state(&self) -> ItemsState {
+        assert!(!self.writer.full, "the output buffer holds every stretch");
+        let w = &self.writer;
+        ItemsState {
+            ip: w.ip,
+            pending: self.pending,
+            flag_at: w.flag_at,
+            pos: w.pos,
+            flags: w.flags,
+            word_items: w.items,
+            items: self.items,
+            nibble_at: w.nibble_at,
+        }
     }
 
     /// Takes the item at `pos`: a literal, or the match `found`. Returns
     /// the position after it, and whether Windows checks its stops there:
     /// after a match, and after a literal that completes a flag word.
     #[inline(always)]
-    fn take(&mut self, pos: usize, found: Option<Match>) -> (usize, bool) {
+    pub(super) fn take(&mut self, pos: usize, found: Option<Match>) -> (usize, bool) {
         self.items += 1;
         let next = match found {
             None if self.items % FLAG_BITS != 0 => return (pos + 1, false),
@@ -232,13 +293,13 @@ impl<'o, 'i> WindowsItems<'o, 'i> {
     }
 
     /// The output position as Windows counts it.
-    fn position(&self) -> usize {
+    pub(super) fn position(&self) -> usize {
         self.writer.windows_position()
     }
 
     /// The rest of the input as literals, then the closing flag word.
     /// Under Windows' rules the stream must end below the capacity.
-    fn finish(mut self, space: SpaceCheck) -> Result<usize> {
+    pub(super) fn finish(mut self, space: SpaceCheck) -> Result<usize> {
         let capacity = self.writer.out.len();
         self.writer.literals(self.writer.input.len() - self.pending.min(self.writer.input.len()));
         let size = self.writer.finish()?;

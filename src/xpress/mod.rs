@@ -8,6 +8,8 @@
 
 pub(crate) mod decode;
 pub(crate) mod encode;
+#[cfg(feature = "std")]
+pub(crate) mod stream;
 
 /// Largest match distance the 13-bit field can express.
 pub const MAX_DISTANCE: usize = 8192;

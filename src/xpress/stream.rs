@@ -1,0 +1,207 @@
+//! Windows' standard Plain LZ77 engine over a stream: the same bytes as
+//! [`encode::compress`](super::encode::compress) writes for the whole
+//! input, from a buffer that keeps the 8 KiB a match reaches back to and
+//! the stretch being parsed.
+//!
+//! As with LZ77+Huffman (`xpress_huff::stream`), the finder's tables are
+//! carried from stretch to stretch, and a match that runs to the end of
+//! the buffer waits while further input is compared with its period. The
+//! output leaves as soon as nothing in it can change: up to the flag word
+//! still being filled, or the nibble byte whose high half the next long
+//! match takes, whichever is first.
+
+use super::encode::{
+    ItemsState, WindowsItems, WINDOWS_OUTPUT_MARGIN, WINDOWS_SHORTEST_SEARCHED, WINDOWS_STANDARD_TAIL, WINDOWS_WINDOW,
+};
+use crate::format::SpaceCheck;
+use crate::lz::matchfinder::windows::{FIRST_SLOTS, SECOND_SLOTS};
+use crate::lz::matchfinder::{Match, WindowsFinder};
+use alloc::{vec, vec::Vec};
+
+/// Input parsed per stretch.
+const STRETCH: usize = 1 << 16;
+/// Input buffered past a stretch before it is parsed: the engine's tail
+/// and output margin only matter this close to the end of the input.
+const LOOKAHEAD: usize = 4096;
+/// History kept before the parse position: the window, and the literals
+/// not yet written (at most a flag word's).
+const HISTORY: usize = 2 * WINDOWS_WINDOW;
+
+/// A match that reached the end of the buffer, waiting to see where it
+/// ends.
+struct Waiting {
+    pos: usize,
+    dist: usize,
+    len: u64,
+}
+
+/// The standard engine's state between stretches of a stream.
+pub(crate) struct PlainStream {
+    tables: Vec<u32>,
+    buf: Vec<u8>,
+    /// Stream offset of `buf[0]`.
+    base: u64,
+    /// The next position to search.
+    pos: usize,
+    /// Whether the last item taken was one where Windows checks its stops.
+    checked: bool,
+    items: ItemsState,
+    /// Output not yet handed out, from `emitted` on.
+    out: Vec<u8>,
+    emitted: u64,
+    waiting: Option<Waiting>,
+}
+
+impl PlainStream {
+    pub(crate) fn new() -> Self {
+        PlainStream {
+            tables: vec![0; FIRST_SLOTS + SECOND_SLOTS],
+            buf: Vec::new(),
+            base: 0,
+            pos: 1,
+            checked: false,
+            items: ItemsState::start(),
+            out: Vec::new(),
+            emitted: 0,
+            waiting: None,
+        }
+    }
+
+    /// Takes more input, handing `emit` the output that is final.
+    pub(crate) fn push<E>(&mut self, mut data: &[u8], emit: &mut impl FnMut(&[u8]) -> Result<(), E>) -> Result<(), E> {
+        if let Some(waiting) = &mut self.waiting {
+            let period = &self.buf[waiting.pos - waiting.dist..waiting.pos];
+            let phase = (waiting.len % waiting.dist as u64) as usize;
+            let room = usize::try_from(u64::from(u32::MAX) - waiting.len).unwrap_or(usize::MAX);
+            let same =
+                data.iter().zip(period.iter().cycle().skip(phase)).take(room).take_while(|(a, b)| a == b).count();
+            waiting.len += same as u64;
+            data = &data[same..];
+            if data.is_empty() {
+                return Ok(());
+            }
+            self.take_waiting();
+        }
+        self.buf.extend_from_slice(data);
+        while self.waiting.is_none() && self.buf.len() >= self.pos + STRETCH + LOOKAHEAD {
+            self.parse_stretch(self.pos + STRETCH);
+            self.hand_out(emit)?;
+        }
+        Ok(())
+    }
+
+    /// Ends the stream: the rest parsed as the engine parses the end of
+    /// its input, and the closing flag word.
+    pub(crate) fn finish<E>(&mut self, emit: &mut impl FnMut(&[u8]) -> Result<(), E>) -> Result<(), E> {
+        if self.waiting.is_some() {
+            self.take_waiting();
+        }
+        let n = self.buf.len();
+        let total = self.base + n as u64;
+        self.reserve(n.saturating_sub(self.items.pending));
+        let capacity = crate::max_compressed_size(crate::Format::Xpress, total as usize) as u64;
+        let stop_at = capacity.saturating_sub(WINDOWS_OUTPUT_MARGIN as u64);
+        let mut items = WindowsItems::resume(&mut self.out, &self.buf, self.items);
+        if total >= WINDOWS_SHORTEST_SEARCHED as u64 {
+            let limit = n - WINDOWS_STANDARD_TAIL;
+            let mut finder = WindowsFinder::resume(&mut self.tables, WINDOWS_WINDOW);
+            let (mut pos, mut checked) = (self.pos, self.checked);
+            let emitted = self.emitted;
+            let stopped = |pos: usize, checked: bool, items: &WindowsItems<'_, '_>| {
+                checked && (pos >= limit || emitted + items.position() as u64 >= stop_at)
+            };
+            while !stopped(pos, checked, &items) {
+                (pos, checked) = items.take(pos, finder.search(&self.buf, pos));
+            }
+        }
+        let size = items.finish(SpaceCheck::Exact).expect("the buffer holds the rest");
+        emit(&self.out[..size])
+    }
+
+    /// Makes room in `out` for the items of `input` more bytes.
+    fn reserve(&mut self, input: usize) {
+        let need = self.items.pos + crate::max_compressed_size(crate::Format::Xpress, input + 64) + 64;
+        if self.out.len() < need {
+            self.out.resize(need, 0);
+        }
+    }
+
+    /// Searches and takes items from `pos` until `stop`, or until a match
+    /// runs to the end of the buffer (which then waits).
+    fn parse_stretch(&mut self, stop: usize) {
+        self.reserve(stop + 32 - self.items.pending);
+        let mut items = WindowsItems::resume(&mut self.out, &self.buf, self.items);
+        let mut finder = WindowsFinder::resume(&mut self.tables, WINDOWS_WINDOW);
+        let n = self.buf.len();
+        let mut pos = self.pos;
+        while pos < stop {
+            let found = finder.search(&self.buf, pos);
+            if let Some(m) = found.filter(|m| pos + m.len as usize == n) {
+                self.waiting = Some(Waiting { pos, dist: m.dist as usize, len: u64::from(m.len) });
+                break;
+            }
+            (pos, self.checked) = items.take(pos, found);
+        }
+        self.items = items.state();
+        self.pos = pos;
+    }
+
+    /// Takes the waiting match, as long as it turned out, and starts the
+    /// buffer again where it ends: the history before that, rebuilt from
+    /// the match's period where the buffer does not hold it.
+    fn take_waiting(&mut self) {
+        let waiting = self.waiting.take().expect("a waiting match");
+        let m = Match { len: u32::try_from(waiting.len).expect("at most 32 bits"), dist: waiting.dist as u32 };
+        self.reserve(64);
+        let mut items = WindowsItems::resume(&mut self.out, &self.buf, self.items);
+        (_, self.checked) = items.take(waiting.pos, Some(m));
+        self.items = items.state();
+        let end = waiting.pos as u64 + waiting.len;
+        let from = end - HISTORY as u64;
+        let period = waiting.pos - waiting.dist;
+        let history: Vec<u8> = (from..end)
+            .map(|q| match usize::try_from(q).ok().filter(|&q| q < self.buf.len()) {
+                Some(q) => self.buf[q],
+                None => self.buf[period + ((q - waiting.pos as u64) % waiting.dist as u64) as usize],
+            })
+            .collect();
+        self.buf.clear();
+        self.buf.extend_from_slice(&history);
+        // The parse, and the literals after the match, go on where it ends.
+        (self.pos, self.items.ip, self.items.pending) = (HISTORY, HISTORY, HISTORY);
+        self.base += from;
+        WindowsFinder::rebase(&mut self.tables, from);
+    }
+
+    /// The buffer now starts `shift` bytes later in the stream.
+    fn rebase(&mut self, shift: u64) {
+        self.base += shift;
+        let shift = shift as usize;
+        self.pos -= shift;
+        self.items.ip -= shift;
+        self.items.pending -= shift;
+        WindowsFinder::rebase(&mut self.tables, shift as u64);
+    }
+
+    /// Hands out the output that can no longer change, and drops input
+    /// that no match or literal needs any more.
+    fn hand_out<E>(&mut self, emit: &mut impl FnMut(&[u8]) -> Result<(), E>) -> Result<(), E> {
+        let done = self.items.flag_at.min(self.items.nibble_at.unwrap_or(usize::MAX));
+        if done > 0 {
+            emit(&self.out[..done])?;
+            self.out.copy_within(done..self.items.pos, 0);
+            self.emitted += done as u64;
+            self.items.flag_at -= done;
+            self.items.pos -= done;
+            if let Some(at) = &mut self.items.nibble_at {
+                *at -= done;
+            }
+        }
+        if self.pos > 4 * STRETCH && self.waiting.is_none() {
+            let shift = self.pos - HISTORY;
+            self.buf.drain(..shift);
+            self.rebase(shift as u64);
+        }
+        Ok(())
+    }
+}
