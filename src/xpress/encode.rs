@@ -207,6 +207,7 @@ pub(super) struct WindowsItems<'o, 'i> {
 /// a stretch at a time: output positions in the output buffer, input
 /// positions in the input buffer.
 #[derive(Clone, Copy, Debug)]
+#[cfg(feature = "std")]
 pub(super) struct ItemsState {
     /// Where the next literal comes from, and the first one not written.
     pub(super) ip: usize,
@@ -222,6 +223,7 @@ pub(super) struct ItemsState {
     pub(super) nibble_at: Option<usize>,
 }
 
+#[cfg(feature = "std")]
 impl ItemsState {
     /// Before the first item: the first flag word reserved.
     pub(super) fn start() -> Self {
