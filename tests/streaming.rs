@@ -479,3 +479,28 @@ fn the_standard_engines_streams_match_the_one_shot_engines_across_long_runs_and_
         }
     }
 }
+
+#[test]
+fn the_standard_huffman_engine_writes_the_one_shot_bytes_whatever_the_thread_count() {
+    // Megabytes of text, runs that end blocks past their 64 KiB, noise,
+    // and a run of a 3-byte period.
+    let mut data = sample(5 << 20);
+    data.extend(std::iter::repeat_n(0u8, 3 << 20));
+    data.extend_from_slice(&sample(4 << 20)[1000..]);
+    let mut x = 7u32;
+    data.extend((0..2_000_000).map(|_| {
+        x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        (x >> 16) as u8
+    }));
+    data.extend(b"abc".repeat(1 << 20));
+    data.extend_from_slice(&sample(3 << 20));
+    let whole = compress(Format::XpressHuff, Level::Standard, &data);
+    for threads in [2, 3] {
+        let mut encoder =
+            msxca::write::RawEncoder::new(Vec::new(), Format::XpressHuff, Level::Standard).with_threads(threads);
+        for piece in data.chunks(262_144) {
+            encoder.write_all(piece).unwrap();
+        }
+        assert!(encoder.finish().unwrap() == whole, "{threads} threads");
+    }
+}
