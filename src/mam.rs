@@ -71,13 +71,13 @@ fn file_crc(input: &[u8], data_offset: usize) -> u32 {
     crc32(c, &input[data_offset..])
 }
 
-/// Decompresses a whole `MAM` file, checking its CRC when it has one.
+/// Parses the header of the whole `MAM` file `input` and checks its CRC,
+/// when it has one, before anything is decoded.
 ///
 /// # Errors
-/// Header errors as [`read_header`]; [`Error::ChecksumMismatch`] naming the
-/// stored and computed CRCs; [`Error::LimitExceeded`] when the declared size
-/// is over `limit`; the stream decoder's errors, with offsets into the file.
-pub fn decompress(input: &[u8], limit: usize) -> Result<Vec<u8>> {
+/// As [`read_header`]; [`Error::ChecksumMismatch`] naming the stored and
+/// computed CRCs.
+pub fn verify(input: &[u8]) -> Result<Header> {
     let header = read_header(input)?;
     if let Some(expected) = header.crc {
         let actual = file_crc(input, header.data_offset);
@@ -85,6 +85,38 @@ pub fn decompress(input: &[u8], limit: usize) -> Result<Vec<u8>> {
             return Err(Error::ChecksumMismatch { container: CONTAINER, offset: CRC_OFFSET, expected, actual });
         }
     }
+    Ok(header)
+}
+
+/// The `MAM` file of `size` bytes of data whose `format` stream is
+/// `stream`, with a CRC-32 field when `with_crc`.
+///
+/// # Errors
+/// [`Error::LimitExceeded`] for a size of 4 GiB or more.
+pub fn wrap(format: Format, size: u64, stream: &[u8], with_crc: bool) -> Result<Vec<u8>> {
+    let size =
+        u32::try_from(size).map_err(|_| Error::LimitExceeded { what: "input", size, limit: u64::from(u32::MAX) })?;
+    let data_offset = if with_crc { 12 } else { 8 };
+    let mut out = vec![0u8; data_offset];
+    out[..3].copy_from_slice(&SIGNATURE);
+    out[3] = format.windows_id() as u8 | if with_crc { CRC_FLAG } else { 0 };
+    out[4..8].copy_from_slice(&size.to_le_bytes());
+    out.extend_from_slice(stream);
+    if with_crc {
+        let crc = file_crc(&out, data_offset);
+        out[8..12].copy_from_slice(&crc.to_le_bytes());
+    }
+    Ok(out)
+}
+
+/// Decompresses a whole `MAM` file, checking its CRC when it has one.
+///
+/// # Errors
+/// Header errors as [`read_header`]; [`Error::ChecksumMismatch`] naming the
+/// stored and computed CRCs; [`Error::LimitExceeded`] when the declared size
+/// is over `limit`; the stream decoder's errors, with offsets into the file.
+pub fn decompress(input: &[u8], limit: usize) -> Result<Vec<u8>> {
+    let header = verify(input)?;
     let size = header.uncompressed_size as usize;
     if size > limit {
         return Err(Error::LimitExceeded { what: "uncompressed size", size: size as u64, limit: limit as u64 });
@@ -104,23 +136,12 @@ pub fn decompress(input: &[u8], limit: usize) -> Result<Vec<u8>> {
 /// [`Error::LimitExceeded`] for inputs of 4 GiB or more (the size field is
 /// 32 bits).
 pub fn compress(format: Format, level: Level, input: &[u8], with_crc: bool) -> Result<Vec<u8>> {
-    let size = u32::try_from(input.len()).map_err(|_| Error::LimitExceeded {
-        what: "input",
-        size: input.len() as u64,
-        limit: u64::from(u32::MAX),
-    })?;
-    let data_offset = if with_crc { 12 } else { 8 };
-    let mut out = vec![0u8; data_offset + crate::max_compressed_size(format, input.len())];
-    out[..3].copy_from_slice(&SIGNATURE);
-    out[3] = format.windows_id() as u8 | if with_crc { CRC_FLAG } else { 0 };
-    out[4..8].copy_from_slice(&size.to_le_bytes());
-    let n = Compressor::new(format, level).compress_into(input, &mut out[data_offset..])?;
-    out.truncate(data_offset + n);
-    if with_crc {
-        let crc = file_crc(&out, data_offset);
-        out[8..12].copy_from_slice(&crc.to_le_bytes());
+    if u32::try_from(input.len()).is_err() {
+        return Err(Error::LimitExceeded { what: "input", size: input.len() as u64, limit: u64::from(u32::MAX) });
     }
-    Ok(out)
+    let mut stream = vec![0u8; crate::max_compressed_size(format, input.len())];
+    let n = Compressor::new(format, level).compress_into(input, &mut stream)?;
+    wrap(format, input.len() as u64, &stream[..n], with_crc)
 }
 
 #[cfg(test)]

@@ -504,3 +504,25 @@ fn the_standard_huffman_engine_writes_the_one_shot_bytes_whatever_the_thread_cou
         assert!(encoder.finish().unwrap() == whole, "{threads} threads");
     }
 }
+
+#[test]
+fn mam_files_decode_as_a_stream_as_they_do_whole() {
+    let data = sample(400_000);
+    for with_crc in [false, true] {
+        let file = msxca::mam::compress(Format::XpressHuff, Level::Standard, &data, with_crc).unwrap();
+        let decoder = msxca::read::MamDecoder::new(Trickle { data: &file, step: 5000 }).unwrap();
+        assert_eq!(decoder.header().uncompressed_size as usize, data.len());
+        assert!(read_all(decoder, 4096).unwrap() == data);
+        for at in [3, 9, 20, file.len() / 2, file.len() - 2] {
+            let mut bad = file.clone();
+            bad[at] ^= 0x24;
+            let expected = msxca::mam::decompress(&bad, 1 << 30);
+            let streamed = msxca::read::MamDecoder::new(&bad[..]).and_then(|d| read_all(d, 4096));
+            match (&expected, &streamed) {
+                (Ok(a), Ok(b)) => assert!(a == b, "crc {with_crc}, byte {at}"),
+                (Err(a), Err(b)) => assert_eq!(a, typed(b), "crc {with_crc}, byte {at}"),
+                _ => panic!("crc {with_crc}, byte {at}: {expected:?} against {streamed:?}"),
+            }
+        }
+    }
+}

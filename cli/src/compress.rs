@@ -29,6 +29,15 @@ pub(crate) fn compress(
     let fail = |e: msxca::Error| Failure(format!("{name}: {e}"));
     let finished = |e| data_or_output(e, &io.input, &io.output);
     match (io.container, input.size) {
+        (Container::Mam, _) => {
+            // The input streams through; the compressed side, which the
+            // header's CRC covers, is held (prefetch files are small).
+            let mut encoder = RawEncoder::new(Vec::new(), format, level).with_threads(threads);
+            let size = pump(&mut input, &mut encoder, &io.input, &io.output)?;
+            let stream = encoder.finish().map_err(finished)?;
+            let file = msxca::mam::wrap(format, size, &stream, crc).map_err(fail)?;
+            output.write_all(&file).map_err(|e| output.failure(e))?;
+        }
         (Container::Raw, _) => {
             let mut encoder = RawEncoder::new(&mut output, format, level).with_threads(threads);
             pump(&mut input, &mut encoder, &io.input, &io.output)?;
@@ -53,14 +62,12 @@ pub(crate) fn compress(
             pump(&mut input, &mut encoder, &io.input, &io.output)?;
             encoder.finish().map_err(finished)?;
         }
-        // Whole in memory: MAM and SMB2 (small by nature: prefetch files
-        // and network messages), and the containers whose header needs the
-        // size when it is not known (standard input) or whose table needs
-        // a seekable output.
+        // Whole in memory: SMB2 (a network message, small by nature), and
+        // the containers whose header needs the size when it is not known
+        // (standard input) or whose table needs a seekable output.
         (container, _) => {
             let data = input.read_all(&io.input)?;
             let packed = match container {
-                Container::Mam => msxca::mam::compress(format, level, &data, crc).map_err(fail)?,
                 Container::Api => msxca::api::compress(format, level, msxca::api::Mode::Buffer, &data).map_err(fail)?,
                 Container::Smb2 => {
                     let options = msxca::smb2::Options { chained, uncompressed_prefix: 0, level };

@@ -1,10 +1,10 @@
 //! `msxca decompress`: input streamed through the library's decoders into
-//! OUTPUT, in memory bounded whatever the size (MAM and SMB2, small by
-//! nature, are decoded whole).
+//! OUTPUT, in memory bounded whatever the size (but for the compressed
+//! side of MAM files and SMB2 messages, small by nature, held whole).
 
 use crate::args::{Container, Io};
 use crate::io::{pump, Failure, Input, Output};
-use msxca::read::{ApiDecoder, Decoder, RawDecoder, WofDecoder};
+use msxca::read::{ApiDecoder, Decoder, MamDecoder, RawDecoder, WofDecoder};
 use msxca::Format;
 use std::io::Write;
 
@@ -41,18 +41,21 @@ pub(crate) fn decompress(format: Option<Format>, size: Option<u64>, threads: usi
             let decoder = WofDecoder::new(&mut input, algorithm, size).map_err(fail)?;
             pump(&mut decoder.with_threads(threads), &mut output, from, to)?;
         }
-        Container::Mam | Container::Smb2 => {
+        Container::Mam => {
+            // The compressed file is read whole (its CRC is checked first);
+            // the data is decoded as it is written.
+            let mut decoder = MamDecoder::new(&mut input).map_err(|e| Failure(format!("{name}: {e}")))?;
+            let header = decoder.header();
+            if let Some(format) = format.filter(|&f| f != header.format) {
+                return Err(Failure(format!("{name}: holds {} data, not {format}", header.format)));
+            }
+            pump(&mut decoder, &mut output, from, to)?;
+        }
+        Container::Smb2 => {
+            // A network message: small, and whole in memory.
             let data = input.read_all(&io.input)?;
-            let limit = msxca::DEFAULT_OUTPUT_LIMIT;
-            let out = if io.container == Container::Mam {
-                let header = msxca::mam::read_header(&data).map_err(fail)?;
-                if let Some(format) = format.filter(|&f| f != header.format) {
-                    return Err(Failure(format!("{name}: holds {} data, not {format}", header.format)));
-                }
-                msxca::mam::decompress(&data, limit).map_err(fail)?
-            } else {
-                msxca::smb2::decompress(&data, &msxca::smb2::Limits::new(limit)).map_err(fail)?
-            };
+            let limits = msxca::smb2::Limits::new(msxca::DEFAULT_OUTPUT_LIMIT);
+            let out = msxca::smb2::decompress(&data, &limits).map_err(fail)?;
             output.write_all(&out).map_err(|e| output.failure(e))?;
         }
     }

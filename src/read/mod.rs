@@ -5,12 +5,14 @@
 mod api;
 mod huff;
 mod lznt1;
+mod mam;
 mod wof;
 mod xpress;
 
 pub use api::ApiDecoder;
 pub use huff::XpressHuffDecoder;
 pub use lznt1::Lznt1Decoder;
+pub use mam::MamDecoder;
 pub use wof::WofDecoder;
 pub use xpress::XpressDecoder;
 
@@ -20,6 +22,15 @@ use crate::format::Format;
 use crate::frame::{self, BlockHeader, BLOCK_REST_SIZE, CONTAINER, HEADER_SIZE, LENGTH_SIZE};
 use crate::Decompressor;
 use std::io::{self, Read};
+
+/// `error` with the offsets of the library's error in it moved on by `by`
+/// bytes: for a stream read from within a container.
+fn shifted(error: io::Error, by: usize) -> io::Error {
+    match error.get_ref().and_then(|inner| inner.downcast_ref::<Error>()) {
+        Some(inner) => inner.clone().shifted(by).into(),
+        None => error,
+    }
+}
 
 /// Reads exactly `buf.len()` bytes, or reports how many were there.
 pub(crate) fn read_full(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
