@@ -87,6 +87,12 @@ impl<'a> Sequences<'a> {
     pub(crate) fn iter(&self) -> SequenceIter<'_> {
         SequenceIter { bytes: &self.bytes[..self.len] }
     }
+
+    /// Their bytes, which [`SequenceIter::over`] reads back.
+    #[cfg(feature = "std")]
+    pub(crate) fn encoded(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
 }
 
 #[derive(Clone)]
@@ -94,7 +100,13 @@ pub(crate) struct SequenceIter<'a> {
     bytes: &'a [u8],
 }
 
-impl SequenceIter<'_> {
+impl<'a> SequenceIter<'a> {
+    /// The sequences whose bytes [`Sequences::encoded`] gave.
+    #[cfg(feature = "std")]
+    pub(crate) fn over(bytes: &'a [u8]) -> Self {
+        SequenceIter { bytes }
+    }
+
     fn varint(&mut self) -> u32 {
         let mut v = 0u32;
         let mut shift = 0;

@@ -72,10 +72,14 @@ impl<W: Write> RawEncoder<W> {
         RawEncoder { inner: Some(inner), lanes: Lanes::new(format, level, 1), stream, pending: Vec::new(), taken: 0 }
     }
 
-    /// Compresses LZNT1 on `threads` threads (0: every core); the output
-    /// is the same.
+    /// Compresses on `threads` threads (0: every core), with the same
+    /// output: LZNT1 pieces side by side; LZ77+Huffman at the standard
+    /// level writes each block on a second thread while the next is parsed.
     pub fn with_threads(mut self, threads: usize) -> Self {
         self.lanes.set_threads(threads);
+        if let Some(Stream::Huffman(stream)) = &mut self.stream {
+            stream.set_threads(threads);
+        }
         self
     }
 

@@ -16,8 +16,9 @@ use super::{BLOCK_OUTPUT, MAX_DISTANCE};
 use crate::format::SpaceCheck;
 use crate::lz::matchfinder::windows::{FIRST_SLOTS, SECOND_SLOTS};
 use crate::lz::matchfinder::WindowsFinder;
-use crate::lz::sequences::Sequence;
+use crate::lz::sequences::{Sequence, SequenceIter};
 use alloc::{vec, vec::Vec};
+use std::sync::mpsc;
 
 /// Input buffered past a block's 64 KiB before it is parsed: a match that
 /// reaches the buffer's end is then at least this long, so its symbol is
@@ -42,6 +43,110 @@ struct Waiting {
     len: u64,
 }
 
+/// A parsed block, to be written by the pipeline's thread.
+struct Job {
+    /// The block's input, its encoded sequences and their counts.
+    input: Vec<u8>,
+    seqs: Vec<u8>,
+    counts: BlockCounts,
+    last: bool,
+    /// Where the block's bytes go.
+    out: Vec<u8>,
+}
+
+/// A thread that writes parsed blocks (builds each one's code and writes
+/// its bits) while the engine parses the next: jobs go one way, written
+/// blocks come back the other, in order.
+struct Pipeline {
+    jobs: Option<mpsc::Sender<Job>>,
+    written: mpsc::Receiver<Job>,
+    in_flight: usize,
+    /// Jobs back from the thread, for their buffers.
+    spare: Vec<Job>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// Blocks parsed ahead of the one being written.
+const IN_FLIGHT: usize = 4;
+
+impl Pipeline {
+    /// The pipeline, or none if the system refuses a thread.
+    fn start() -> Option<Self> {
+        let (jobs, todo) = mpsc::channel::<Job>();
+        let (done, written) = mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name("msxca-huffman".into())
+            .spawn(move || {
+                for mut job in todo {
+                    job.out.resize(crate::max_compressed_size(crate::Format::XpressHuff, job.input.len()), 0);
+                    let seqs = SequenceIter::over(&job.seqs);
+                    let size =
+                        write_sequences(&job.input, seqs, &job.counts, job.last, &mut job.out, 0, SpaceCheck::Exact)
+                            .expect("max_compressed_size always suffices");
+                    job.out.truncate(size);
+                    if done.send(job).is_err() {
+                        return;
+                    }
+                }
+            })
+            .ok()?;
+        Some(Pipeline { jobs: Some(jobs), written, in_flight: 0, spare: Vec::new(), thread: Some(thread) })
+    }
+
+    /// Hands a block to the thread, then `emit` those it has written;
+    /// waits for one when too many are in flight.
+    fn send<E>(&mut self, job: Job, emit: &mut impl FnMut(&[u8]) -> Result<(), E>) -> Result<(), E> {
+        self.jobs.as_ref().expect("running").send(job).expect("the writing thread runs");
+        self.in_flight += 1;
+        while self.in_flight > 0 {
+            let job = if self.in_flight > IN_FLIGHT {
+                self.written.recv().expect("the writing thread runs")
+            } else {
+                match self.written.try_recv() {
+                    Ok(job) => job,
+                    Err(_) => return Ok(()),
+                }
+            };
+            self.in_flight -= 1;
+            emit(&job.out)?;
+            self.spare.push(job);
+        }
+        Ok(())
+    }
+
+    /// Emits every block in flight.
+    fn drain<E>(&mut self, emit: &mut impl FnMut(&[u8]) -> Result<(), E>) -> Result<(), E> {
+        while self.in_flight > 0 {
+            let job = self.written.recv().expect("the writing thread runs");
+            self.in_flight -= 1;
+            emit(&job.out)?;
+            self.spare.push(job);
+        }
+        Ok(())
+    }
+
+    /// A job's buffers, from one that came back if there is one.
+    fn job(&mut self) -> Job {
+        self.spare.pop().unwrap_or_else(|| Job {
+            input: Vec::new(),
+            seqs: Vec::new(),
+            counts: BlockCounts { freqs: [0; crate::huffman::NUM_SYMBOLS], offset_bits: 0, raw_bytes: 0 },
+            last: false,
+            out: Vec::new(),
+        })
+    }
+}
+
+impl Drop for Pipeline {
+    fn drop(&mut self) {
+        // Closing the channel ends the thread.
+        self.jobs.take();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
 /// The standard engine's state between blocks of a stream.
 pub(crate) struct StandardStream {
     /// The finder's two tables, in one.
@@ -57,6 +162,8 @@ pub(crate) struct StandardStream {
     waiting: Option<Waiting>,
     /// One block's output.
     out: Vec<u8>,
+    /// The thread that writes blocks, with more than one thread.
+    pipeline: Option<Pipeline>,
 }
 
 impl StandardStream {
@@ -69,7 +176,15 @@ impl StandardStream {
             pos: 0,
             waiting: None,
             out: Vec::new(),
+            pipeline: None,
         }
+    }
+
+    /// With more than one thread, blocks are written on a second one while
+    /// the next is parsed; the output is the same.
+    pub(crate) fn set_threads(&mut self, threads: usize) {
+        let threads = if threads == 0 { crate::available_threads() } else { threads };
+        self.pipeline = if threads > 1 { Pipeline::start() } else { None };
     }
 
     /// Takes more input, handing `emit` each block it completes.
@@ -137,10 +252,23 @@ impl StandardStream {
             return Ok(false);
         }
         let last = at_end && end == n;
-        self.out.resize(crate::max_compressed_size(crate::Format::XpressHuff, end - start), 0);
-        let size = write_block(&input[start..end], &block, last, &mut self.out, 0, SpaceCheck::Exact)
-            .expect("max_compressed_size always suffices");
-        emit(&self.out[..size])?;
+        if let Some(pipeline) = &mut self.pipeline {
+            let mut job = pipeline.job();
+            job.input.clear();
+            job.input.extend_from_slice(&input[start..end]);
+            job.seqs.clear();
+            job.seqs.extend_from_slice(block.seqs.encoded());
+            (job.counts, job.last) = (BlockCounts::of(&block), last);
+            pipeline.send(job, emit)?;
+            if last {
+                pipeline.drain(emit)?;
+            }
+        } else {
+            self.out.resize(crate::max_compressed_size(crate::Format::XpressHuff, end - start), 0);
+            let size = write_block(&input[start..end], &block, last, &mut self.out, 0, SpaceCheck::Exact)
+                .expect("max_compressed_size always suffices");
+            emit(&self.out[..size])?;
+        }
         self.pos = end;
         if self.pos > SLIDE_AFTER {
             let shift = self.pos - MAX_DISTANCE - 1;
@@ -162,6 +290,10 @@ impl StandardStream {
     /// before that, rebuilt from the match's period where the buffer had
     /// already dropped them.
     fn finish_waiting<E>(&mut self, last: bool, emit: &mut impl FnMut(&[u8]) -> Result<(), E>) -> Result<(), E> {
+        // The blocks before it first.
+        if let Some(pipeline) = &mut self.pipeline {
+            pipeline.drain(emit)?;
+        }
         let mut waiting = self.waiting.take().expect("a waiting block");
         let found = waiting.seqs.iter().rev().find(|s| s.len > 0).map(|s| s.len).expect("the last match");
         let len = u32::try_from(waiting.len).expect("the one-shot encoder's 4 GiB limit");
