@@ -138,6 +138,87 @@ pub fn check_smb2(data: &[u8]) {
     }
 }
 
+/// A reader that hands out at most `step` bytes a call.
+struct Trickle<'a> {
+    data: &'a [u8],
+    step: usize,
+}
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = buf.len().min(self.step).min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}
+
+/// The library's error inside `e`, which the streaming decoders' errors
+/// all are (the readers here do not fail).
+fn library_error(e: std::io::Error) -> crate::Error {
+    match e.get_ref().and_then(|e| e.downcast_ref::<crate::Error>()) {
+        Some(inner) => inner.clone(),
+        None => panic!("an I/O error that is not the library's: {e}"),
+    }
+}
+
+/// Everything `reader` gives, or its error as the library's.
+fn read_all(mut reader: impl std::io::Read) -> Result<Vec<u8>, crate::Error> {
+    let mut out = Vec::new();
+    reader.read_to_end(&mut out).map_err(library_error)?;
+    Ok(out)
+}
+
+/// The streaming decoders (`read`), the first byte picking the stream and
+/// how it is read (threads, read sizes), the next three the size: they
+/// never panic, and give what the one-shot decoders give, output or
+/// error.
+pub fn check_streams(data: &[u8]) {
+    use crate::read::{ApiDecoder, MamDecoder, RawDecoder, WofDecoder};
+    let Some((&selector, rest)) = data.split_first() else { return };
+    let Some((size, input)) = sized(rest) else { return };
+    let threads = 1 + usize::from(selector >> 7);
+    let step = [1, 7, 4096, 1 << 20][usize::from(selector >> 5 & 3)];
+    let trickle = Trickle { data: input, step };
+    match selector % 6 {
+        kind @ 0..=2 => {
+            let format = Format::ALL[usize::from(kind)];
+            let mut out = vec![0u8; size];
+            let whole = Decompressor::new(format).decompress_into(input, &mut out).map(|n| out[..n].to_vec());
+            let streamed = RawDecoder::new(trickle, format, Some(size as u64)).map(|d| d.with_threads(threads));
+            let streamed = streamed.and_then(read_all);
+            assert_eq!(whole, streamed, "{format}, {threads} threads, reads of {step}");
+        }
+        3 => {
+            let algorithm = crate::wof::Algorithm::Xpress4K;
+            let whole = crate::wof::decompress(input, algorithm, size as u64);
+            let streamed = WofDecoder::new(trickle, algorithm, size as u64).map(|d| d.with_threads(threads));
+            let streamed = streamed.and_then(read_all);
+            match (&whole, &streamed) {
+                (Ok(a), Ok(b)) => assert!(a == b, "wof: different output"),
+                (Err(_), Err(_)) => {}
+                _ => panic!("wof: whole {whole:?}, streamed {streamed:?}"),
+            }
+        }
+        4 => {
+            // Within the output the checks allow.
+            if crate::api::uncompressed_size(input).is_ok_and(|n| n <= MAX_OUTPUT as u64) {
+                let header = crate::api::read_header(input).expect("a header");
+                let whole = crate::api::decompress(header.format, crate::api::Mode::Buffer, input, MAX_OUTPUT);
+                let streamed = read_all(ApiDecoder::new(trickle));
+                assert_eq!(whole, streamed, "api");
+            }
+        }
+        _ => {
+            if crate::mam::read_header(input).is_ok_and(|h| h.uncompressed_size as usize <= MAX_OUTPUT) {
+                let whole = crate::mam::decompress(input, MAX_OUTPUT);
+                let streamed = MamDecoder::new(trickle).map_err(library_error).and_then(read_all);
+                assert_eq!(whole, streamed, "mam");
+            }
+        }
+    }
+}
+
 /// Runs the check a fuzz target is named after on `data`; false for an
 /// unknown target name.
 pub fn check_target(target: &str, data: &[u8]) -> bool {
@@ -151,6 +232,7 @@ pub fn check_target(target: &str, data: &[u8]) -> bool {
         "rtl_vs_core" => check_rtl_vs_core(data),
         "wof" => check_wof(data),
         "smb2" => check_smb2(data),
+        "streams" => check_streams(data),
         _ => return false,
     }
     true

@@ -8,7 +8,9 @@ use std::io::{self, Read};
 
 /// Decodes a buffer-mode Compression API stream (see [`crate::api`]) from
 /// `R` one 64 MiB block at a time, as [`api::decompress`] decodes it
-/// whole: memory is a block's data and its stored bytes.
+/// whole: memory is a block's data and its stored bytes. Blocks over
+/// 64 MiB, which the API does not write, are refused
+/// ([`Error::LimitExceeded`]).
 pub struct ApiDecoder<R: Read> {
     inner: R,
     header: Option<api::Header>,
@@ -40,8 +42,7 @@ impl<R: Read> ApiDecoder<R> {
     /// The header, read on the first call or here.
     ///
     /// # Errors
-    /// As [`api::read_header`]; [`Error::LimitExceeded`] for blocks over
-    /// 64 MiB, which the API does not write.
+    /// As [`api::read_header`].
     pub fn header(&mut self) -> io::Result<api::Header> {
         if let Some(header) = self.header {
             return Ok(header);
@@ -50,10 +51,6 @@ impl<R: Read> ApiDecoder<R> {
         let n = read_full(&mut self.inner, &mut bytes)?;
         self.offset = n as u64;
         let header = api::read_header(&bytes[..n])?;
-        if header.block_size > api::BLOCK_SIZE as u64 {
-            let limit = api::BLOCK_SIZE as u64;
-            return Err(Error::LimitExceeded { what: "block size", size: header.block_size, limit }.into());
-        }
         self.decompressor = Some(Decompressor::new(header.format));
         self.left = header.uncompressed_size;
         self.header = Some(header);
@@ -68,11 +65,12 @@ impl<R: Read> ApiDecoder<R> {
         self.header().map(|h| h.format)
     }
 
-    /// Fills `buf` from the stream, or fails naming where it ends.
-    fn read_exact_at(&mut self, len: usize, into_stored: bool) -> io::Result<()> {
-        let buf = if into_stored { &mut self.stored } else { &mut self.block };
-        buf.resize(len, 0);
-        let n = read_full(&mut self.inner, buf)?;
+    /// Reads `len` bytes of the stream into `stored`, or fails naming
+    /// where it ends. The buffer grows with what is there, not with what a
+    /// damaged size says.
+    fn read_stored(&mut self, len: usize) -> io::Result<()> {
+        self.stored.clear();
+        let n = (&mut self.inner).take(len as u64).read_to_end(&mut self.stored)?;
         let at = self.offset as usize;
         self.offset += n as u64;
         if n < len {
@@ -83,11 +81,18 @@ impl<R: Read> ApiDecoder<R> {
 
     fn next_block(&mut self) -> io::Result<()> {
         let header = self.header()?;
-        let len = self.left.min(header.block_size) as usize;
-        self.read_exact_at(4, true)?;
+        let len = self.left.min(header.block_size);
+        if len > api::BLOCK_SIZE as u64 {
+            // The API writes blocks of 64 MiB: a larger one is held whole
+            // by no one.
+            let limit = api::BLOCK_SIZE as u64;
+            return Err(Error::LimitExceeded { what: "block size", size: len, limit }.into());
+        }
+        let len = len as usize;
+        self.read_stored(4)?;
         let stored_len = u32::from_le_bytes(self.stored[..4].try_into().expect("4 bytes")) as usize;
         let data_at = self.offset as usize;
-        self.read_exact_at(stored_len, true)?;
+        self.read_stored(stored_len)?;
         self.block.resize(len, 0);
         let decompressor = self.decompressor.as_mut().expect("header read");
         api::decompress_stretch(decompressor, &self.stored, &mut self.block).map_err(|e| e.shifted(data_at))?;

@@ -4,7 +4,7 @@ use super::{Input, Window};
 use crate::error::{Error, ErrorKind};
 use crate::lz::copy::copy_match;
 use crate::xpress_huff::decode::BlockDecoder;
-use crate::xpress_huff::{BLOCK_OUTPUT, MAX_DISTANCE};
+use crate::xpress_huff::{BLOCK_OUTPUT, MAX_DISTANCE, MIN_BLOCK_BYTES};
 use std::io::{self, Read};
 
 /// Output room a step decodes into: a block's 64 KiB, and as much again
@@ -17,8 +17,9 @@ const ROOM: usize = 2 * BLOCK_OUTPUT;
 ///
 /// Memory is the history, 128 KiB of output and a block's input, whatever
 /// the stream's size: a match that runs far past its block (as Windows'
-/// encoder writes for long runs) is copied a window at a time. Input after
-/// the last block is not read.
+/// encoder writes for long runs) is copied a window at a time. Once the
+/// output is whole, what input follows is read as Windows reads it: a
+/// block's table wherever a table and two words remain.
 pub struct XpressHuffDecoder<R: Read> {
     input: Input<R>,
     decoder: BlockDecoder,
@@ -30,6 +31,8 @@ pub struct XpressHuffDecoder<R: Read> {
     /// The last match of the last block, where it ran past the window: its
     /// distance and the bytes still to copy.
     carry: Option<(usize, u64)>,
+    /// The input after the last block has been read.
+    ended: bool,
 }
 
 impl<R: Read> XpressHuffDecoder<R> {
@@ -43,6 +46,26 @@ impl<R: Read> XpressHuffDecoder<R> {
             remaining: uncompressed_size,
             size: uncompressed_size,
             carry: None,
+            ended: false,
+        }
+    }
+
+    /// Reads what follows the output's last block as the whole-stream
+    /// decoder does: a block (which must have a valid table, and decodes
+    /// to nothing) wherever a table and two words remain.
+    fn read_trailing_blocks(&mut self) -> io::Result<()> {
+        self.ended = true;
+        let op = self.window.buf.len();
+        loop {
+            self.input.fill(MIN_BLOCK_BYTES)?;
+            if self.input.data().len() < MIN_BLOCK_BYTES {
+                return Ok(());
+            }
+            let decoded = self.decoder.decode_one_block(self.input.data(), &mut self.window.buf, op, op, &mut None);
+            match decoded {
+                Ok((used, _)) => self.input.consume(used),
+                Err(e) => return Err(e.shifted(self.input.offset as usize).into()),
+            }
         }
     }
 
@@ -101,7 +124,13 @@ impl<R: Read> XpressHuffDecoder<R> {
 impl<R: Read> Read for XpressHuffDecoder<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if !self.window.unread() {
-            if self.remaining == 0 || buf.is_empty() {
+            if buf.is_empty() {
+                return Ok(0);
+            }
+            if self.remaining == 0 {
+                if !self.ended {
+                    self.read_trailing_blocks()?;
+                }
                 return Ok(0);
             }
             self.next_step()?;

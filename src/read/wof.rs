@@ -116,10 +116,24 @@ impl<R: Read> WofDecoder<R> {
         let start = self.offset;
         // The last chunk runs to the end of the stream, slack and all; no
         // decoder reads more than four bytes per byte of its data.
-        let want = if last { 4 * len + 4096 } else { self.start(i + 1).saturating_sub(start) as usize };
+        let want = if last { (4 * len + 4096) as u64 } else { self.start(i + 1).saturating_sub(start) };
         if !last && self.start(i + 1) < start {
             return Err(self.bad(i + 1, "offsets out of order").into());
         }
+        if want > len as u64 && !last {
+            // Larger than its data, so wrong either way; which error the
+            // whole stream gives depends on whether it holds that much,
+            // which is found out without holding it.
+            let n = io::copy(&mut (&mut self.inner).take(want), &mut io::sink())?;
+            self.offset += n;
+            if n == 0 && i == 0 {
+                return Err(container_truncated(crate::wof::CONTAINER, start as usize, 1, start as usize).into());
+            }
+            let (chunk, problem) =
+                if n < want { (i + 1, "offset past the end of the stream") } else { (i, "chunk larger than its data") };
+            return Err(self.bad(chunk, problem).into());
+        }
+        let want = want as usize;
         chunk.stored.resize(want, 0);
         let n = read_full(&mut self.inner, &mut chunk.stored)?;
         self.offset += n as u64;
