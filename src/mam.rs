@@ -66,9 +66,13 @@ pub fn read_header(input: &[u8]) -> Result<Header> {
 
 /// The CRC-32 a `MAM` file with a CRC field carries.
 fn file_crc(input: &[u8], data_offset: usize) -> u32 {
-    let c = crc32(0, &input[..8]);
-    let c = crc32(c, &[0; 4]);
-    crc32(c, &input[data_offset..])
+    crc_of(&input[..8], &input[data_offset..])
+}
+
+/// The CRC-32 of a file whose first 8 bytes are `head` and whose stream is
+/// `stream`.
+fn crc_of(head: &[u8], stream: &[u8]) -> u32 {
+    crc32(crc32(crc32(0, head), &[0; 4]), stream)
 }
 
 /// Parses the header of the whole `MAM` file `input` and checks its CRC,
@@ -88,25 +92,24 @@ pub fn verify(input: &[u8]) -> Result<Header> {
     Ok(header)
 }
 
-/// The `MAM` file of `size` bytes of data whose `format` stream is
-/// `stream`, with a CRC-32 field when `with_crc`.
+/// The header of the `MAM` file of `size` bytes of data whose `format`
+/// stream is `stream` (which follows it), with a CRC-32 field when
+/// `with_crc`.
 ///
 /// # Errors
 /// [`Error::LimitExceeded`] for a size of 4 GiB or more.
-pub fn wrap(format: Format, size: u64, stream: &[u8], with_crc: bool) -> Result<Vec<u8>> {
+pub fn header_for(format: Format, size: u64, stream: &[u8], with_crc: bool) -> Result<Vec<u8>> {
     let size =
         u32::try_from(size).map_err(|_| Error::LimitExceeded { what: "input", size, limit: u64::from(u32::MAX) })?;
-    let data_offset = if with_crc { 12 } else { 8 };
-    let mut out = vec![0u8; data_offset];
-    out[..3].copy_from_slice(&SIGNATURE);
-    out[3] = format.windows_id() as u8 | if with_crc { CRC_FLAG } else { 0 };
-    out[4..8].copy_from_slice(&size.to_le_bytes());
-    out.extend_from_slice(stream);
+    let mut header = vec![0u8; if with_crc { 12 } else { 8 }];
+    header[..3].copy_from_slice(&SIGNATURE);
+    header[3] = format.windows_id() as u8 | if with_crc { CRC_FLAG } else { 0 };
+    header[4..8].copy_from_slice(&size.to_le_bytes());
     if with_crc {
-        let crc = file_crc(&out, data_offset);
-        out[8..12].copy_from_slice(&crc.to_le_bytes());
+        let crc = crc_of(&header[..8], stream);
+        header[8..12].copy_from_slice(&crc.to_le_bytes());
     }
-    Ok(out)
+    Ok(header)
 }
 
 /// Decompresses a whole `MAM` file, checking its CRC when it has one.
@@ -141,7 +144,9 @@ pub fn compress(format: Format, level: Level, input: &[u8], with_crc: bool) -> R
     }
     let mut stream = vec![0u8; crate::max_compressed_size(format, input.len())];
     let n = Compressor::new(format, level).compress_into(input, &mut stream)?;
-    wrap(format, input.len() as u64, &stream[..n], with_crc)
+    let mut file = header_for(format, input.len() as u64, &stream[..n], with_crc)?;
+    file.extend_from_slice(&stream[..n]);
+    Ok(file)
 }
 
 #[cfg(test)]

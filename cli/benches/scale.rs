@@ -160,12 +160,13 @@ fn main() {
         Row { container: "frame", format: "lznt1", decode_args: vec![] },
         Row { container: "frame", format: "xpress-huff", decode_args: vec![] },
         Row { container: "api", format: "xpress-huff", decode_args: vec![] },
+        Row { container: "mam", format: "xpress-huff", decode_args: vec![] },
         Row { container: "wof-xpress16k", format: "xpress-huff", decode_args: vec!["-s".into(), size.clone()] },
     ];
     println!(
-        "| container | format | ratio | library MB/s (c / d) | compress MB/s, 1 thread | all cores | × | decompress MB/s, 1 thread | all cores | × | 1 thread to /dev/null | that / library | peak RSS MiB (c / d) |"
+        "| container | format | ratio | library MB/s (c / d) | compress MB/s, 1 thread | all cores | × | decompress MB/s, 1 thread | all cores | × | to /dev/null, 1 thread | all cores | that 1 thread / library | peak RSS MiB (c / d) |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for row in &rows {
         let threads = |n: usize| n.to_string();
         let compress = |n: usize| {
@@ -194,9 +195,10 @@ fn main() {
             c
         };
         let (z1, _) = best(2, || null(1));
+        let (zn, _) = best(2, || null(cores));
         let (lib_c, lib_d) = library_speed(row, &data);
         println!(
-            "| {} | {} | {:.3} | {} | {:.0} | {:.0} | {:.2} | {:.0} | {:.0} | {:.2} | {:.0} | {} | {} / {} |",
+            "| {} | {} | {:.3} | {} | {:.0} | {:.0} | {:.2} | {:.0} | {:.0} | {:.2} | {:.0} | {:.0} | {} | {} / {} |",
             row.container,
             row.format,
             packed_len as f64 / len as f64,
@@ -208,6 +210,7 @@ fn main() {
             mbps(len, dn),
             d1.as_secs_f64() / dn.as_secs_f64(),
             mbps(len, z1),
+            mbps(len, zn),
             lib_d.map_or("-".to_string(), |d| format!("{:.2}", mbps(len, z1) / d)),
             c1_peak.max(cn_peak) / 1024,
             d1_peak.max(dn_peak) / 1024,

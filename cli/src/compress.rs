@@ -35,8 +35,8 @@ pub(crate) fn compress(
             let mut encoder = RawEncoder::new(Vec::new(), format, level).with_threads(threads);
             let size = pump(&mut input, &mut encoder, &io.input, &io.output)?;
             let stream = encoder.finish().map_err(finished)?;
-            let file = msxca::mam::wrap(format, size, &stream, crc).map_err(fail)?;
-            output.write_all(&file).map_err(|e| output.failure(e))?;
+            let header = msxca::mam::header_for(format, size, &stream, crc).map_err(fail)?;
+            output.write_all(&header).and_then(|()| output.write_all(&stream)).map_err(|e| output.failure(e))?;
         }
         (Container::Raw, _) => {
             let mut encoder = RawEncoder::new(&mut output, format, level).with_threads(threads);
