@@ -37,6 +37,8 @@ struct Piece {
     input: core::ops::Range<usize>,
     chunks: usize,
     out: Vec<u8>,
+    /// Bytes of `out` to read out: what it decoded to, padded.
+    len: usize,
     result: crate::Result<usize>,
 }
 
@@ -47,8 +49,12 @@ pub struct Lznt1Decoder<R: Read> {
     input: Input<R>,
     workers: Workers,
     pieces: Vec<Piece>,
-    /// The pieces of this batch.
+    /// The pieces of this batch, and of them those to read out, the one
+    /// being read and how far.
     used: usize,
+    ready: usize,
+    serving: usize,
+    piece_served: usize,
     ends: Vec<usize>,
     out: Vec<u8>,
     served: usize,
@@ -67,6 +73,9 @@ impl<R: Read> Lznt1Decoder<R> {
             workers: Workers::new(1),
             pieces: Vec::new(),
             used: 0,
+            ready: 0,
+            serving: 0,
+            piece_served: 0,
             ends: Vec::new(),
             out: Vec::new(),
             served: 0,
@@ -86,6 +95,7 @@ impl<R: Read> Lznt1Decoder<R> {
     fn next_batch(&mut self) -> io::Result<()> {
         self.out.clear();
         self.served = 0;
+        self.ready = 0;
         let threads = self.workers.batch_jobs();
         let budget = threads * PIECE;
         self.input.fill(budget + CHUNK_SIZE + 2)?;
@@ -144,18 +154,20 @@ impl<R: Read> Lznt1Decoder<R> {
             piece.out.resize(piece.chunks * CHUNK_SIZE, 0);
             piece.result = Decompressor::new(Format::Lznt1).decompress_into(chunks, &mut piece.out);
         });
-        for (i, piece) in self.pieces[..self.used].iter().enumerate() {
+        // The pieces are read out where they are; each one's short last
+        // chunk is padded when another piece follows.
+        let used = self.used;
+        for (i, piece) in self.pieces[..used].iter_mut().enumerate() {
             let n = match &piece.result {
                 Ok(n) => *n,
                 Err(e) => return Err(e.clone().shifted(self.input.offset as usize + piece.input.start).into()),
             };
-            if i > 0 {
-                let gap = self.out.len().wrapping_neg() % CHUNK_SIZE;
-                self.out.resize(self.out.len() + gap, 0);
-            }
-            self.out.extend_from_slice(&piece.out[..n]);
+            piece.len = if i + 1 < used { n.next_multiple_of(CHUNK_SIZE) } else { n };
+            piece.out[n..piece.len].fill(0);
+            self.produced += piece.len as u64;
         }
         self.produced += self.out.len() as u64;
+        (self.ready, self.serving, self.piece_served) = (used, 0, 0);
         self.input.consume(batch_end);
         if ended {
             self.done = true;
@@ -174,7 +186,7 @@ impl<R: Read> Lznt1Decoder<R> {
         for (i, &end) in self.ends.iter().enumerate() {
             if end - start >= share || i + 1 == self.ends.len() {
                 if used == self.pieces.len() {
-                    self.pieces.push(Piece { input: 0..0, chunks: 0, out: Vec::new(), result: Ok(0) });
+                    self.pieces.push(Piece { input: 0..0, chunks: 0, out: Vec::new(), len: 0, result: Ok(0) });
                 }
                 let piece = &mut self.pieces[used];
                 (piece.input, piece.chunks) = (start..end, i + 1 - first_chunk);
@@ -188,15 +200,30 @@ impl<R: Read> Lznt1Decoder<R> {
 
 impl<R: Read> Read for Lznt1Decoder<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        while self.served == self.out.len() {
-            if self.done || buf.is_empty() {
+        loop {
+            if buf.is_empty() {
                 return Ok(0);
             }
-            self.next_batch()?;
+            // The padding or capacity-bound output first, then the pieces.
+            let (data, at) = if self.served < self.out.len() {
+                (&self.out[..], &mut self.served)
+            } else if self.serving < self.ready {
+                let piece = &self.pieces[self.serving];
+                if self.piece_served == piece.len {
+                    (self.serving, self.piece_served) = (self.serving + 1, 0);
+                    continue;
+                }
+                (&piece.out[..piece.len], &mut self.piece_served)
+            } else if self.done {
+                return Ok(0);
+            } else {
+                self.next_batch()?;
+                continue;
+            };
+            let n = buf.len().min(data.len() - *at);
+            buf[..n].copy_from_slice(&data[*at..*at + n]);
+            *at += n;
+            return Ok(n);
         }
-        let n = buf.len().min(self.out.len() - self.served);
-        buf[..n].copy_from_slice(&self.out[self.served..self.served + n]);
-        self.served += n;
-        Ok(n)
     }
 }
