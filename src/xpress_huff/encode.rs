@@ -251,13 +251,18 @@ pub(super) struct BlockParse<'a, 'i> {
     /// Distance bits and extra length bytes of the block's matches.
     offset_bits: u64,
     raw_bytes: u64,
+    /// Whether the parse counts as it goes (else [`BlockCounts::tally`]
+    /// counts it later, where a second thread writes the block).
+    counting: bool,
 }
 
 impl<'a, 'i> BlockParse<'a, 'i> {
-    /// An empty parse of a block of `input`, held in `bytes`.
+    /// An empty parse of a block of `input`, held in `bytes`, that counts
+    /// its symbols as it goes if `counting`.
     #[cfg(feature = "std")]
-    pub(super) fn new(bytes: &'a mut [u8], input: &'i [u8]) -> Self {
-        BlockParse { seqs: Sequences::new(bytes), input, ip: 0, freqs: [0; NUM_SYMBOLS], offset_bits: 0, raw_bytes: 0 }
+    pub(super) fn new(bytes: &'a mut [u8], input: &'i [u8], counting: bool) -> Self {
+        let freqs = [0; NUM_SYMBOLS];
+        BlockParse { seqs: Sequences::new(bytes), input, ip: 0, freqs, offset_bits: 0, raw_bytes: 0, counting }
     }
 
     /// Takes a match at `pos`, after the literals up to it.
@@ -290,6 +295,11 @@ impl SequenceSink for BlockParse<'_, '_> {
 
     #[inline(always)]
     fn push(&mut self, s: Sequence) {
+        if !self.counting {
+            self.ip += s.literals as usize + s.len as usize;
+            self.seqs.push(s);
+            return;
+        }
         let literals = &self.input[self.ip..self.ip + s.literals as usize];
         for &b in literals {
             self.freqs[usize::from(b)] += 1;
@@ -317,7 +327,8 @@ pub(crate) fn compress(
     let mut arena = Arena::new(workspace);
     let seqs = Sequences::new(arena.bytes(BLOCK_PARSE_BYTES));
     assert!(seqs.room() == BLOCK_PARSE_BYTES, "the workspace holds a block's parse");
-    let mut block = BlockParse { seqs, input, ip: 0, freqs: [0; NUM_SYMBOLS], offset_bits: 0, raw_bytes: 0 };
+    let mut block =
+        BlockParse { seqs, input, ip: 0, freqs: [0; NUM_SYMBOLS], offset_bits: 0, raw_bytes: 0, counting: true };
     let mut engine = match level.encoder() {
         EncoderKind::WindowsStandard => {
             let finder = WindowsFinder::new(&mut arena, MAX_DISTANCE + 1);
@@ -545,6 +556,25 @@ impl BlockCounts {
     #[cfg(feature = "std")]
     pub(super) fn of(block: &BlockParse<'_, '_>) -> Self {
         BlockCounts { freqs: block.freqs, offset_bits: block.offset_bits, raw_bytes: block.raw_bytes }
+    }
+
+    /// The counts of the sequences `seqs` of the block `input`.
+    #[cfg(feature = "std")]
+    pub(super) fn tally(input: &[u8], seqs: impl Iterator<Item = Sequence>) -> Self {
+        let mut counts = BlockCounts { freqs: [0; NUM_SYMBOLS], offset_bits: 0, raw_bytes: 0 };
+        let mut ip = 0;
+        for s in seqs {
+            for &b in &input[ip..ip + s.literals as usize] {
+                counts.freqs[usize::from(b)] += 1;
+            }
+            ip += s.literals as usize + s.len as usize;
+            if s.len != 0 {
+                counts.freqs[match_symbol(s.len, s.dist)] += 1;
+                counts.offset_bits += u64::from(distance_class(s.dist));
+                counts.raw_bytes += u64::from(extra_length_bytes(s.len));
+            }
+        }
+        counts
     }
 
     /// Makes a match of `old` bytes at `dist` one of `new` bytes.

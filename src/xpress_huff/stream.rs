@@ -67,7 +67,7 @@ struct Pipeline {
 }
 
 /// Blocks parsed ahead of the one being written.
-const IN_FLIGHT: usize = 4;
+const IN_FLIGHT: usize = 16;
 
 impl Pipeline {
     /// The pipeline, or none if the system refuses a thread.
@@ -78,6 +78,7 @@ impl Pipeline {
             .name("msxca-huffman".into())
             .spawn(move || {
                 for mut job in todo {
+                    job.counts = BlockCounts::tally(&job.input, SequenceIter::over(&job.seqs));
                     job.out.resize(crate::max_compressed_size(crate::Format::XpressHuff, job.input.len()), 0);
                     let seqs = SequenceIter::over(&job.seqs);
                     let size =
@@ -230,7 +231,8 @@ impl StandardStream {
         let start = self.pos;
         let piece_end = n.min(start + BLOCK_OUTPUT);
         let input = &self.buf[..];
-        let mut block = BlockParse::new(&mut self.parse, input);
+        // With a writing thread, that thread counts the symbols.
+        let mut block = BlockParse::new(&mut self.parse, input, self.pipeline.is_none());
         block.clear(start);
         let mut finder = WindowsFinder::resume(&mut self.tables, MAX_DISTANCE + 1);
         // The input's first byte is a literal, never searched.
@@ -244,7 +246,11 @@ impl StandardStream {
             // Without the empty run of literals that closes the parse: the
             // match is the last thing in the block.
             let seqs: Vec<Sequence> = block.seqs.iter().filter(|s| s.literals > 0 || s.len > 0).collect();
-            let counts = BlockCounts::of(&block);
+            let counts = if self.pipeline.is_some() {
+                BlockCounts::tally(&input[start..], seqs.iter().copied())
+            } else {
+                BlockCounts::of(&block)
+            };
             let last_match = seqs.iter().rev().find(|s| s.len > 0).copied().expect("a match reached the end");
             let match_start = end - last_match.len as usize;
             let (dist, len) = (last_match.dist as usize, u64::from(last_match.len));
@@ -258,7 +264,7 @@ impl StandardStream {
             job.input.extend_from_slice(&input[start..end]);
             job.seqs.clear();
             job.seqs.extend_from_slice(block.seqs.encoded());
-            (job.counts, job.last) = (BlockCounts::of(&block), last);
+            job.last = last;
             pipeline.send(job, emit)?;
             if last {
                 pipeline.drain(emit)?;
