@@ -409,15 +409,30 @@ fn wof_streams_write_and_read_as_the_one_shot_functions_do() {
 #[test]
 fn api_streams_write_and_read_as_the_one_shot_functions_do() {
     use msxca::api::Mode;
-    for data in [sample(1), sample(5000), sample(1_000_000)] {
+    // Stored because tiny, because incompressible, or not; long runs.
+    let mut x = 99u32;
+    let noise: Vec<u8> = (0..700_000)
+        .map(|_| {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (x >> 16) as u8
+        })
+        .collect();
+    let mut runs = vec![0u8; 2_500_000];
+    runs.extend_from_slice(&sample(10_000));
+    let mut almost = noise[..300_000].to_vec();
+    almost.extend(std::iter::repeat_n(7u8, 400));
+    for data in [sample(1), sample(300), sample(302), sample(5000), sample(1_000_000), noise, runs, almost] {
         for format in [Format::Xpress, Format::XpressHuff] {
             let whole = msxca::api::compress(format, Level::Standard, Mode::Buffer, &data).unwrap();
-            let mut encoder =
-                msxca::write::ApiEncoder::new(Vec::new(), format, Level::Standard, data.len() as u64).unwrap();
-            for piece in data.chunks(33_333) {
-                encoder.write_all(piece).unwrap();
+            for threads in [1, 2] {
+                let encoder =
+                    msxca::write::ApiEncoder::new(Vec::new(), format, Level::Standard, data.len() as u64).unwrap();
+                let mut encoder = encoder.with_threads(threads);
+                for piece in data.chunks(33_333) {
+                    encoder.write_all(piece).unwrap();
+                }
+                assert!(encoder.finish().unwrap() == whole, "{format}, {} bytes, {threads} threads", data.len());
             }
-            assert!(encoder.finish().unwrap() == whole, "{format}, {} bytes", data.len());
             let mut decoder = msxca::read::ApiDecoder::new(Trickle { data: &whole, step: 4000 });
             assert_eq!(decoder.format().unwrap(), format);
             assert!(read_all(decoder, 3000).unwrap() == data);
@@ -525,4 +540,31 @@ fn mam_files_decode_as_a_stream_as_they_do_whole() {
             }
         }
     }
+}
+
+#[test]
+fn the_compression_api_stores_a_block_exactly_where_the_one_shot_function_does() {
+    // Noise with more and more text after it: somewhere the block starts
+    // to fit under Windows' estimate, and there the two must agree.
+    let mut x = 5u32;
+    let noise: Vec<u8> = (0..200_000)
+        .map(|_| {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (x >> 16) as u8
+        })
+        .collect();
+    let mut stored = [0usize; 2];
+    for k in 0..60 {
+        let mut data = noise.clone();
+        data.extend_from_slice(&sample(k * 97));
+        data.extend(std::iter::repeat_n(b'q', k * 13));
+        let whole = msxca::api::compress(Format::XpressHuff, Level::Standard, msxca::api::Mode::Buffer, &data).unwrap();
+        stored[usize::from(whole.len() > data.len())] += 1;
+        let encoder =
+            msxca::write::ApiEncoder::new(Vec::new(), Format::XpressHuff, Level::Standard, data.len() as u64).unwrap();
+        let mut encoder = encoder.with_threads(2);
+        encoder.write_all(&data).unwrap();
+        assert!(encoder.finish().unwrap() == whole, "k {k}");
+    }
+    assert!(stored[0] > 0 && stored[1] > 0, "both sides of the boundary: {stored:?}");
 }

@@ -49,7 +49,8 @@ pub(crate) fn compress(
             encoder.finish().map_err(finished)?;
         }
         (Container::Api, Some(size)) if size > 0 => {
-            let mut encoder = ApiEncoder::new(&mut output, format, level, size).map_err(fail)?;
+            let encoder = ApiEncoder::new(&mut output, format, level, size).map_err(fail)?;
+            let mut encoder = encoder.with_threads(threads);
             pump(&mut input, &mut encoder, &io.input, &io.output)?;
             encoder.finish().map_err(finished)?;
         }

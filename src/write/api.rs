@@ -2,6 +2,7 @@
 
 use crate::api::{self, BLOCK_SIZE};
 use crate::format::{Format, Level};
+use crate::xpress_huff::stream::StandardStream;
 use crate::Compressor;
 use std::io::{self, Write};
 
@@ -17,6 +18,7 @@ pub struct ApiEncoder<W: Write> {
     taken: u64,
     block: Vec<u8>,
     packed: Vec<u8>,
+    threads: usize,
 }
 
 impl<W: Write> ApiEncoder<W> {
@@ -37,7 +39,43 @@ impl<W: Write> ApiEncoder<W> {
             taken: 0,
             block: Vec::new(),
             packed: Vec::new(),
+            threads: 1,
         })
+    }
+
+    /// LZ77+Huffman at the standard level writes each block's Huffman
+    /// blocks on a second thread while it parses the next, with `threads`
+    /// above 1 (0: every core); the output is the same.
+    pub fn with_threads(mut self, threads: usize) -> Self {
+        self.threads = threads;
+        self
+    }
+
+    /// Compresses the block as [`api::compress_stretch`] does, with
+    /// Windows' standard LZ77+Huffman engine on two threads; the size
+    /// written to `packed`, or the block's when it is stored.
+    fn compress_on_threads(&mut self) -> usize {
+        let room = self.block.len().saturating_sub(1);
+        if room < 300 {
+            return self.block.len();
+        }
+        let mut stream = StandardStream::within(room as u64);
+        stream.set_threads(self.threads);
+        let packed = &mut self.packed;
+        packed.clear();
+        let mut keep = |bytes: &[u8]| -> Result<(), core::convert::Infallible> {
+            packed.extend_from_slice(bytes);
+            Ok(())
+        };
+        for piece in self.block.chunks(1 << 20) {
+            let Ok(()) = stream.push(piece, &mut keep);
+        }
+        let Ok(()) = stream.finish(&mut keep);
+        if stream.refused() {
+            self.block.len()
+        } else {
+            self.packed.len()
+        }
     }
 
     fn block_len(&self) -> usize {
@@ -50,10 +88,19 @@ impl<W: Write> ApiEncoder<W> {
             inner.write_all(&self.header)?;
             self.header_written = true;
         }
-        self.packed.resize(self.block.len(), 0);
-        let n = api::compress_stretch(&mut self.compressor, &self.block, &mut self.packed);
+        let two_threads = self.compressor.format() == Format::XpressHuff
+            && self.compressor.level() == Level::Standard
+            && (self.threads == 0 && crate::available_threads() > 1 || self.threads > 1);
+        let n = if two_threads {
+            self.compress_on_threads()
+        } else {
+            self.packed.resize(self.block.len(), 0);
+            api::compress_stretch(&mut self.compressor, &self.block, &mut self.packed)
+        };
+        let inner = self.inner.as_mut().expect("encoder used after finish");
         inner.write_all(&(n as u32).to_le_bytes())?;
-        inner.write_all(&self.packed[..n])?;
+        // Stored blocks are the data itself.
+        inner.write_all(if n == self.block.len() { &self.block } else { &self.packed[..n] })?;
         self.block.clear();
         Ok(())
     }

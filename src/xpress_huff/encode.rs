@@ -538,7 +538,7 @@ pub(super) fn write_block(
     space: SpaceCheck,
 ) -> Result<usize> {
     let counts = BlockCounts { freqs: parse.freqs, offset_bits: parse.offset_bits, raw_bytes: parse.raw_bytes };
-    write_sequences(input, parse.seqs.iter(), &counts, last, out, op, space)
+    write_sequences(input, parse.seqs.iter(), &counts, last, out, op, space).map(|(end, _)| end)
 }
 
 /// What a block's code and size are worked out from: its symbols' counts
@@ -586,7 +586,9 @@ impl BlockCounts {
     }
 }
 
-/// [`write_block`] for a parse given as its sequences and their counts.
+/// [`write_block`] for a parse given as its sequences and their counts;
+/// also returns the size Windows' space rule estimates for the block
+/// (see [`SpaceCheck::Windows`]).
 pub(super) fn write_sequences(
     input: &[u8],
     seqs: impl Iterator<Item = Sequence>,
@@ -595,7 +597,7 @@ pub(super) fn write_sequences(
     out: &mut [u8],
     op: usize,
     space: SpaceCheck,
-) -> Result<usize> {
+) -> Result<(usize, u64)> {
     let mut freqs = counts.freqs;
     let mut lengths = [0u8; NUM_SYMBOLS];
     let mut codes = [0u16; NUM_SYMBOLS];
@@ -668,7 +670,7 @@ pub(super) fn write_sequences(
     }
     let end = w.finish();
     debug_assert_eq!(end as u64, size);
-    Ok(op + size as usize)
+    Ok((op + size as usize, windows_estimate))
 }
 
 /// The largest output of [`compress`] for `len` input bytes.

@@ -11,7 +11,7 @@
 //! then waits while further input is compared with the match's period,
 //! holding only that period, until a byte differs or the input ends.
 
-use super::encode::{write_block, write_sequences, BlockCounts, BlockParse, WindowsBlockParser, BLOCK_PARSE_BYTES};
+use super::encode::{write_sequences, BlockCounts, BlockParse, WindowsBlockParser, BLOCK_PARSE_BYTES};
 use super::{BLOCK_OUTPUT, MAX_DISTANCE};
 use crate::format::SpaceCheck;
 use crate::lz::matchfinder::windows::{FIRST_SLOTS, SECOND_SLOTS};
@@ -50,8 +50,9 @@ struct Job {
     seqs: Vec<u8>,
     counts: BlockCounts,
     last: bool,
-    /// Where the block's bytes go.
+    /// Where the block's bytes go, and Windows' estimate of their size.
     out: Vec<u8>,
+    estimate: u64,
 }
 
 /// A thread that writes parsed blocks (builds each one's code and writes
@@ -81,10 +82,11 @@ impl Pipeline {
                     job.counts = BlockCounts::tally(&job.input, SequenceIter::over(&job.seqs));
                     job.out.resize(crate::max_compressed_size(crate::Format::XpressHuff, job.input.len()), 0);
                     let seqs = SequenceIter::over(&job.seqs);
-                    let size =
+                    let (size, estimate) =
                         write_sequences(&job.input, seqs, &job.counts, job.last, &mut job.out, 0, SpaceCheck::Exact)
                             .expect("max_compressed_size always suffices");
                     job.out.truncate(size);
+                    job.estimate = estimate;
                     if done.send(job).is_err() {
                         return;
                     }
@@ -96,7 +98,7 @@ impl Pipeline {
 
     /// Hands a block to the thread, then `emit` those it has written;
     /// waits for one when too many are in flight.
-    fn send<E>(&mut self, job: Job, emit: &mut impl FnMut(&[u8]) -> Result<(), E>) -> Result<(), E> {
+    fn send<E>(&mut self, job: Job, emit: &mut impl FnMut(&[u8], u64) -> Result<(), E>) -> Result<(), E> {
         self.jobs.as_ref().expect("running").send(job).expect("the writing thread runs");
         self.in_flight += 1;
         while self.in_flight > 0 {
@@ -109,18 +111,18 @@ impl Pipeline {
                 }
             };
             self.in_flight -= 1;
-            emit(&job.out)?;
+            emit(&job.out, job.estimate)?;
             self.spare.push(job);
         }
         Ok(())
     }
 
     /// Emits every block in flight.
-    fn drain<E>(&mut self, emit: &mut impl FnMut(&[u8]) -> Result<(), E>) -> Result<(), E> {
+    fn drain<E>(&mut self, emit: &mut impl FnMut(&[u8], u64) -> Result<(), E>) -> Result<(), E> {
         while self.in_flight > 0 {
             let job = self.written.recv().expect("the writing thread runs");
             self.in_flight -= 1;
-            emit(&job.out)?;
+            emit(&job.out, job.estimate)?;
             self.spare.push(job);
         }
         Ok(())
@@ -134,6 +136,7 @@ impl Pipeline {
             counts: BlockCounts { freqs: [0; crate::huffman::NUM_SYMBOLS], offset_bits: 0, raw_bytes: 0 },
             last: false,
             out: Vec::new(),
+            estimate: 0,
         })
     }
 }
@@ -146,6 +149,33 @@ impl Drop for Pipeline {
             let _ = thread.join();
         }
     }
+}
+
+/// The Compression API's room for a stretch (see `api`): Windows' rule
+/// refuses the stretch, which is then stored, once a block's bytes so far
+/// plus its estimated size reach it.
+struct Budget {
+    capacity: u64,
+    written: u64,
+    refused: bool,
+}
+
+/// Hands a written block to `emit`, unless `budget` refuses it (then
+/// nothing more is handed out).
+fn account<E>(
+    budget: &mut Option<Budget>,
+    bytes: &[u8],
+    estimate: u64,
+    emit: &mut impl FnMut(&[u8]) -> Result<(), E>,
+) -> Result<(), E> {
+    if let Some(budget) = budget {
+        budget.refused |= budget.written + estimate.max(bytes.len() as u64) >= budget.capacity;
+        budget.written += bytes.len() as u64;
+        if budget.refused {
+            return Ok(());
+        }
+    }
+    emit(bytes)
 }
 
 /// The standard engine's state between blocks of a stream.
@@ -165,6 +195,7 @@ pub(crate) struct StandardStream {
     out: Vec<u8>,
     /// The thread that writes blocks, with more than one thread.
     pipeline: Option<Pipeline>,
+    budget: Option<Budget>,
 }
 
 impl StandardStream {
@@ -178,7 +209,22 @@ impl StandardStream {
             waiting: None,
             out: Vec::new(),
             pipeline: None,
+            budget: None,
         }
+    }
+
+    /// The engine as the Compression API runs it on a stretch, in `room`
+    /// bytes: whether Windows' rule refuses it, [`refused`](Self::refused)
+    /// says at the end (and the blocks are not handed out from there on).
+    pub(crate) fn within(room: u64) -> Self {
+        let mut stream = Self::new();
+        stream.budget = Some(Budget { capacity: room, written: 0, refused: false });
+        stream
+    }
+
+    /// Whether the room given to [`within`](Self::within) was too small.
+    pub(crate) fn refused(&self) -> bool {
+        self.budget.as_ref().is_some_and(|b| b.refused)
     }
 
     /// With more than one thread, blocks are written on a second one while
@@ -265,15 +311,26 @@ impl StandardStream {
             job.seqs.clear();
             job.seqs.extend_from_slice(block.seqs.encoded());
             job.last = last;
-            pipeline.send(job, emit)?;
+            let budget = &mut self.budget;
+            let mut hand = |bytes: &[u8], estimate| account(budget, bytes, estimate, emit);
+            pipeline.send(job, &mut hand)?;
             if last {
-                pipeline.drain(emit)?;
+                pipeline.drain(&mut hand)?;
             }
         } else {
             self.out.resize(crate::max_compressed_size(crate::Format::XpressHuff, end - start), 0);
-            let size = write_block(&input[start..end], &block, last, &mut self.out, 0, SpaceCheck::Exact)
-                .expect("max_compressed_size always suffices");
-            emit(&self.out[..size])?;
+            let counts = BlockCounts::of(&block);
+            let (size, estimate) = write_sequences(
+                &input[start..end],
+                block.seqs.iter(),
+                &counts,
+                last,
+                &mut self.out,
+                0,
+                SpaceCheck::Exact,
+            )
+            .expect("max_compressed_size always suffices");
+            account(&mut self.budget, &self.out[..size], estimate, emit)?;
         }
         self.pos = end;
         if self.pos > SLIDE_AFTER {
@@ -298,7 +355,8 @@ impl StandardStream {
     fn finish_waiting<E>(&mut self, last: bool, emit: &mut impl FnMut(&[u8]) -> Result<(), E>) -> Result<(), E> {
         // The blocks before it first.
         if let Some(pipeline) = &mut self.pipeline {
-            pipeline.drain(emit)?;
+            let budget = &mut self.budget;
+            pipeline.drain(&mut |bytes: &[u8], estimate| account(budget, bytes, estimate, emit))?;
         }
         let mut waiting = self.waiting.take().expect("a waiting block");
         let found = waiting.seqs.iter().rev().find(|s| s.len > 0).map(|s| s.len).expect("the last match");
@@ -311,9 +369,10 @@ impl StandardStream {
         let bound = crate::max_compressed_size(crate::Format::XpressHuff, literals.len()) + 64;
         self.out.resize(bound, 0);
         let seqs = waiting.seqs.iter().copied();
-        let size = write_sequences(literals, seqs, &waiting.counts, last, &mut self.out, 0, SpaceCheck::Exact)
-            .expect("the bound suffices");
-        emit(&self.out[..size])?;
+        let (size, estimate) =
+            write_sequences(literals, seqs, &waiting.counts, last, &mut self.out, 0, SpaceCheck::Exact)
+                .expect("the bound suffices");
+        account(&mut self.budget, &self.out[..size], estimate, emit)?;
         if last {
             return Ok(());
         }
