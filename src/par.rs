@@ -5,8 +5,8 @@
 //! With the `parallel` feature a pool of `threads` workers runs them; with
 //! one thread, or without the feature, they run on the calling thread.
 
-/// The number of threads [`Workers::new`] takes for 0: the cores this
-/// process may use.
+/// The cores this process may use: the thread count that `with_threads(0)`
+/// and the command line's default take.
 pub fn available_threads() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
 }
