@@ -219,6 +219,51 @@ pub fn check_streams(data: &[u8]) {
     }
 }
 
+/// Data from a recipe, to reach the stream encoders' seams (blocks of
+/// 64 KiB, buffers slid, matches longer than the buffer) from a short fuzz
+/// input: each 4 bytes `[kind, a, b, c]` add the bytes `a b c`, or repeat
+/// the last `a % 64 + 1` bytes over `(b·256 + c)·8` more; at most 4 MiB.
+fn from_recipe(recipe: &[u8]) -> Vec<u8> {
+    const MOST: usize = 4 << 20;
+    let mut data = Vec::new();
+    for step in recipe.chunks_exact(4) {
+        let [kind, a, b, c] = [step[0], step[1], step[2], step[3]];
+        if kind % 2 == 0 || data.is_empty() {
+            data.extend_from_slice(&[a, b, c]);
+        } else {
+            let period = (usize::from(a) % 64 + 1).min(data.len());
+            let len = (usize::from(b) << 8 | usize::from(c)) * 8;
+            let start = data.len() - period;
+            for i in 0..len.min(MOST.saturating_sub(data.len())) {
+                data.push(data[start + i % period]);
+            }
+        }
+        if data.len() >= MOST {
+            break;
+        }
+    }
+    data
+}
+
+/// The streaming encoders (`write::RawEncoder`) write the one-shot bytes:
+/// the first byte picks the format, the thread count and the size of the
+/// writes; the rest is a recipe for the data ([`from_recipe`]).
+pub fn check_stream_encoders(data: &[u8]) {
+    use std::io::Write;
+    let Some((&selector, recipe)) = data.split_first() else { return };
+    let input = from_recipe(recipe);
+    let format = Format::ALL[usize::from(selector % 3)];
+    let threads = 1 + usize::from(selector >> 7);
+    let step = [1, 100, 4093, 65_536, 1 << 20][usize::from(selector >> 2 & 31) % 5];
+    let whole = compress(format, Level::Standard, &input);
+    let mut encoder = crate::write::RawEncoder::new(Vec::new(), format, Level::Standard).with_threads(threads);
+    for piece in input.chunks(step) {
+        encoder.write_all(piece).expect("a Vec takes everything");
+    }
+    let streamed = encoder.finish().expect("a Vec takes everything");
+    assert!(streamed == whole, "{format}, {} bytes, {threads} threads, writes of {step}", input.len());
+}
+
 /// Runs the check a fuzz target is named after on `data`; false for an
 /// unknown target name.
 pub fn check_target(target: &str, data: &[u8]) -> bool {
@@ -233,6 +278,7 @@ pub fn check_target(target: &str, data: &[u8]) -> bool {
         "wof" => check_wof(data),
         "smb2" => check_smb2(data),
         "streams" => check_streams(data),
+        "stream_encoders" => check_stream_encoders(data),
         _ => return false,
     }
     true
