@@ -62,11 +62,11 @@ pub(crate) struct Io {
     /// No progress bar.
     #[arg(short, long)]
     pub(crate) quiet: bool,
-    /// Threads for independent chunks and blocks (LZNT1 chunks; frame,
-    /// api and WOF blocks); the output is the same whatever the number.
-    /// 1 runs everything on the calling thread. [default: the available
-    /// cores]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    /// Threads for independent work (LZNT1 chunks; frame, api and WOF
+    /// blocks; LZ77+Huffman blocks written while the next is parsed); the
+    /// output is the same whatever the number. 1 runs everything on the
+    /// calling thread; 0 means every core. [default: the available cores]
+    #[arg(long, value_name = "N")]
     pub(crate) threads: Option<u16>,
     /// Overwrite OUTPUT if it exists and is not empty (refused otherwise
     /// when run from a terminal).
@@ -81,7 +81,10 @@ pub(crate) struct Io {
 impl Io {
     /// The threads asked for, or every core.
     pub(crate) fn threads(&self) -> usize {
-        self.threads.map_or_else(msxca::available_threads, usize::from)
+        match self.threads {
+            None | Some(0) => msxca::available_threads(),
+            Some(n) => usize::from(n),
+        }
     }
 }
 

@@ -587,7 +587,11 @@ fn every_thread_count_writes_the_same_bytes_and_reads_them_back() {
             assert!(out.stdout == data, "{container} {format}, {threads} threads");
         }
     }
-    let out = msxca(&["compress", "-f", "lznt1", "--threads", "0", input.to_str().unwrap(), "-"], None);
+    // 0 is every core, as with zstd's -T0.
+    let every = msxca(&["compress", "-f", "lznt1", "--threads", "0", input.to_str().unwrap(), "-"], None);
+    let one = msxca(&["compress", "-f", "lznt1", "--threads", "1", input.to_str().unwrap(), "-"], None);
+    assert!(every.status.success() && every.stdout == one.stdout);
+    let out = msxca(&["compress", "-f", "lznt1", "--threads", "two", input.to_str().unwrap(), "-"], None);
     assert_eq!(out.status.code(), Some(2));
     let _ = std::fs::remove_file(&input);
     let _ = std::fs::remove_file(&packed);
