@@ -8,6 +8,8 @@ pub(crate) mod copy;
 pub(crate) mod extend;
 pub(crate) mod matchfinder;
 pub(crate) mod parse;
+#[cfg(feature = "std")]
+pub(crate) mod run_on;
 pub(crate) mod sequences;
 pub(crate) mod window;
 

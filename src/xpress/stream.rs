@@ -16,6 +16,7 @@ use super::encode::{
 use crate::format::SpaceCheck;
 use crate::lz::matchfinder::windows::{FIRST_SLOTS, SECOND_SLOTS};
 use crate::lz::matchfinder::{Match, WindowsFinder};
+use crate::lz::run_on::RunOn;
 use alloc::{vec, vec::Vec};
 
 /// Input parsed per stretch.
@@ -26,14 +27,6 @@ const LOOKAHEAD: usize = 4096;
 /// History kept before the parse position: the window, and the literals
 /// not yet written (at most a flag word's).
 const HISTORY: usize = 2 * WINDOWS_WINDOW;
-
-/// A match that reached the end of the buffer, waiting to see where it
-/// ends.
-struct Waiting {
-    pos: usize,
-    dist: usize,
-    len: u64,
-}
 
 /// The standard engine's state between stretches of a stream.
 pub(crate) struct PlainStream {
@@ -49,7 +42,9 @@ pub(crate) struct PlainStream {
     /// Output not yet handed out, from `emitted` on.
     out: Vec<u8>,
     emitted: u64,
-    waiting: Option<Waiting>,
+    /// A match that reached the end of the buffer, waiting to see where it
+    /// ends.
+    waiting: Option<RunOn>,
 }
 
 impl PlainStream {
@@ -70,13 +65,7 @@ impl PlainStream {
     /// Takes more input, handing `emit` the output that is final.
     pub(crate) fn push<E>(&mut self, mut data: &[u8], emit: &mut impl FnMut(&[u8]) -> Result<(), E>) -> Result<(), E> {
         if let Some(waiting) = &mut self.waiting {
-            let period = &self.buf[waiting.pos - waiting.dist..waiting.pos];
-            let phase = (waiting.len % waiting.dist as u64) as usize;
-            let room = usize::try_from(u64::from(u32::MAX) - waiting.len).unwrap_or(usize::MAX);
-            let same =
-                data.iter().zip(period.iter().cycle().skip(phase)).take(room).take_while(|(a, b)| a == b).count();
-            waiting.len += same as u64;
-            data = &data[same..];
+            data = &data[waiting.lengthen(&self.buf, data)..];
             if data.is_empty() {
                 return Ok(());
             }
@@ -137,7 +126,7 @@ impl PlainStream {
         while pos < stop {
             let found = finder.search(&self.buf, pos);
             if let Some(m) = found.filter(|m| pos + m.len as usize == n) {
-                self.waiting = Some(Waiting { pos, dist: m.dist as usize, len: u64::from(m.len) });
+                self.waiting = Some(RunOn { start: pos, dist: m.dist as usize, len: u64::from(m.len) });
                 break;
             }
             (pos, self.checked) = items.take(pos, found);
@@ -154,21 +143,15 @@ impl PlainStream {
         let m = Match { len: u32::try_from(waiting.len).expect("at most 32 bits"), dist: waiting.dist as u32 };
         self.reserve(64);
         let mut items = WindowsItems::resume(&mut self.out, &self.buf, self.items);
-        (_, self.checked) = items.take(waiting.pos, Some(m));
+        (_, self.checked) = items.take(waiting.start, Some(m));
         self.items = items.state();
-        let end = waiting.pos as u64 + waiting.len;
-        let from = end - HISTORY as u64;
-        let period = waiting.pos - waiting.dist;
-        let history: Vec<u8> = (from..end)
-            .map(|q| match usize::try_from(q).ok().filter(|&q| q < self.buf.len()) {
-                Some(q) => self.buf[q],
-                None => self.buf[period + ((q - waiting.pos as u64) % waiting.dist as u64) as usize],
-            })
-            .collect();
+        let history = waiting.history(&self.buf, HISTORY);
+        let from = waiting.end() - history.len() as u64;
         self.buf.clear();
         self.buf.extend_from_slice(&history);
         // The parse, and the literals after the match, go on where it ends.
-        (self.pos, self.items.ip, self.items.pending) = (HISTORY, HISTORY, HISTORY);
+        let kept = history.len();
+        (self.pos, self.items.ip, self.items.pending) = (kept, kept, kept);
         self.base += from;
         WindowsFinder::rebase(&mut self.tables, from);
     }

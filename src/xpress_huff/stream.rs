@@ -16,6 +16,7 @@ use super::{BLOCK_OUTPUT, MAX_DISTANCE};
 use crate::format::SpaceCheck;
 use crate::lz::matchfinder::windows::{FIRST_SLOTS, SECOND_SLOTS};
 use crate::lz::matchfinder::WindowsFinder;
+use crate::lz::run_on::RunOn;
 use crate::lz::sequences::{Sequence, SequenceIter};
 use alloc::{vec, vec::Vec};
 use std::sync::mpsc;
@@ -35,12 +36,9 @@ struct Waiting {
     /// found.
     seqs: Vec<Sequence>,
     counts: BlockCounts,
-    /// Where the block and its last match start in the buffer.
+    /// Where the block starts in the buffer, and its last match.
     start: usize,
-    match_start: usize,
-    dist: usize,
-    /// The match's length so far.
-    len: u64,
+    run: RunOn,
 }
 
 /// A parsed block, to be written by the pipeline's thread.
@@ -238,15 +236,7 @@ impl StandardStream {
     pub(crate) fn push<E>(&mut self, mut data: &[u8], emit: &mut impl FnMut(&[u8]) -> Result<(), E>) -> Result<(), E> {
         if let Some(waiting) = &mut self.waiting {
             // Bytes that go on with the waiting match's period lengthen it.
-            let period = &self.buf[waiting.match_start - waiting.dist..waiting.match_start];
-            let phase = (waiting.len % waiting.dist as u64) as usize;
-            // A match's length is at most 32 bits: one that would be longer
-            // ends there (past what the one-shot encoder takes).
-            let room = usize::try_from(u64::from(u32::MAX) - waiting.len).unwrap_or(usize::MAX);
-            let same =
-                data.iter().zip(period.iter().cycle().skip(phase)).take(room).take_while(|(a, b)| a == b).count();
-            waiting.len += same as u64;
-            data = &data[same..];
+            data = &data[waiting.run.lengthen(&self.buf, data)..];
             if data.is_empty() {
                 return Ok(());
             }
@@ -298,9 +288,12 @@ impl StandardStream {
                 BlockCounts::of(&block)
             };
             let last_match = seqs.iter().rev().find(|s| s.len > 0).copied().expect("a match reached the end");
-            let match_start = end - last_match.len as usize;
-            let (dist, len) = (last_match.dist as usize, u64::from(last_match.len));
-            self.waiting = Some(Waiting { seqs, counts, start, match_start, dist, len });
+            let run = RunOn {
+                start: end - last_match.len as usize,
+                dist: last_match.dist as usize,
+                len: u64::from(last_match.len),
+            };
+            self.waiting = Some(Waiting { seqs, counts, start, run });
             return Ok(false);
         }
         let last = at_end && end == n;
@@ -360,12 +353,12 @@ impl StandardStream {
         }
         let mut waiting = self.waiting.take().expect("a waiting block");
         let found = waiting.seqs.iter().rev().find(|s| s.len > 0).map(|s| s.len).expect("the last match");
-        let len = u32::try_from(waiting.len).expect("the one-shot encoder's 4 GiB limit");
-        waiting.counts.lengthen(waiting.dist as u32, found, len);
+        let len = u32::try_from(waiting.run.len).expect("at most 32 bits");
+        waiting.counts.lengthen(waiting.run.dist as u32, found, len);
         if let Some(s) = waiting.seqs.iter_mut().rev().find(|s| s.len > 0) {
             s.len = len;
         }
-        let literals = &self.buf[waiting.start..waiting.match_start];
+        let literals = &self.buf[waiting.start..waiting.run.start];
         let bound = crate::max_compressed_size(crate::Format::XpressHuff, literals.len()) + 64;
         self.out.resize(bound, 0);
         let seqs = waiting.seqs.iter().copied();
@@ -376,21 +369,12 @@ impl StandardStream {
         if last {
             return Ok(());
         }
-        // The window before the match's end: what the buffer holds of it,
-        // then the period over and over.
-        let end = waiting.match_start as u64 + waiting.len;
-        let keep = (MAX_DISTANCE + 1).min(end as usize);
-        let from = end - keep as u64;
-        let period = waiting.match_start - waiting.dist..waiting.match_start;
-        let window: Vec<u8> = (from..end)
-            .map(|q| match usize::try_from(q).ok().filter(|&q| q < self.buf.len()) {
-                Some(q) => self.buf[q],
-                None => self.buf[period.start + ((q - waiting.match_start as u64) % waiting.dist as u64) as usize],
-            })
-            .collect();
+        // The window before the match's end.
+        let window = waiting.run.history(&self.buf, MAX_DISTANCE + 1);
+        let from = waiting.run.end() - window.len() as u64;
         self.buf.clear();
         self.buf.extend_from_slice(&window);
-        self.pos = end as usize - from as usize;
+        self.pos = window.len();
         self.slid_to(from);
         Ok(())
     }
