@@ -204,14 +204,22 @@ pub fn compress(format: Format, level: Level, mode: Mode, input: &[u8]) -> Resul
     Ok(out)
 }
 
+/// The room the encoder gets for a stretch of `len` bytes: one byte less
+/// than the stretch, under Windows' own space rule; `None` when that is
+/// under the 300 bytes `RtlCompressBuffer` asks for XPRESS_HUFF, so that
+/// the stretch is stored.
+pub(crate) fn stretch_room(format: Format, len: usize) -> Option<usize> {
+    let room = len.saturating_sub(1);
+    (format != Format::XpressHuff || room >= 300).then_some(room)
+}
+
 /// Compresses one stretch as a raw-mode stream, or stores it when the
 /// stream would not be smaller. The encoder gets one byte less than the
 /// input as room, under Windows' own space rule, which is why XPRESS_HUFF
 /// inputs of 300 bytes or fewer are always stored, as on Windows.
 pub(crate) fn compress_stretch(compressor: &mut Compressor, input: &[u8], out: &mut [u8]) -> usize {
-    let room = input.len().saturating_sub(1);
-    let fits = !(compressor.format() == Format::XpressHuff && room < 300);
-    if fits {
+    let room = stretch_room(compressor.format(), input.len());
+    if let Some(room) = room {
         if let Ok(n) = compressor.compress_into_windows_rules(input, &mut out[..room]) {
             return n;
         }

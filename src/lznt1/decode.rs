@@ -3,7 +3,7 @@
 //! fills it (a success with the truncated output), or at a copy that does
 //! not fit (an error).
 
-use super::{displacement_bits, format_holds_until, CHUNK_SIZE, HEADER_COMPRESSED, HEADER_LENGTH_MASK};
+use super::{chunk_data_len, displacement_bits, format_holds_until, CHUNK_SIZE, HEADER_BYTES, HEADER_COMPRESSED};
 use crate::bytes::{get_u16, u16_at};
 use crate::error::{truncated, Error, Result};
 use crate::format::Format;
@@ -68,11 +68,12 @@ pub(crate) fn decompress_fragment(input: &[u8], offset: usize, out: &mut [u8]) -
         if header == 0 {
             return Ok(0);
         }
-        let data_len = usize::from(header & HEADER_LENGTH_MASK) + 1;
-        if input.len() - ip - 2 < data_len {
-            return Err(truncated(FORMAT, input.len(), ip + 2 + data_len - input.len(), input.len()));
+        let data_len = chunk_data_len(header);
+        let data_at = ip + HEADER_BYTES;
+        if input.len() - data_at < data_len {
+            return Err(truncated(FORMAT, input.len(), data_at + data_len - input.len(), input.len()));
         }
-        ip += 2 + data_len;
+        ip = data_at + data_len;
     }
     let rest = &input[ip..];
     if rest.len() < 2 || rest[..2] == [0, 0] {
@@ -115,11 +116,11 @@ fn decode_buffer(
         *valid = op;
         let header = u16_at(input, ip);
         if header == 0 {
-            ip += 2;
+            ip += HEADER_BYTES;
             break;
         }
-        let data_len = usize::from(header & HEADER_LENGTH_MASK) + 1;
-        let data_at = ip + 2;
+        let data_len = chunk_data_len(header);
+        let data_at = ip + HEADER_BYTES;
         if input.len() - data_at < data_len {
             return Err(truncated(FORMAT, input.len(), data_at + data_len - input.len(), input.len()));
         }

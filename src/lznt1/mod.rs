@@ -24,6 +24,14 @@ pub(crate) const HEADER_COMPRESSED: u16 = 0x8000;
 pub(crate) const HEADER_SIGNATURE: u16 = 0x3000;
 /// Mask of the data-length field.
 pub(crate) const HEADER_LENGTH_MASK: u16 = 0x0FFF;
+/// Bytes of a chunk header.
+pub(crate) const HEADER_BYTES: usize = 2;
+
+/// Bytes of data after the chunk header `header` (not the `00 00` end
+/// marker): its length field holds one less.
+pub(crate) fn chunk_data_len(header: u16) -> usize {
+    usize::from(header & HEADER_LENGTH_MASK) + 1
+}
 
 /// Number of displacement bits of a copy token when the chunk has already
 /// produced `produced` bytes ([MS-XCA] §2.5.1.1): the smallest width in 4..=12

@@ -3,7 +3,7 @@
 
 use super::Input;
 use crate::bytes::u16_at;
-use crate::lznt1::{CHUNK_SIZE, HEADER_LENGTH_MASK};
+use crate::lznt1::{chunk_data_len, CHUNK_SIZE, HEADER_BYTES};
 use crate::par::Workers;
 use crate::{Decompressor, Format};
 use std::io::{self, Read};
@@ -21,7 +21,7 @@ fn chunk_ends(input: &[u8], budget: usize, ends: &mut Vec<usize>) -> bool {
         if header == 0 {
             return true;
         }
-        let end = at + 2 + usize::from(header & HEADER_LENGTH_MASK) + 1;
+        let end = at + HEADER_BYTES + chunk_data_len(header);
         if end > input.len() {
             break;
         }
@@ -133,8 +133,8 @@ impl<R: Read> Lznt1Decoder<R> {
                 data.len()
             } else {
                 match u16_at(data, batch_end) {
-                    0 => batch_end + 2,
-                    header => batch_end + 2 + usize::from(header & HEADER_LENGTH_MASK) + 1,
+                    0 => batch_end + HEADER_BYTES,
+                    header => batch_end + HEADER_BYTES + chunk_data_len(header),
                 }
             };
             let mut out = vec![0u8; (room - gap as u64) as usize];

@@ -13,6 +13,7 @@ use std::io::{self, Read};
 const SHARE: usize = 1 << 20;
 
 /// One chunk of a batch.
+#[derive(Default)]
 struct Chunk {
     index: u64,
     /// Where its stored bytes start in the stream.
@@ -20,7 +21,8 @@ struct Chunk {
     stored: Vec<u8>,
     compressed: bool,
     out: Vec<u8>,
-    result: crate::Result<()>,
+    /// What decoding it gave (`None` before it is decoded).
+    result: Option<crate::Result<()>>,
 }
 
 /// Decodes a `WofCompressedData` stream of a file of known size from `R`,
@@ -160,16 +162,11 @@ impl<R: Read> WofDecoder<R> {
         let count = per_batch.min(self.chunks - self.next_chunk) as usize;
         let format = self.algorithm.format()?;
         while self.batch.len() < count {
-            let chunk =
-                Chunk { index: 0, start: 0, stored: Vec::new(), compressed: false, out: Vec::new(), result: Ok(()) };
-            self.batch.push((chunk, Decompressor::new(format)));
+            self.batch.push((Chunk::default(), Decompressor::new(format)));
         }
         (self.filled, self.serving, self.served) = (0, 0, 0);
         for k in 0..count {
-            let mut chunk = std::mem::replace(
-                &mut self.batch[k].0,
-                Chunk { index: 0, start: 0, stored: Vec::new(), compressed: false, out: Vec::new(), result: Ok(()) },
-            );
+            let mut chunk = std::mem::take(&mut self.batch[k].0);
             let read = self.read_chunk(self.next_chunk, &mut chunk);
             self.batch[k].0 = chunk;
             read?;
@@ -177,10 +174,10 @@ impl<R: Read> WofDecoder<R> {
             self.filled += 1;
         }
         self.workers.run(&mut self.batch[..count], |(chunk, decompressor)| {
-            chunk.result = decode_stored(&chunk.stored, chunk.compressed, decompressor, &mut chunk.out);
+            chunk.result = Some(decode_stored(&chunk.stored, chunk.compressed, decompressor, &mut chunk.out));
         });
         for (chunk, _) in &self.batch[..count] {
-            if let Err(source) = &chunk.result {
+            if let Some(Err(source)) = &chunk.result {
                 let source = Box::new(source.clone().shifted(chunk.start));
                 return Err(Error::InChunk { container: crate::wof::CONTAINER, chunk: chunk.index, source }.into());
             }

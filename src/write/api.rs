@@ -55,10 +55,9 @@ impl<W: Write> ApiEncoder<W> {
     /// Windows' standard LZ77+Huffman engine on two threads; the size
     /// written to `packed`, or the block's when it is stored.
     fn compress_on_threads(&mut self) -> usize {
-        let room = self.block.len().saturating_sub(1);
-        if room < 300 {
+        let Some(room) = api::stretch_room(Format::XpressHuff, self.block.len()) else {
             return self.block.len();
-        }
+        };
         let mut stream = StandardStream::within(room as u64);
         stream.set_threads(self.threads);
         let packed = &mut self.packed;

@@ -152,18 +152,14 @@ impl PlainStream {
         // The parse, and the literals after the match, go on where it ends.
         let kept = history.len();
         (self.pos, self.items.ip, self.items.pending) = (kept, kept, kept);
-        self.base += from;
-        WindowsFinder::rebase(&mut self.tables, from);
+        self.slid(from);
     }
 
-    /// The buffer now starts `shift` bytes later in the stream.
-    fn rebase(&mut self, shift: u64) {
+    /// The buffer now starts `shift` bytes later in the stream: the tables'
+    /// positions move with it (the caller moves the parse's).
+    fn slid(&mut self, shift: u64) {
         self.base += shift;
-        let shift = shift as usize;
-        self.pos -= shift;
-        self.items.ip -= shift;
-        self.items.pending -= shift;
-        WindowsFinder::rebase(&mut self.tables, shift as u64);
+        WindowsFinder::rebase(&mut self.tables, shift);
     }
 
     /// Hands out the output that can no longer change, and drops input
@@ -183,7 +179,10 @@ impl PlainStream {
         if self.pos > 4 * STRETCH && self.waiting.is_none() {
             let shift = self.pos - HISTORY;
             self.buf.drain(..shift);
-            self.rebase(shift as u64);
+            self.pos -= shift;
+            self.items.ip -= shift;
+            self.items.pending -= shift;
+            self.slid(shift as u64);
         }
         Ok(())
     }

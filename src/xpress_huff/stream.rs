@@ -329,15 +329,16 @@ impl StandardStream {
         if self.pos > SLIDE_AFTER {
             let shift = self.pos - MAX_DISTANCE - 1;
             self.buf.drain(..shift);
+            self.pos -= shift;
             self.slid(shift as u64);
         }
         Ok(last)
     }
 
-    /// The buffer dropped its first `shift` bytes.
+    /// The buffer now starts `shift` bytes later in the stream: the tables'
+    /// positions move with it (the caller moves `pos`).
     fn slid(&mut self, shift: u64) {
         self.base += shift;
-        self.pos -= shift as usize;
         WindowsFinder::rebase(&mut self.tables, shift);
     }
 
@@ -375,13 +376,7 @@ impl StandardStream {
         self.buf.clear();
         self.buf.extend_from_slice(&window);
         self.pos = window.len();
-        self.slid_to(from);
+        self.slid(from);
         Ok(())
-    }
-
-    /// The buffer now starts `from` bytes after where it did.
-    fn slid_to(&mut self, from: u64) {
-        self.base += from;
-        WindowsFinder::rebase(&mut self.tables, from);
     }
 }
