@@ -116,8 +116,8 @@ pub(crate) fn greedy<F: Fn(usize) -> usize, const HASH_BYTES: usize>(
 ) -> usize {
     let data = seg.data;
     let cap_end = if seg.overrun { data.len() } else { seg.end };
-    // Every position searched has room for a 3-byte match and a 4-byte read.
-    let search_end = seg.search_end().min(cap_end.saturating_sub(2).max(seg.start));
+    // Every position searched has room for a match of the bytes hashed.
+    let search_end = seg.search_end().min(cap_end.saturating_sub(HASH_BYTES - 1).max(seg.start));
     let mut pos = seg.start;
     let mut lit_start = seg.start;
     let mut misses = 0u32;
@@ -501,4 +501,28 @@ pub(crate) enum Engine<'a, const WAYS: usize, const HASH_BYTES: usize, const CHA
     Greedy(BucketFinder<'a, WAYS, HASH_BYTES>),
     Chains(HashChains<'a, CHAIN_BYTES>, ChainEffort),
     Optimal(TreeFinder<'a>, OptimalParser<'a>, OptimalEffort),
+}
+
+impl<const WAYS: usize, const HASH_BYTES: usize, const CHAIN_BYTES: usize> Engine<'_, WAYS, HASH_BYTES, CHAIN_BYTES>
+where
+    [u16; WAYS]: bytemuck::Pod,
+{
+    /// Indexes every position before `seg.start`: the dictionary that a
+    /// segment compressed apart from what precedes it reaches back into.
+    /// Every position, whatever the parser would have indexed, so that
+    /// what a segment finds depends only on the bytes before it.
+    /// `max_nice_len` is the format's cap on the trees' nice length.
+    pub(crate) fn prime<F: Fn(usize) -> usize>(&mut self, seg: &Segment<'_, F>, max_nice_len: usize) {
+        let end = seg.start.min(seg.data.len().saturating_sub(3));
+        match self {
+            Engine::Greedy(finder) => (seg.low..end).for_each(|pos| finder.insert(seg.data, pos)),
+            Engine::Chains(finder, _) => (seg.low..end).for_each(|pos| finder.insert(seg.data, pos)),
+            Engine::Optimal(finder, _, effort) => {
+                let limits = SearchLimits { depth: effort.depth, nice_len: effort.nice_len.min(max_nice_len) };
+                for pos in seg.low..end {
+                    finder.insert(seg.data, pos, seg.reach(pos), seg.window_end, limits);
+                }
+            }
+        }
+    }
 }

@@ -52,6 +52,15 @@ impl CostModel for PlainCosts {
     }
 }
 
+/// Input a numbered level parses with one set of tables. Each segment
+/// starts afresh, its tables filled from the [`DICTIONARY`] before it, so
+/// that segments can be parsed apart (side by side in `write::raw`) into
+/// the same items as one after the other.
+pub(crate) const SEGMENT: usize = 1 << 20;
+
+/// What a segment's matches reach back into before its start: the window.
+pub(crate) const DICTIONARY: usize = MAX_DISTANCE;
+
 /// Compresses `input` with tables from `workspace` (the level's
 /// `workspace::encoder_size`, on x64 or x86, is enough); the parsers hand their
 /// matches straight to the stream writer. `space` applies to Windows'
@@ -63,63 +72,87 @@ pub(crate) fn compress(
     space: SpaceCheck,
     workspace: &mut [u8],
 ) -> Result<usize> {
-    let mut arena = Arena::new(workspace);
-    let mut engine = match level.encoder() {
+    match level.encoder() {
         EncoderKind::WindowsStandard => {
-            let finder = WindowsFinder::new(&mut arena, WINDOWS_WINDOW);
+            let finder = WindowsFinder::new(&mut Arena::new(workspace), WINDOWS_WINDOW);
             return compress_windows_standard(input, out, space, finder);
         }
         EncoderKind::WindowsMaximum => {
             // Windows' maximum engine ends a walk of its chain at a count
             // of 24.
-            let finder = WindowsChainFinder::new(&mut arena, MAX_DISTANCE, 24);
+            let finder = WindowsChainFinder::new(&mut Arena::new(workspace), MAX_DISTANCE, 24);
             return compress_windows_maximum(input, out, space, finder);
         }
+        _ => {}
+    }
+    let mut writer = StreamWriter::start(out, input)?;
+    let mut start = 0;
+    while start < input.len() {
+        let end = input.len().min(start + SEGMENT);
+        let from = start.saturating_sub(DICTIONARY);
+        parse_segment(&input[from..end], start - from, level, workspace, &mut writer);
+        writer.status()?;
+        start = end;
+    }
+    // Reports an output that ran out of room, if it did.
+    writer.finish()
+}
+
+/// Parses the segment `data[start..]` at a numbered `level` into `sink`,
+/// its matches reaching back into `data[..start]`, with tables from
+/// `workspace`. Stops early only when `sink` runs out of room.
+pub(crate) fn parse_segment(
+    data: &[u8],
+    start: usize,
+    level: Level,
+    workspace: &mut [u8],
+    sink: &mut impl SequenceSink,
+) {
+    let mut arena = Arena::new(workspace);
+    let len = data.len();
+    let mut engine = match level.encoder() {
+        EncoderKind::WindowsStandard | EncoderKind::WindowsMaximum => unreachable!("Windows' engines take no segments"),
         EncoderKind::Greedy => {
             // One candidate per bucket: a second makes the output 0.8%
             // smaller on the Windows corpus and 2.3% on the bench corpus,
             // at a fifth less speed.
             let nice_len = STANDARD_NICE_LEN;
-            Engine::Greedy(BucketFinder::<1, 4>::new(&mut arena, input.len(), MAX_DISTANCE, 0, nice_len))
+            Engine::Greedy(BucketFinder::<1, 4>::new(&mut arena, len, MAX_DISTANCE, 0, nice_len))
         }
         EncoderKind::Chains(effort) => {
-            Engine::Chains(HashChains::<CHAIN_BYTES>::new(&mut arena, input.len(), MAX_DISTANCE), effort)
+            Engine::Chains(HashChains::<CHAIN_BYTES>::new(&mut arena, len, MAX_DISTANCE), effort)
         }
         EncoderKind::NearOptimal(effort) => {
-            let finder = TreeFinder::new(&mut arena, input.len(), MAX_DISTANCE);
+            let finder = TreeFinder::new(&mut arena, len, MAX_DISTANCE);
             let positions = piece_positions(arena.bytes_left(), STRETCH);
             Engine::Optimal(finder, OptimalParser::new(&mut arena, positions, effort.depth as usize), effort)
         }
     };
-    let mut writer = StreamWriter::start(out, input)?;
+    engine.prime(&Segment::sliding(data, start, start, MAX_DISTANCE, false), MAX_NICE_LEN);
     match &mut engine {
         Engine::Greedy(finder) => {
-            let mut start = 0;
-            while start < input.len() {
-                let end = input.len().min(start + STRETCH);
+            let mut start = start;
+            while start < len && sink.has_room() {
+                let end = len.min(start + STRETCH);
                 // A stretch's last match may run on past it.
-                start = greedy(&Segment::sliding(input, start, end, MAX_DISTANCE, true), finder, &mut writer);
-                writer.status()?;
+                start = greedy(&Segment::sliding(data, start, end, MAX_DISTANCE, true), finder, sink);
             }
         }
         Engine::Chains(finder, effort) => {
             let limits = SearchLimits { depth: effort.depth, nice_len: effort.nice_len };
-            let mut start = 0;
-            while start < input.len() {
-                let end = input.len().min(start + STRETCH);
-                let seg = Segment::sliding(input, start, end, MAX_DISTANCE, true);
-                start = chains(&seg, finder, limits, effort.lazy, usize::MAX, &mut writer);
-                writer.status()?;
+            let mut start = start;
+            while start < len && sink.has_room() {
+                let end = len.min(start + STRETCH);
+                let seg = Segment::sliding(data, start, end, MAX_DISTANCE, true);
+                start = chains(&seg, finder, limits, effort.lazy, usize::MAX, sink);
             }
         }
         Engine::Optimal(finder, parser, effort) => {
             let limits = SearchLimits { depth: effort.depth, nice_len: effort.nice_len.min(MAX_NICE_LEN) };
-            let seg = Segment::sliding(input, 0, input.len(), MAX_DISTANCE, false);
-            parser.parse(seg, finder, limits, &mut writer, |parser| parser.solve(input, &PlainCosts));
+            let seg = Segment::sliding(data, start, len, MAX_DISTANCE, false);
+            parser.parse(seg, finder, limits, sink, |parser| parser.solve(data, &PlainCosts));
         }
     }
-    // Reports an output that ran out of room, if it did.
-    writer.finish()
 }
 
 /// Windows' standard engine finds matches at most this far back: 8191

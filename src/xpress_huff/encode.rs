@@ -265,6 +265,14 @@ impl<'a, 'i> BlockParse<'a, 'i> {
         BlockParse { seqs: Sequences::new(bytes), input, ip: 0, freqs, offset_bits: 0, raw_bytes: 0, counting }
     }
 
+    /// An empty parse of a block of `input`, held in `arena`, that counts
+    /// its symbols as it goes.
+    fn in_arena(arena: &mut Arena<'a>, input: &'i [u8]) -> Self {
+        let seqs = Sequences::new(arena.bytes(BLOCK_PARSE_BYTES));
+        assert!(seqs.room() == BLOCK_PARSE_BYTES, "the workspace holds a block's parse");
+        BlockParse { seqs, input, ip: 0, freqs: [0; NUM_SYMBOLS], offset_bits: 0, raw_bytes: 0, counting: true }
+    }
+
     /// Takes a match at `pos`, after the literals up to it.
     #[inline(always)]
     fn push_match(&mut self, pos: usize, m: Match) {
@@ -314,6 +322,17 @@ impl SequenceSink for BlockParse<'_, '_> {
     }
 }
 
+/// Input a numbered level parses with one set of tables. Each segment
+/// starts afresh, its tables filled from the [`DICTIONARY`] before it, and
+/// its blocks hold exactly 64 KiB (no match runs on past one), so that
+/// segments can be compressed apart, side by side, into the same bytes as
+/// one after the other (`write::raw`).
+pub(crate) const SEGMENT: usize = 16 * BLOCK_OUTPUT;
+
+/// What a segment's matches reach back into before its start: the 64 KiB
+/// window.
+pub(crate) const DICTIONARY: usize = BLOCK_OUTPUT;
+
 /// Compresses `input` with tables from `workspace` (the level's
 /// `workspace::encoder_size`, on x64 or x86, is enough), refusing a block that
 /// does not fit by `space`'s rule.
@@ -324,49 +343,85 @@ pub(crate) fn compress(
     space: SpaceCheck,
     workspace: &mut [u8],
 ) -> Result<usize> {
+    let windows = matches!(level.encoder(), EncoderKind::WindowsStandard | EncoderKind::WindowsMaximum);
+    if windows {
+        let mut arena = Arena::new(workspace);
+        let mut block = BlockParse::in_arena(&mut arena, input);
+        return match level.encoder() {
+            EncoderKind::WindowsStandard => {
+                let finder = WindowsFinder::new(&mut arena, MAX_DISTANCE + 1);
+                compress_windows(input, out, space, finder, &mut block)
+            }
+            _ => {
+                // Windows' maximum engine ends a walk of its chain at a
+                // count of 12.
+                let finder = WindowsChainFinder::new(&mut arena, MAX_DISTANCE, 12);
+                compress_windows(input, out, space, finder, &mut block)
+            }
+        };
+    }
+    let (mut start, mut op) = (0, 0);
+    loop {
+        let end = input.len().min(start + SEGMENT);
+        let from = start.saturating_sub(DICTIONARY);
+        let last = end == input.len();
+        op = compress_segment(&input[from..end], start - from, last, out, op, level, space, workspace)?;
+        if last {
+            return Ok(op);
+        }
+        start = end;
+    }
+}
+
+/// Compresses the segment `data[start..]` at a numbered `level`, its
+/// matches reaching back into `data[..start]`, as blocks written at
+/// `out[op..]`; returns where they end. The segment is a whole number of
+/// blocks unless it is the `last`, whose last block carries the
+/// end-of-data symbol.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn compress_segment(
+    data: &[u8],
+    start: usize,
+    last: bool,
+    out: &mut [u8],
+    mut op: usize,
+    level: Level,
+    space: SpaceCheck,
+    workspace: &mut [u8],
+) -> Result<usize> {
+    debug_assert!(last || (data.len() - start) % BLOCK_OUTPUT == 0, "a segment holds whole blocks");
     let mut arena = Arena::new(workspace);
-    let seqs = Sequences::new(arena.bytes(BLOCK_PARSE_BYTES));
-    assert!(seqs.room() == BLOCK_PARSE_BYTES, "the workspace holds a block's parse");
-    let mut block =
-        BlockParse { seqs, input, ip: 0, freqs: [0; NUM_SYMBOLS], offset_bits: 0, raw_bytes: 0, counting: true };
+    let mut block = BlockParse::in_arena(&mut arena, data);
+    let len = data.len();
     let mut engine = match level.encoder() {
-        EncoderKind::WindowsStandard => {
-            let finder = WindowsFinder::new(&mut arena, MAX_DISTANCE + 1);
-            return compress_windows(input, out, space, finder, &mut block);
-        }
-        EncoderKind::WindowsMaximum => {
-            // Windows' maximum engine ends a walk of its chain at a count
-            // of 12.
-            let finder = WindowsChainFinder::new(&mut arena, MAX_DISTANCE, 12);
-            return compress_windows(input, out, space, finder, &mut block);
-        }
+        EncoderKind::WindowsStandard | EncoderKind::WindowsMaximum => unreachable!("Windows' engines take no segments"),
         EncoderKind::Greedy => {
             // One candidate per bucket: a second makes the output 0.5%
             // smaller on the Windows corpus and 2.6% on the bench corpus,
             // at a fifth less speed.
-            Engine::Greedy(BucketFinder::<1, 4>::new(&mut arena, input.len(), MAX_DISTANCE, 0, STANDARD_NICE_LEN))
+            Engine::Greedy(BucketFinder::<1, 4>::new(&mut arena, len, MAX_DISTANCE, 0, STANDARD_NICE_LEN))
         }
         EncoderKind::Chains(effort) => {
-            Engine::Chains(HashChains::<CHAIN_BYTES>::new(&mut arena, input.len(), MAX_DISTANCE), effort)
+            Engine::Chains(HashChains::<CHAIN_BYTES>::new(&mut arena, len, MAX_DISTANCE), effort)
         }
         EncoderKind::NearOptimal(effort) => {
-            let finder = TreeFinder::new(&mut arena, input.len(), MAX_DISTANCE);
+            let finder = TreeFinder::new(&mut arena, len, MAX_DISTANCE);
             let positions = piece_positions(arena.bytes_left(), BLOCK_OUTPUT);
             Engine::Optimal(finder, OptimalParser::new(&mut arena, positions, effort.depth as usize), effort)
         }
     };
-    let mut op = 0;
-    // One block per 64 KiB of input, parsed and written in turn. As in
-    // Windows' encoder, the last match of a block may run on past its
-    // 64 KiB (standard level); the next block starts where it ends, exactly
-    // where the decoder starts it.
-    let mut start = 0;
+    engine.prime(&Segment::sliding(data, start, start, MAX_DISTANCE, false), MAX_NICE_LEN);
+    // One block per 64 KiB, parsed and written in turn. The input's
+    // next-to-last block may run on into its last, as Windows' do: where it
+    // runs on to the end, the last block and its table are saved.
+    let mut start = start;
     loop {
-        let end = input.len().min(start + BLOCK_OUTPUT);
+        let end = len.min(start + BLOCK_OUTPUT);
         block.clear(start);
+        let overrun = last && end < len && len - end <= BLOCK_OUTPUT;
+        let seg = Segment::sliding(data, start, end, MAX_DISTANCE, overrun);
         let reached = match &mut engine {
             Engine::Greedy(finder) => {
-                let seg = Segment::sliding(input, start, end, MAX_DISTANCE, true);
                 // Four hashed bytes find no 3-byte matches, which Windows
                 // also skips when far away: their distance bits can cost
                 // more than the literals they replace.
@@ -374,12 +429,10 @@ pub(crate) fn compress(
             }
             Engine::Chains(finder, effort) => {
                 let limits = SearchLimits { depth: effort.depth, nice_len: effort.nice_len };
-                let seg = Segment::sliding(input, start, end, MAX_DISTANCE, true);
                 chains(&seg, finder, limits, effort.lazy, SHORT_REACH, &mut block)
             }
             Engine::Optimal(finder, parser, effort) => {
                 let limits = SearchLimits { depth: effort.depth, nice_len: effort.nice_len.min(MAX_NICE_LEN) };
-                let seg = Segment::sliding(input, start, end, MAX_DISTANCE, true);
                 let parse = |parser: &mut OptimalParser<'_>| {
                     // Candidate paths: the greedy one, then `passes`
                     // cheapest ones: under guessed costs, under the code of
@@ -388,26 +441,25 @@ pub(crate) fn compress(
                     // code. The path whose own code writes it smallest is
                     // kept: which one that is depends on the data (skewed
                     // bytes, long matches).
-                    let mut best = Best::new(parser, input, Path::Greedy);
+                    let mut best = Best::new(parser, data, Path::Greedy);
                     for pass in 0..effort.passes {
                         let costs = match pass {
                             0 => HuffCosts::guessed(),
-                            2 => HuffCosts::from_bytes(&input[start..end]),
+                            2 => HuffCosts::from_bytes(&data[start..end]),
                             _ => best.code.clone(),
                         };
-                        best.try_path(parser, input, Path::Cheapest(Box::new(costs)));
+                        best.try_path(parser, data, Path::Cheapest(Box::new(costs)));
                     }
-                    best.restore(parser, input);
+                    best.restore(parser, data);
                 };
                 parser.parse(seg, finder, limits, &mut block, parse)
             }
         };
         // A block holds exactly 64 KiB or the rest of the input; its parse
         // buffer is sized so that it never ends one sooner.
-        assert!(reached >= end, "a block's parse fits its buffer");
-        let last = reached == input.len();
-        op = write_block(&input[start..reached], &block, last, out, op, space)?;
-        if last {
+        assert!(reached == end || overrun && reached > end, "a block's parse fits its buffer");
+        op = write_block(&data[start..reached], &block, last && reached == len, out, op, space)?;
+        if reached == len {
             return Ok(op);
         }
         start = reached;
