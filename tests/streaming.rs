@@ -2,7 +2,7 @@
 
 use msxca::read::{Decoder, XpressHuffDecoder};
 use msxca::write::Encoder;
-use msxca::{compress, Format, Level};
+use msxca::{compress, decompress, Format, Level};
 use std::io::{Read, Write};
 
 /// A reader that hands out at most `step` bytes per call.
@@ -240,7 +240,9 @@ fn raw_encoders_write_the_one_shot_bytes_whatever_the_writes_and_threads() {
             let levels: &[Level] = match format {
                 // Every LZNT1 level splits at chunks: all of them are checked.
                 Format::Lznt1 => &[Level::Standard, Level::Maximum, Level::new(1).unwrap(), Level::new(5).unwrap()],
-                _ => &[Level::Standard, Level::new(1).unwrap()],
+                // The numbered levels split at segments: a greedy and a
+                // lazy one here, the near-optimal ones below.
+                _ => &[Level::Standard, Level::new(1).unwrap(), Level::new(5).unwrap()],
             };
             for &level in levels {
                 if level == Level::Maximum && data.len() > 1 << 20 {
@@ -255,6 +257,28 @@ fn raw_encoders_write_the_one_shot_bytes_whatever_the_writes_and_threads() {
                     let streamed = encoder.finish().unwrap();
                     assert!(streamed == whole, "{format} {level} {} bytes, {threads} threads", data.len());
                 }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_near_optimal_levels_stream_the_one_shot_bytes_across_segments() {
+    // Exactly two segments (the second must not be mistaken for the last
+    // before the stream ends), and a little over two.
+    for len in [2 << 20, (2 << 20) + 70_001] {
+        let data = sample(len);
+        for format in [Format::Xpress, Format::XpressHuff] {
+            let level = Level::new(9).unwrap();
+            let whole = compress(format, level, &data);
+            assert_eq!(decompress(format, &whole, data.len()).unwrap(), data);
+            for threads in [1, 2] {
+                let mut encoder = msxca::write::RawEncoder::new(Vec::new(), format, level).with_threads(threads);
+                for piece in data.chunks(1 << 20) {
+                    encoder.write_all(piece).unwrap();
+                }
+                let streamed = encoder.finish().unwrap();
+                assert!(streamed == whole, "{format} {len} bytes, {threads} threads");
             }
         }
     }

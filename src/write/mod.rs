@@ -21,6 +21,7 @@
 mod api;
 mod lanes;
 mod raw;
+mod segments;
 mod wof;
 
 use crate::crc32::crc32;

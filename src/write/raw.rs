@@ -1,7 +1,8 @@
 //! Raw streams of the three formats, written as they come.
 
 use super::lanes::Lanes;
-use crate::format::{Format, Level};
+use super::segments::Segments;
+use crate::format::{EncoderKind, Format, Level};
 use crate::lznt1::CHUNK_SIZE;
 use crate::xpress::stream::PlainStream;
 use crate::xpress_huff::stream::StandardStream;
@@ -11,10 +12,13 @@ use std::io::{self, Write};
 /// pieces' streams, one after the other, are the stream of the whole.
 const LZNT1_PIECE: usize = 256 * CHUNK_SIZE;
 
-/// Windows' standard engines over a stream.
+/// The engines of Plain LZ77 and LZ77+Huffman that run over a stream.
 enum Stream {
+    /// Windows' standard engines.
     Huffman(Box<StandardStream>),
     Plain(Box<PlainStream>),
+    /// The numbered levels.
+    Segments(Box<Segments>),
 }
 
 impl Stream {
@@ -22,6 +26,7 @@ impl Stream {
         match self {
             Stream::Huffman(stream) => stream.push(data, emit),
             Stream::Plain(stream) => stream.push(data, emit),
+            Stream::Segments(segments) => segments.push(data, emit),
         }
     }
 
@@ -29,6 +34,7 @@ impl Stream {
         match self {
             Stream::Huffman(stream) => stream.finish(emit),
             Stream::Plain(stream) => stream.finish(emit),
+            Stream::Segments(segments) => segments.finish(emit),
         }
     }
 }
@@ -37,16 +43,20 @@ impl Stream {
 /// same bytes as [`Compressor::compress_into`](crate::Compressor::compress_into) writes for the whole input
 /// at the same level.
 ///
-/// Memory stays bounded whatever the input's size:
-/// - LZNT1 is compressed 1 MiB at a time, on [`with_threads`](Self::with_threads)
-///   threads: its chunks are independent, so the output is the same
-///   whatever the thread count.
+/// Memory stays bounded whatever the input's size, and the output is the
+/// same whatever the thread count ([`with_threads`](Self::with_threads)):
+/// - LZNT1 is compressed 1 MiB at a time, side by side: its chunks are
+///   independent.
 /// - Plain LZ77 and LZ77+Huffman at [`Level::Standard`] run Windows'
 ///   engines a stretch at a time, carrying their tables from stretch to
 ///   stretch (and a match that runs past the buffer, however long).
+/// - Their numbered levels ([`Level::new`]) compress 1 MiB segments side by
+///   side, each with the window before it as its dictionary: the one-shot
+///   encoders take the same segments.
 ///
-/// The other engines of Plain LZ77 and LZ77+Huffman parse the whole input
-/// at once, so for them the input is held until [`finish`](Self::finish).
+/// Windows' maximum engines of Plain LZ77 and LZ77+Huffman parse the whole
+/// input at once, so for them the input is held until
+/// [`finish`](Self::finish).
 ///
 /// Call `finish` to write the rest and get `W` back; dropping the encoder
 /// does the same but cannot report errors.
@@ -64,21 +74,25 @@ pub struct RawEncoder<W: Write> {
 impl<W: Write> RawEncoder<W> {
     /// An encoder writing `format` at `level` to `inner`, on one thread.
     pub fn new(inner: W, format: Format, level: Level) -> Self {
-        let stream = match (format, level) {
-            (Format::XpressHuff, Level::Standard) => Some(Stream::Huffman(Box::new(StandardStream::new()))),
-            (Format::Xpress, Level::Standard) => Some(Stream::Plain(Box::new(PlainStream::new()))),
-            _ => None,
+        let stream = match (format, level.encoder()) {
+            (Format::Lznt1, _) | (_, EncoderKind::WindowsMaximum) => None,
+            (Format::XpressHuff, EncoderKind::WindowsStandard) => Some(Stream::Huffman(Box::new(StandardStream::new()))),
+            (Format::Xpress, EncoderKind::WindowsStandard) => Some(Stream::Plain(Box::new(PlainStream::new()))),
+            _ => Some(Stream::Segments(Box::new(Segments::new(format, level)))),
         };
         RawEncoder { inner: Some(inner), lanes: Lanes::new(format, level, 1), stream, pending: Vec::new(), taken: 0 }
     }
 
     /// Compresses on `threads` threads (0: every core), with the same
-    /// output: LZNT1 pieces side by side; LZ77+Huffman at the standard
-    /// level writes each block on a second thread while the next is parsed.
+    /// output: LZNT1 pieces and the numbered levels' segments side by side;
+    /// LZ77+Huffman at the standard level writes each block on a second
+    /// thread while the next is parsed.
     pub fn with_threads(mut self, threads: usize) -> Self {
         self.lanes.set_threads(threads);
-        if let Some(Stream::Huffman(stream)) = &mut self.stream {
-            stream.set_threads(threads);
+        match &mut self.stream {
+            Some(Stream::Huffman(stream)) => stream.set_threads(threads),
+            Some(Stream::Segments(segments)) => segments.set_threads(threads),
+            _ => {}
         }
         self
     }

@@ -9,7 +9,7 @@ use crate::lz::matchfinder::{
     BucketFinder, HashChains, Match, SearchLimits, TreeFinder, WindowsChainFinder, WindowsFinder,
 };
 use crate::lz::parse::{chains, greedy, piece_positions, CostModel, Engine, OptimalParser, Segment, SequenceSink};
-use crate::lz::sequences::Sequence;
+use crate::lz::sequences::{Sequence, MAX_SEQUENCE_BYTES};
 
 /// Input the greedy parser takes at a time, at most; the optimal parser's
 /// pieces are no longer.
@@ -98,16 +98,23 @@ pub(crate) fn compress(
     writer.finish()
 }
 
+/// Bytes that always hold a segment's parse as `Sequences`: a
+/// stretch's parse ends with a literal run of its own.
+#[cfg(feature = "std")]
+pub(crate) const SEGMENT_PARSE_BYTES: usize =
+    crate::lz::sequences::worst_case_bytes(SEGMENT) + (SEGMENT / STRETCH + 1) * 2 * MAX_SEQUENCE_BYTES;
+
 /// Parses the segment `data[start..]` at a numbered `level` into `sink`,
 /// its matches reaching back into `data[..start]`, with tables from
-/// `workspace`. Stops early only when `sink` runs out of room.
+/// `workspace`. Returns where the parse ended: the segment's end, or before
+/// it where `sink` ran out of room.
 pub(crate) fn parse_segment(
     data: &[u8],
     start: usize,
     level: Level,
     workspace: &mut [u8],
     sink: &mut impl SequenceSink,
-) {
+) -> usize {
     let mut arena = Arena::new(workspace);
     let len = data.len();
     let mut engine = match level.encoder() {
@@ -129,9 +136,9 @@ pub(crate) fn parse_segment(
         }
     };
     engine.prime(&Segment::sliding(data, start, start, MAX_DISTANCE, false), MAX_NICE_LEN);
+    let mut start = start;
     match &mut engine {
         Engine::Greedy(finder) => {
-            let mut start = start;
             while start < len && sink.has_room() {
                 let end = len.min(start + STRETCH);
                 // A stretch's last match may run on past it.
@@ -140,7 +147,6 @@ pub(crate) fn parse_segment(
         }
         Engine::Chains(finder, effort) => {
             let limits = SearchLimits { depth: effort.depth, nice_len: effort.nice_len };
-            let mut start = start;
             while start < len && sink.has_room() {
                 let end = len.min(start + STRETCH);
                 let seg = Segment::sliding(data, start, end, MAX_DISTANCE, true);
@@ -150,9 +156,10 @@ pub(crate) fn parse_segment(
         Engine::Optimal(finder, parser, effort) => {
             let limits = SearchLimits { depth: effort.depth, nice_len: effort.nice_len.min(MAX_NICE_LEN) };
             let seg = Segment::sliding(data, start, len, MAX_DISTANCE, false);
-            parser.parse(seg, finder, limits, sink, |parser| parser.solve(data, &PlainCosts));
+            start = parser.parse(seg, finder, limits, sink, |parser| parser.solve(data, &PlainCosts));
         }
     }
+    start
 }
 
 /// Windows' standard engine finds matches at most this far back: 8191
@@ -236,31 +243,75 @@ pub(super) struct WindowsItems<'o, 'i> {
     pending: usize,
 }
 
+/// Where a [`StreamWriter`] stands between two calls, for a stream
+/// written a stretch at a time: positions in its output buffer.
+#[derive(Clone, Copy, Debug)]
+#[cfg(feature = "std")]
+pub(super) struct WriterState {
+    /// Where the current flag word goes, and the next free byte.
+    flag_at: usize,
+    pos: usize,
+    /// The current flag word's bits and items.
+    flags: u32,
+    items: u32,
+    /// A nibble byte whose high half is still free.
+    nibble_at: Option<usize>,
+}
+
+#[cfg(feature = "std")]
+impl WriterState {
+    /// Before the first item: the first flag word reserved.
+    pub(super) fn start() -> Self {
+        WriterState { flag_at: 0, pos: 4, flags: 0, items: 0, nibble_at: None }
+    }
+
+    /// The output written so far.
+    pub(super) fn written(&self) -> usize {
+        self.pos
+    }
+
+    /// Hands `emit` the start of `out` that no later item changes: up to
+    /// the flag word still being filled, or the nibble byte whose high half
+    /// the next long match takes, whichever is first. Returns how many
+    /// bytes left.
+    pub(super) fn hand_out<E>(
+        &mut self,
+        out: &mut [u8],
+        emit: &mut impl FnMut(&[u8]) -> core::result::Result<(), E>,
+    ) -> core::result::Result<usize, E> {
+        let done = self.flag_at.min(self.nibble_at.unwrap_or(usize::MAX));
+        if done > 0 {
+            emit(&out[..done])?;
+            out.copy_within(done..self.pos, 0);
+            self.flag_at -= done;
+            self.pos -= done;
+            if let Some(at) = &mut self.nibble_at {
+                *at -= done;
+            }
+        }
+        Ok(done)
+    }
+}
+
 /// Where [`WindowsItems`] stand between two calls, for a stream written
 /// a stretch at a time: output positions in the output buffer, input
 /// positions in the input buffer.
 #[derive(Clone, Copy, Debug)]
 #[cfg(feature = "std")]
 pub(super) struct ItemsState {
+    pub(super) writer: WriterState,
     /// Where the next literal comes from, and the first one not written.
     pub(super) ip: usize,
     pub(super) pending: usize,
-    /// Where the current flag word goes, and the next free byte.
-    pub(super) flag_at: usize,
-    pub(super) pos: usize,
-    /// The current flag word's bits and items, and all items so far.
-    flags: u32,
-    word_items: u32,
+    /// All items so far.
     items: u32,
-    /// A nibble byte whose high half is still free.
-    pub(super) nibble_at: Option<usize>,
 }
 
 #[cfg(feature = "std")]
 impl ItemsState {
-    /// Before the first item: the first flag word reserved.
+    /// Before the first item.
     pub(super) fn start() -> Self {
-        ItemsState { ip: 0, pending: 0, flag_at: 0, pos: 4, flags: 0, word_items: 0, items: 1, nibble_at: None }
+        ItemsState { writer: WriterState::start(), ip: 0, pending: 0, items: 1 }
     }
 }
 
@@ -273,35 +324,13 @@ impl<'o, 'i> WindowsItems<'o, 'i> {
     /// positions point to, and room for what comes).
     #[cfg(feature = "std")]
     pub(super) fn resume(out: &'o mut [u8], input: &'i [u8], state: ItemsState) -> Self {
-        let writer = StreamWriter {
-            out,
-            input,
-            ip: state.ip,
-            flag_at: state.flag_at,
-            pos: state.pos,
-            flags: state.flags,
-            items: state.word_items,
-            nibble_at: state.nibble_at,
-            full: false,
-        };
-        WindowsItems { writer, items: state.items, pending: state.pending }
+        WindowsItems { writer: StreamWriter::resume(out, input, state.ip, state.writer), items: state.items, pending: state.pending }
     }
 
     /// Where they stand now.
     #[cfg(feature = "std")]
     pub(super) fn state(&self) -> ItemsState {
-        assert!(!self.writer.full, "the output buffer holds every stretch");
-        let w = &self.writer;
-        ItemsState {
-            ip: w.ip,
-            pending: self.pending,
-            flag_at: w.flag_at,
-            pos: w.pos,
-            flags: w.flags,
-            word_items: w.items,
-            items: self.items,
-            nibble_at: w.nibble_at,
-        }
+        ItemsState { writer: self.writer.state(), ip: self.writer.ip, pending: self.pending, items: self.items }
     }
 
     /// Takes the item at `pos`: a literal, or the match `found`. Returns
@@ -347,7 +376,7 @@ impl<'o, 'i> WindowsItems<'o, 'i> {
 
 /// Writes flag words, literals and match tokens ([MS-XCA] §2.3) as the
 /// parse comes; the parsers' [`SequenceSink`].
-struct StreamWriter<'o, 'i> {
+pub(super) struct StreamWriter<'o, 'i> {
     out: &'o mut [u8],
     /// The whole input, and where the next literal comes from.
     input: &'i [u8],
@@ -376,6 +405,20 @@ impl<'o, 'i> StreamWriter<'o, 'i> {
         }
         w.pos = 4;
         Ok(w)
+    }
+
+    /// Goes on from `state` in `out`, the next literal at `input[ip]`.
+    #[cfg(feature = "std")]
+    pub(super) fn resume(out: &'o mut [u8], input: &'i [u8], ip: usize, state: WriterState) -> Self {
+        let WriterState { flag_at, pos, flags, items, nibble_at } = state;
+        StreamWriter { out, input, ip, flag_at, pos, flags, items, nibble_at, full: false }
+    }
+
+    /// Where it stands now.
+    #[cfg(feature = "std")]
+    pub(super) fn state(&self) -> WriterState {
+        assert!(!self.full, "the output buffer holds every stretch");
+        WriterState { flag_at: self.flag_at, pos: self.pos, flags: self.flags, items: self.items, nibble_at: self.nibble_at }
     }
 
     fn too_small(&self, n: usize) -> Error {
@@ -482,7 +525,7 @@ impl<'o, 'i> StreamWriter<'o, 'i> {
 
     /// Closes the stream: unused flag bits are 1, and a full last word is
     /// followed by an all-ones one. Returns the stream's size.
-    fn finish(mut self) -> Result<usize> {
+    pub(super) fn finish(mut self) -> Result<usize> {
         self.next_item();
         self.status()?;
         let unused = FLAG_BITS - self.items;

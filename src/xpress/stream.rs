@@ -11,12 +11,14 @@
 //! match takes, whichever is first.
 
 use super::encode::{
-    ItemsState, WindowsItems, WINDOWS_OUTPUT_MARGIN, WINDOWS_SHORTEST_SEARCHED, WINDOWS_STANDARD_TAIL, WINDOWS_WINDOW,
+    ItemsState, StreamWriter, WindowsItems, WriterState, WINDOWS_OUTPUT_MARGIN, WINDOWS_SHORTEST_SEARCHED, WINDOWS_STANDARD_TAIL, WINDOWS_WINDOW,
 };
 use crate::format::SpaceCheck;
 use crate::lz::matchfinder::windows::{FIRST_SLOTS, SECOND_SLOTS};
 use crate::lz::matchfinder::{Match, WindowsFinder};
+use crate::lz::parse::SequenceSink;
 use crate::lz::run_on::RunOn;
+use crate::lz::sequences::Sequence;
 use alloc::{vec, vec::Vec};
 
 /// Input parsed per stretch.
@@ -109,7 +111,7 @@ impl PlainStream {
 
     /// Makes room in `out` for the items of `input` more bytes.
     fn reserve(&mut self, input: usize) {
-        let need = self.items.pos + crate::max_compressed_size(crate::Format::Xpress, input + 64) + 64;
+        let need = self.items.writer.written() + crate::max_compressed_size(crate::Format::Xpress, input + 64) + 64;
         if self.out.len() < need {
             self.out.resize(need, 0);
         }
@@ -165,17 +167,7 @@ impl PlainStream {
     /// Hands out the output that can no longer change, and drops input
     /// that no match or literal needs any more.
     fn hand_out<E>(&mut self, emit: &mut impl FnMut(&[u8]) -> Result<(), E>) -> Result<(), E> {
-        let done = self.items.flag_at.min(self.items.nibble_at.unwrap_or(usize::MAX));
-        if done > 0 {
-            emit(&self.out[..done])?;
-            self.out.copy_within(done..self.items.pos, 0);
-            self.emitted += done as u64;
-            self.items.flag_at -= done;
-            self.items.pos -= done;
-            if let Some(at) = &mut self.items.nibble_at {
-                *at -= done;
-            }
-        }
+        self.emitted += self.items.writer.hand_out(&mut self.out, emit)? as u64;
         if self.pos > 4 * STRETCH && self.waiting.is_none() {
             let shift = self.pos - HISTORY;
             self.buf.drain(..shift);
@@ -185,5 +177,51 @@ impl PlainStream {
             self.slid(shift as u64);
         }
         Ok(())
+    }
+}
+
+/// A numbered level's stream: its segments, parsed apart (see
+/// [`encode::parse_segment`](super::encode::parse_segment)), written one
+/// after the other, each parse's items going on in the flag word the one
+/// before left open.
+pub(crate) struct SegmentWriter {
+    /// Output not yet handed out.
+    out: Vec<u8>,
+    state: WriterState,
+}
+
+impl SegmentWriter {
+    pub(crate) fn new() -> Self {
+        SegmentWriter { out: Vec::new(), state: WriterState::start() }
+    }
+
+    /// Writes `seqs`, the parse of `data[start..]`, handing `emit` the
+    /// output that is final.
+    pub(crate) fn write<E>(
+        &mut self,
+        data: &[u8],
+        start: usize,
+        seqs: impl Iterator<Item = Sequence>,
+        emit: &mut impl FnMut(&[u8]) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let need = self.state.written() + crate::max_compressed_size(crate::Format::Xpress, data.len() - start) + 8;
+        if self.out.len() < need {
+            self.out.resize(need, 0);
+        }
+        let mut writer = StreamWriter::resume(&mut self.out, data, start, self.state);
+        seqs.for_each(|s| writer.push(s));
+        self.state = writer.state();
+        self.state.hand_out(&mut self.out, emit)?;
+        Ok(())
+    }
+
+    /// Ends the stream with its closing flag word.
+    pub(crate) fn finish<E>(&mut self, emit: &mut impl FnMut(&[u8]) -> Result<(), E>) -> Result<(), E> {
+        let need = self.state.written() + 8;
+        if self.out.len() < need {
+            self.out.resize(need, 0);
+        }
+        let size = StreamWriter::resume(&mut self.out, &[], 0, self.state).finish().expect("the buffer holds the end");
+        emit(&self.out[..size])
     }
 }
