@@ -4,8 +4,8 @@ use super::lanes::Lanes;
 use super::segments::Segments;
 use crate::format::{EncoderKind, Format, Level};
 use crate::lznt1::CHUNK_SIZE;
-use crate::xpress::stream::PlainStream;
-use crate::xpress_huff::stream::StandardStream;
+use crate::xpress::stream::{PlainMaximumStream, PlainStream};
+use crate::xpress_huff::stream::{MaximumStream, StandardStream};
 use std::io::{self, Write};
 
 /// Input an LZNT1 thread compresses at a time: whole chunks, so that the
@@ -14,9 +14,11 @@ const LZNT1_PIECE: usize = 256 * CHUNK_SIZE;
 
 /// The engines of Plain LZ77 and LZ77+Huffman that run over a stream.
 enum Stream {
-    /// Windows' standard engines.
+    /// Windows' engines.
     Huffman(Box<StandardStream>),
+    HuffmanMaximum(Box<MaximumStream>),
     Plain(Box<PlainStream>),
+    PlainMaximum(Box<PlainMaximumStream>),
     /// The numbered levels.
     Segments(Box<Segments>),
 }
@@ -25,7 +27,9 @@ impl Stream {
     fn push(&mut self, data: &[u8], emit: &mut impl FnMut(&[u8]) -> io::Result<()>) -> io::Result<()> {
         match self {
             Stream::Huffman(stream) => stream.push(data, emit),
+            Stream::HuffmanMaximum(stream) => stream.push(data, emit),
             Stream::Plain(stream) => stream.push(data, emit),
+            Stream::PlainMaximum(stream) => stream.push(data, emit),
             Stream::Segments(segments) => segments.push(data, emit),
         }
     }
@@ -33,7 +37,9 @@ impl Stream {
     fn finish(&mut self, emit: &mut impl FnMut(&[u8]) -> io::Result<()>) -> io::Result<()> {
         match self {
             Stream::Huffman(stream) => stream.finish(emit),
+            Stream::HuffmanMaximum(stream) => stream.finish(emit),
             Stream::Plain(stream) => stream.finish(emit),
+            Stream::PlainMaximum(stream) => stream.finish(emit),
             Stream::Segments(segments) => segments.finish(emit),
         }
     }
@@ -47,16 +53,13 @@ impl Stream {
 /// same whatever the thread count ([`with_threads`](Self::with_threads)):
 /// - LZNT1 is compressed 1 MiB at a time, side by side: its chunks are
 ///   independent.
-/// - Plain LZ77 and LZ77+Huffman at [`Level::Standard`] run Windows'
-///   engines a stretch at a time, carrying their tables from stretch to
-///   stretch (and a match that runs past the buffer, however long).
+/// - Plain LZ77 and LZ77+Huffman at [`Level::Standard`] and
+///   [`Level::Maximum`] run Windows' engines a stretch at a time, carrying
+///   their tables from stretch to stretch (and a match that runs past the
+///   buffer, however long).
 /// - Their numbered levels ([`Level::new`]) compress 1 MiB segments side by
 ///   side, each with the window before it as its dictionary: the one-shot
 ///   encoders take the same segments.
-///
-/// Windows' maximum engines of Plain LZ77 and LZ77+Huffman parse the whole
-/// input at once, so for them the input is held until
-/// [`finish`](Self::finish).
 ///
 /// Call `finish` to write the rest and get `W` back; dropping the encoder
 /// does the same but cannot report errors.
@@ -75,9 +78,17 @@ impl<W: Write> RawEncoder<W> {
     /// An encoder writing `format` at `level` to `inner`, on one thread.
     pub fn new(inner: W, format: Format, level: Level) -> Self {
         let stream = match (format, level.encoder()) {
-            (Format::Lznt1, _) | (_, EncoderKind::WindowsMaximum) => None,
-            (Format::XpressHuff, EncoderKind::WindowsStandard) => Some(Stream::Huffman(Box::new(StandardStream::new()))),
+            (Format::Lznt1, _) => None,
+            (Format::XpressHuff, EncoderKind::WindowsStandard) => {
+                Some(Stream::Huffman(Box::new(StandardStream::new())))
+            }
+            (Format::XpressHuff, EncoderKind::WindowsMaximum) => {
+                Some(Stream::HuffmanMaximum(Box::new(MaximumStream::new())))
+            }
             (Format::Xpress, EncoderKind::WindowsStandard) => Some(Stream::Plain(Box::new(PlainStream::new()))),
+            (Format::Xpress, EncoderKind::WindowsMaximum) => {
+                Some(Stream::PlainMaximum(Box::new(PlainMaximumStream::new())))
+            }
             _ => Some(Stream::Segments(Box::new(Segments::new(format, level)))),
         };
         RawEncoder { inner: Some(inner), lanes: Lanes::new(format, level, 1), stream, pending: Vec::new(), taken: 0 }
@@ -85,37 +96,28 @@ impl<W: Write> RawEncoder<W> {
 
     /// Compresses on `threads` threads (0: every core), with the same
     /// output: LZNT1 pieces and the numbered levels' segments side by side;
-    /// LZ77+Huffman at the standard level writes each block on a second
-    /// thread while the next is parsed.
+    /// Windows' LZ77+Huffman engines write each block on a second thread
+    /// while the next is parsed.
     pub fn with_threads(mut self, threads: usize) -> Self {
         self.lanes.set_threads(threads);
         match &mut self.stream {
             Some(Stream::Huffman(stream)) => stream.set_threads(threads),
+            Some(Stream::HuffmanMaximum(stream)) => stream.set_threads(threads),
             Some(Stream::Segments(segments)) => segments.set_threads(threads),
             _ => {}
         }
         self
     }
 
-    /// Input compressed as one stream: whole chunks for LZNT1, all of it
-    /// for the others.
-    fn piece(&self) -> usize {
-        match self.lanes.format() {
-            Format::Lznt1 => LZNT1_PIECE,
-            Format::Xpress | Format::XpressHuff => usize::MAX,
-        }
-    }
-
-    /// Input held before it is compressed: a piece per thread.
+    /// Input held before it is compressed: an LZNT1 piece per thread.
     fn batch(&self) -> usize {
-        self.piece().saturating_mul(self.lanes.batch_pieces())
+        LZNT1_PIECE * self.lanes.batch_pieces()
     }
 
     /// Compresses what is pending, a piece per thread, and writes it.
     fn compress_pending(&mut self) -> io::Result<()> {
-        let piece = self.piece();
         let inner = self.inner.as_mut().expect("encoder used after finish");
-        self.lanes.compress(&self.pending, piece, |_, stream| inner.write_all(stream))?;
+        self.lanes.compress(&self.pending, LZNT1_PIECE, |_, stream| inner.write_all(stream))?;
         self.pending.clear();
         Ok(())
     }
@@ -123,8 +125,9 @@ impl<W: Write> RawEncoder<W> {
     /// Compresses the rest, and returns the writer.
     ///
     /// # Errors
-    /// Any error of the underlying writer, and [`Error::LimitExceeded`](crate::Error::LimitExceeded)
-    /// for a Plain LZ77 or LZ77+Huffman input of 4 GiB or more.
+    /// Any error of the underlying writer. (Unlike the one-shot functions,
+    /// which take at most 4 GiB as Windows' do, a stream may be of any
+    /// length.)
     pub fn finish(mut self) -> io::Result<W> {
         self.finish_stream()?;
         Ok(self.inner.take().expect("encoder used after finish"))

@@ -9,7 +9,7 @@ use crate::lz::matchfinder::{
     BucketFinder, HashChains, Match, SearchLimits, TreeFinder, WindowsChainFinder, WindowsFinder,
 };
 use crate::lz::parse::{chains, greedy, piece_positions, CostModel, Engine, OptimalParser, Segment, SequenceSink};
-use crate::lz::sequences::{Sequence, MAX_SEQUENCE_BYTES};
+use crate::lz::sequences::Sequence;
 
 /// Input the greedy parser takes at a time, at most; the optimal parser's
 /// pieces are no longer.
@@ -78,9 +78,7 @@ pub(crate) fn compress(
             return compress_windows_standard(input, out, space, finder);
         }
         EncoderKind::WindowsMaximum => {
-            // Windows' maximum engine ends a walk of its chain at a count
-            // of 24.
-            let finder = WindowsChainFinder::new(&mut Arena::new(workspace), MAX_DISTANCE, 24);
+            let finder = WindowsChainFinder::new(&mut Arena::new(workspace), MAX_DISTANCE, MAXIMUM_COST_LIMIT);
             return compress_windows_maximum(input, out, space, finder);
         }
         _ => {}
@@ -101,8 +99,8 @@ pub(crate) fn compress(
 /// Bytes that always hold a segment's parse as `Sequences`: a
 /// stretch's parse ends with a literal run of its own.
 #[cfg(feature = "std")]
-pub(crate) const SEGMENT_PARSE_BYTES: usize =
-    crate::lz::sequences::worst_case_bytes(SEGMENT) + (SEGMENT / STRETCH + 1) * 2 * MAX_SEQUENCE_BYTES;
+pub(crate) const SEGMENT_PARSE_BYTES: usize = crate::lz::sequences::worst_case_bytes(SEGMENT)
+    + (SEGMENT / STRETCH + 1) * 2 * crate::lz::sequences::MAX_SEQUENCE_BYTES;
 
 /// Parses the segment `data[start..]` at a numbered `level` into `sink`,
 /// its matches reaching back into `data[..start]`, with tables from
@@ -207,7 +205,10 @@ fn compress_windows_standard(
 
 /// Positions this close to the end of the input are not searched by
 /// Windows' maximum engine.
-const WINDOWS_MAXIMUM_TAIL: usize = 5;
+pub(super) const WINDOWS_MAXIMUM_TAIL: usize = 5;
+
+/// Windows' maximum engine ends a walk of its chain at a count of 24.
+pub(super) const MAXIMUM_COST_LIMIT: u32 = 24;
 
 /// Windows' maximum engine: a greedy parse with [`WindowsChainFinder`] at
 /// every position but the first (a literal) and the tail, stopping early
@@ -324,7 +325,11 @@ impl<'o, 'i> WindowsItems<'o, 'i> {
     /// positions point to, and room for what comes).
     #[cfg(feature = "std")]
     pub(super) fn resume(out: &'o mut [u8], input: &'i [u8], state: ItemsState) -> Self {
-        WindowsItems { writer: StreamWriter::resume(out, input, state.ip, state.writer), items: state.items, pending: state.pending }
+        WindowsItems {
+            writer: StreamWriter::resume(out, input, state.ip, state.writer),
+            items: state.items,
+            pending: state.pending,
+        }
     }
 
     /// Where they stand now.
@@ -418,7 +423,13 @@ impl<'o, 'i> StreamWriter<'o, 'i> {
     #[cfg(feature = "std")]
     pub(super) fn state(&self) -> WriterState {
         assert!(!self.full, "the output buffer holds every stretch");
-        WriterState { flag_at: self.flag_at, pos: self.pos, flags: self.flags, items: self.items, nibble_at: self.nibble_at }
+        WriterState {
+            flag_at: self.flag_at,
+            pos: self.pos,
+            flags: self.flags,
+            items: self.items,
+            nibble_at: self.nibble_at,
+        }
     }
 
     fn too_small(&self, n: usize) -> Error {

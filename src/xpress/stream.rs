@@ -1,4 +1,4 @@
-//! Windows' standard Plain LZ77 engine over a stream: the same bytes as
+//! Windows' Plain LZ77 engines over a stream: the same bytes as
 //! [`encode::compress`](super::encode::compress) writes for the whole
 //! input, from a buffer that keeps the 8 KiB a match reaches back to and
 //! the stretch being parsed.
@@ -11,11 +11,13 @@
 //! match takes, whichever is first.
 
 use super::encode::{
-    ItemsState, StreamWriter, WindowsItems, WriterState, WINDOWS_OUTPUT_MARGIN, WINDOWS_SHORTEST_SEARCHED, WINDOWS_STANDARD_TAIL, WINDOWS_WINDOW,
+    ItemsState, StreamWriter, WindowsItems, WriterState, MAXIMUM_COST_LIMIT, WINDOWS_MAXIMUM_TAIL,
+    WINDOWS_OUTPUT_MARGIN, WINDOWS_SHORTEST_SEARCHED, WINDOWS_STANDARD_TAIL, WINDOWS_WINDOW,
 };
+use super::MAX_DISTANCE;
 use crate::format::SpaceCheck;
 use crate::lz::matchfinder::windows::{FIRST_SLOTS, SECOND_SLOTS};
-use crate::lz::matchfinder::{Match, WindowsFinder};
+use crate::lz::matchfinder::{Match, WindowsChainFinder, WindowsFinder};
 use crate::lz::parse::SequenceSink;
 use crate::lz::run_on::RunOn;
 use crate::lz::sequences::Sequence;
@@ -23,16 +25,99 @@ use alloc::{vec, vec::Vec};
 
 /// Input parsed per stretch.
 const STRETCH: usize = 1 << 16;
-/// Input buffered past a stretch before it is parsed: the engine's tail
-/// and output margin only matter this close to the end of the input.
-const LOOKAHEAD: usize = 4096;
 /// History kept before the parse position: the window, and the literals
 /// not yet written (at most a flag word's).
-const HISTORY: usize = 2 * WINDOWS_WINDOW;
+const HISTORY: usize = 2 * MAX_DISTANCE;
 
-/// The standard engine's state between stretches of a stream.
-pub(crate) struct PlainStream {
+/// One of Windows' Plain LZ77 engines, its match finder's tables kept
+/// from stretch to stretch of a stream.
+pub(crate) trait PlainEngine {
+    /// Input buffered past a stretch before it is parsed: the engine's
+    /// tail and output margin only matter this close to the end of the
+    /// input, and a match that reaches the buffer's end is the one the
+    /// engine would take with the whole input, however far it runs on.
+    const LOOKAHEAD: usize;
+
+    fn new() -> Self;
+
+    /// The engine's match at `pos` of `buf` (the positions before it taken).
+    fn search(&mut self, buf: &[u8], pos: usize) -> Option<Match>;
+
+    /// Whether the engine stops before the item at `pos`, at the end of an
+    /// input of `total` bytes whose last `n` are buffered: `checked` if
+    /// the last item was one where Windows checks its stops, `full` if the
+    /// output has reached the engine's margin.
+    fn stops(pos: usize, checked: bool, n: usize, total: u64, full: bool) -> bool;
+
+    /// The buffer now starts `shift` bytes later: positions move with it.
+    fn rebase(&mut self, shift: u64);
+}
+
+/// The standard engine's tables: its finder's two, in one.
+pub(crate) struct StandardTables(Vec<u32>);
+
+impl PlainEngine for StandardTables {
+    const LOOKAHEAD: usize = 4096;
+
+    fn new() -> Self {
+        StandardTables(vec![0; FIRST_SLOTS + SECOND_SLOTS])
+    }
+
+    fn search(&mut self, buf: &[u8], pos: usize) -> Option<Match> {
+        WindowsFinder::resume(&mut self.0, WINDOWS_WINDOW).search(buf, pos)
+    }
+
+    fn stops(pos: usize, checked: bool, n: usize, total: u64, full: bool) -> bool {
+        total < WINDOWS_SHORTEST_SEARCHED as u64 || checked && (pos >= n - WINDOWS_STANDARD_TAIL || full)
+    }
+
+    fn rebase(&mut self, shift: u64) {
+        WindowsFinder::rebase(&mut self.0, shift);
+    }
+}
+
+/// The maximum engine's chains, and the next position they take.
+pub(crate) struct MaximumTables {
     tables: Vec<u32>,
+    next: usize,
+}
+
+impl PlainEngine for MaximumTables {
+    /// More than the window: a candidate whose match reaches the buffer's
+    /// end then overlaps the position searched, which ends the walk at
+    /// it, as with the whole input.
+    const LOOKAHEAD: usize = MAX_DISTANCE + 4096;
+
+    fn new() -> Self {
+        MaximumTables { tables: WindowsChainFinder::stream_tables(MAX_DISTANCE), next: 0 }
+    }
+
+    fn search(&mut self, buf: &[u8], pos: usize) -> Option<Match> {
+        let mut finder = WindowsChainFinder::resume(&mut self.tables, MAX_DISTANCE, MAXIMUM_COST_LIMIT, self.next);
+        finder.insert_up_to(buf, 0, pos + 1);
+        self.next = finder.next();
+        finder.search(buf, pos)
+    }
+
+    fn stops(pos: usize, checked: bool, n: usize, _total: u64, full: bool) -> bool {
+        pos >= n.saturating_sub(WINDOWS_MAXIMUM_TAIL) || checked && full
+    }
+
+    fn rebase(&mut self, shift: u64) {
+        WindowsChainFinder::rebase(&mut self.tables, shift);
+        self.next = self.next.saturating_sub(shift as usize);
+    }
+}
+
+/// Windows' standard engine over a stream.
+pub(crate) type PlainStream = WindowsStream<StandardTables>;
+
+/// Windows' maximum engine over a stream.
+pub(crate) type PlainMaximumStream = WindowsStream<MaximumTables>;
+
+/// One of Windows' engines' state between stretches of a stream.
+pub(crate) struct WindowsStream<S: PlainEngine> {
+    engine: S,
     buf: Vec<u8>,
     /// Stream offset of `buf[0]`.
     base: u64,
@@ -49,10 +134,10 @@ pub(crate) struct PlainStream {
     waiting: Option<RunOn>,
 }
 
-impl PlainStream {
+impl<S: PlainEngine> WindowsStream<S> {
     pub(crate) fn new() -> Self {
-        PlainStream {
-            tables: vec![0; FIRST_SLOTS + SECOND_SLOTS],
+        WindowsStream {
+            engine: S::new(),
             buf: Vec::new(),
             base: 0,
             pos: 1,
@@ -74,7 +159,7 @@ impl PlainStream {
             self.take_waiting();
         }
         self.buf.extend_from_slice(data);
-        while self.waiting.is_none() && self.buf.len() >= self.pos + STRETCH + LOOKAHEAD {
+        while self.waiting.is_none() && self.buf.len() >= self.pos + STRETCH + S::LOOKAHEAD {
             self.parse_stretch(self.pos + STRETCH);
             self.hand_out(emit)?;
         }
@@ -93,17 +178,9 @@ impl PlainStream {
         let capacity = crate::max_compressed_size(crate::Format::Xpress, total as usize) as u64;
         let stop_at = capacity.saturating_sub(WINDOWS_OUTPUT_MARGIN as u64);
         let mut items = WindowsItems::resume(&mut self.out, &self.buf, self.items);
-        if total >= WINDOWS_SHORTEST_SEARCHED as u64 {
-            let limit = n - WINDOWS_STANDARD_TAIL;
-            let mut finder = WindowsFinder::resume(&mut self.tables, WINDOWS_WINDOW);
-            let (mut pos, mut checked) = (self.pos, self.checked);
-            let emitted = self.emitted;
-            let stopped = |pos: usize, checked: bool, items: &WindowsItems<'_, '_>| {
-                checked && (pos >= limit || emitted + items.position() as u64 >= stop_at)
-            };
-            while !stopped(pos, checked, &items) {
-                (pos, checked) = items.take(pos, finder.search(&self.buf, pos));
-            }
+        let (mut pos, mut checked) = (self.pos, self.checked);
+        while !S::stops(pos, checked, n, total, self.emitted + items.position() as u64 >= stop_at) {
+            (pos, checked) = items.take(pos, self.engine.search(&self.buf, pos));
         }
         let size = items.finish(SpaceCheck::Exact).expect("the buffer holds the rest");
         emit(&self.out[..size])
@@ -122,11 +199,10 @@ impl PlainStream {
     fn parse_stretch(&mut self, stop: usize) {
         self.reserve(stop + 32 - self.items.pending);
         let mut items = WindowsItems::resume(&mut self.out, &self.buf, self.items);
-        let mut finder = WindowsFinder::resume(&mut self.tables, WINDOWS_WINDOW);
         let n = self.buf.len();
         let mut pos = self.pos;
         while pos < stop {
-            let found = finder.search(&self.buf, pos);
+            let found = self.engine.search(&self.buf, pos);
             if let Some(m) = found.filter(|m| pos + m.len as usize == n) {
                 self.waiting = Some(RunOn { start: pos, dist: m.dist as usize, len: u64::from(m.len) });
                 break;
@@ -161,7 +237,7 @@ impl PlainStream {
     /// positions move with it (the caller moves the parse's).
     fn slid(&mut self, shift: u64) {
         self.base += shift;
-        WindowsFinder::rebase(&mut self.tables, shift);
+        self.engine.rebase(shift);
     }
 
     /// Hands out the output that can no longer change, and drops input

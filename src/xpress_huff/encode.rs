@@ -242,7 +242,7 @@ pub(super) const BLOCK_PARSE_BYTES: usize = worst_case_bytes(BLOCK_OUTPUT);
 
 /// A block's parse and the counts its code is built from, gathered as the
 /// parser goes so that writing the block reads the parse only once.
-pub(super) struct BlockParse<'a, 'i> {
+pub(crate) struct BlockParse<'a, 'i> {
     pub(super) seqs: Sequences<'a>,
     input: &'i [u8],
     /// Where the next literal comes from.
@@ -353,9 +353,7 @@ pub(crate) fn compress(
                 compress_windows(input, out, space, finder, &mut block)
             }
             _ => {
-                // Windows' maximum engine ends a walk of its chain at a
-                // count of 12.
-                let finder = WindowsChainFinder::new(&mut arena, MAX_DISTANCE, 12);
+                let finder = WindowsChainFinder::new(&mut arena, MAX_DISTANCE, MAXIMUM_COST_LIMIT);
                 compress_windows(input, out, space, finder, &mut block)
             }
         };
@@ -466,8 +464,11 @@ pub(crate) fn compress_segment(
     }
 }
 
+/// Windows' maximum engine ends a walk of its chain at a count of 12.
+pub(super) const MAXIMUM_COST_LIMIT: u32 = 12;
+
 /// How one of Windows' engines parses a block.
-pub(super) trait WindowsBlockParser {
+pub(crate) trait WindowsBlockParser {
     /// Positions this close to the end of a block's 64 KiB (or of the
     /// input) are not searched.
     const TAIL: usize;

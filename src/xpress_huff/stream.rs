@@ -1,4 +1,4 @@
-//! Windows' standard LZ77+Huffman engine over a stream: the same blocks as
+//! Windows' LZ77+Huffman engines over a stream: the same blocks as
 //! [`encode::compress`](super::encode::compress) writes for the whole
 //! input, from a buffer that keeps only the 64 KiB a match reaches back
 //! to and the block being parsed.
@@ -11,20 +11,89 @@
 //! then waits while further input is compared with the match's period,
 //! holding only that period, until a byte differs or the input ends.
 
-use super::encode::{write_sequences, BlockCounts, BlockParse, WindowsBlockParser, BLOCK_PARSE_BYTES};
+use super::encode::{
+    write_sequences, BlockCounts, BlockParse, WindowsBlockParser, BLOCK_PARSE_BYTES, MAXIMUM_COST_LIMIT,
+};
 use super::{BLOCK_OUTPUT, MAX_DISTANCE};
 use crate::format::SpaceCheck;
 use crate::lz::matchfinder::windows::{FIRST_SLOTS, SECOND_SLOTS};
-use crate::lz::matchfinder::WindowsFinder;
+use crate::lz::matchfinder::{WindowsChainFinder, WindowsFinder};
 use crate::lz::run_on::RunOn;
 use crate::lz::sequences::{Sequence, SequenceIter};
 use alloc::{vec, vec::Vec};
 use std::sync::mpsc;
 
-/// Input buffered past a block's 64 KiB before it is parsed: a match that
-/// reaches the buffer's end is then at least this long, so its symbol is
-/// that of any longer match (lengths of 18 and more share one).
-const LOOKAHEAD: usize = 4096;
+/// One of Windows' engines, its match finder's tables kept from block to
+/// block of a stream.
+pub(crate) trait StreamEngine {
+    /// Input buffered past a block's 64 KiB before it is parsed, so that
+    /// a match that reaches the buffer's end is the one the engine would
+    /// take with the whole input, however far it runs on.
+    const LOOKAHEAD: usize;
+
+    fn new() -> Self;
+
+    /// Parses the block `input[first..piece_end]` as the engine does (see
+    /// [`WindowsBlockParser::parse`]), returning where its last match ends.
+    fn parse_block(&mut self, input: &[u8], first: usize, piece_end: usize, block: &mut BlockParse<'_, '_>) -> usize;
+
+    /// The buffer now starts `shift` bytes later: positions move with it.
+    fn rebase(&mut self, shift: u64);
+}
+
+/// The standard engine's tables: its finder's two, in one.
+pub(crate) struct StandardTables(Vec<u32>);
+
+impl StreamEngine for StandardTables {
+    /// A match that reaches the buffer's end is then at least this long,
+    /// so its symbol is that of any longer match (lengths of 18 and more
+    /// share one).
+    const LOOKAHEAD: usize = 4096;
+
+    fn new() -> Self {
+        StandardTables(vec![0; FIRST_SLOTS + SECOND_SLOTS])
+    }
+
+    fn parse_block(&mut self, input: &[u8], first: usize, piece_end: usize, block: &mut BlockParse<'_, '_>) -> usize {
+        let mut finder = WindowsFinder::resume(&mut self.0, MAX_DISTANCE + 1);
+        finder.parse(input, first, piece_end.saturating_sub(<WindowsFinder<'_> as WindowsBlockParser>::TAIL), block)
+    }
+
+    fn rebase(&mut self, shift: u64) {
+        WindowsFinder::rebase(&mut self.0, shift);
+    }
+}
+
+/// The maximum engine's chains, and the next position they take.
+pub(crate) struct MaximumTables {
+    tables: Vec<u32>,
+    next: usize,
+}
+
+impl StreamEngine for MaximumTables {
+    /// More than the window: a candidate whose match reaches the buffer's
+    /// end then overlaps the position searched, which ends the walk at
+    /// it, as with the whole input (the candidates before it compared
+    /// short of the end, as they would have).
+    const LOOKAHEAD: usize = MAX_DISTANCE + 1 + 4096;
+
+    fn new() -> Self {
+        MaximumTables { tables: WindowsChainFinder::stream_tables(MAX_DISTANCE), next: 0 }
+    }
+
+    fn parse_block(&mut self, input: &[u8], first: usize, piece_end: usize, block: &mut BlockParse<'_, '_>) -> usize {
+        let mut finder = WindowsChainFinder::resume(&mut self.tables, MAX_DISTANCE, MAXIMUM_COST_LIMIT, self.next);
+        let tail = <WindowsChainFinder<'_> as WindowsBlockParser>::TAIL;
+        let end = finder.parse(input, first, piece_end.saturating_sub(tail), block);
+        self.next = finder.next();
+        end
+    }
+
+    fn rebase(&mut self, shift: u64) {
+        WindowsChainFinder::rebase(&mut self.tables, shift);
+        self.next = self.next.saturating_sub(shift as usize);
+    }
+}
 /// The buffer drops what is older than the window once it holds this much
 /// more: moving the tables costs a pass over them.
 const SLIDE_AFTER: usize = 4 * BLOCK_OUTPUT;
@@ -176,10 +245,15 @@ fn account<E>(
     emit(bytes)
 }
 
-/// The standard engine's state between blocks of a stream.
-pub(crate) struct StandardStream {
-    /// The finder's two tables, in one.
-    tables: Vec<u32>,
+/// Windows' standard engine over a stream.
+pub(crate) type StandardStream = WindowsStream<StandardTables>;
+
+/// Windows' maximum engine over a stream.
+pub(crate) type MaximumStream = WindowsStream<MaximumTables>;
+
+/// One of Windows' engines' state between blocks of a stream.
+pub(crate) struct WindowsStream<S: StreamEngine> {
+    engine: S,
     parse: Vec<u8>,
     /// The window: the 64 KiB before `pos` (or all there was), then what is
     /// buffered from `pos` on.
@@ -196,10 +270,10 @@ pub(crate) struct StandardStream {
     budget: Option<Budget>,
 }
 
-impl StandardStream {
+impl<S: StreamEngine> WindowsStream<S> {
     pub(crate) fn new() -> Self {
-        StandardStream {
-            tables: vec![0; FIRST_SLOTS + SECOND_SLOTS],
+        WindowsStream {
+            engine: S::new(),
             parse: vec![0; BLOCK_PARSE_BYTES],
             buf: Vec::new(),
             base: 0,
@@ -243,7 +317,7 @@ impl StandardStream {
             self.finish_waiting(false, emit)?;
         }
         self.buf.extend_from_slice(data);
-        while self.waiting.is_none() && self.buf.len() >= self.pos + BLOCK_OUTPUT + LOOKAHEAD {
+        while self.waiting.is_none() && self.buf.len() >= self.pos + BLOCK_OUTPUT + S::LOOKAHEAD {
             self.next_block(false, emit)?;
         }
         Ok(())
@@ -270,12 +344,9 @@ impl StandardStream {
         // With a writing thread, that thread counts the symbols.
         let mut block = BlockParse::new(&mut self.parse, input, self.pipeline.is_none());
         block.clear(start);
-        let mut finder = WindowsFinder::resume(&mut self.tables, MAX_DISTANCE + 1);
         // The input's first byte is a literal, never searched.
         let first = if self.base + start as u64 == 0 { n.min(1) } else { start };
-        let end = finder
-            .parse(input, first, piece_end.saturating_sub(<WindowsFinder<'_> as WindowsBlockParser>::TAIL), &mut block)
-            .max(piece_end);
+        let end = self.engine.parse_block(input, first, piece_end, &mut block).max(piece_end);
         block.push_literals_to(end);
         if end == n && !at_end {
             // The last match ran to the end of the buffer: it may go on.
@@ -339,7 +410,7 @@ impl StandardStream {
     /// positions move with it (the caller moves `pos`).
     fn slid(&mut self, shift: u64) {
         self.base += shift;
-        WindowsFinder::rebase(&mut self.tables, shift);
+        self.engine.rebase(shift);
     }
 
     /// Writes the waiting block, its last match as long as it turned out,

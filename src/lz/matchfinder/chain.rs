@@ -46,6 +46,49 @@ impl<'a> WindowsChainFinder<'a> {
         WindowsChainFinder { head, prev, ring_mask: ring - 1, max_dist, cost_limit, next: 0 }
     }
 
+    /// Fresh tables for a finder over a stream (the head table's slots,
+    /// then the ring's), for candidates at most `max_dist` back: see
+    /// [`resume`](Self::resume).
+    #[cfg(feature = "std")]
+    pub(crate) fn stream_tables(max_dist: usize) -> alloc::vec::Vec<u32> {
+        alloc::vec![NONE; HEADS + (max_dist + 1).next_power_of_two()]
+    }
+
+    /// The finder over `tables` (from [`stream_tables`](Self::stream_tables))
+    /// as an earlier parse left them, `next` its next position to insert
+    /// ([`next`](Self::next) then): a stream parsed a block at a time keeps
+    /// them from one block to the next.
+    #[cfg(feature = "std")]
+    pub(crate) fn resume(tables: &'a mut [u32], max_dist: usize, cost_limit: u32, next: usize) -> Self {
+        let (head, prev) = tables.split_at_mut(HEADS);
+        let ring = (max_dist + 1).next_power_of_two();
+        assert_eq!(prev.len(), ring, "the tables of both");
+        WindowsChainFinder { head, prev, ring_mask: ring - 1, max_dist, cost_limit, next }
+    }
+
+    /// The next position to insert.
+    #[cfg(feature = "std")]
+    pub(crate) fn next(&self) -> usize {
+        self.next
+    }
+
+    /// Moves `tables` to positions counted from `shift` bytes later, for a
+    /// stream whose buffer drops its first `shift` bytes: the ring turns
+    /// with them, and positions that go below 0 name none (they were out
+    /// of reach of every position to come, as long as the buffer keeps the
+    /// window's worth of bytes before the next search).
+    #[cfg(feature = "std")]
+    pub(crate) fn rebase(tables: &mut [u32], shift: u64) {
+        let (head, prev) = tables.split_at_mut(HEADS);
+        prev.rotate_left((shift % prev.len() as u64) as usize);
+        for slot in head.iter_mut().chain(prev) {
+            *slot = match u64::from(*slot).checked_sub(shift) {
+                Some(moved) if *slot != NONE => moved as u32,
+                _ => NONE,
+            };
+        }
+    }
+
     #[inline(always)]
     fn hash(data: &[u8], q: usize) -> usize {
         let [t0, t1, t2] = &HASH_ROWS;
