@@ -221,8 +221,10 @@ pub fn check_streams(data: &[u8]) {
 
 /// Data from a recipe, to reach the stream encoders' seams (blocks of
 /// 64 KiB, buffers slid, matches longer than the buffer) from a short fuzz
-/// input: each 4 bytes `[kind, a, b, c]` add the bytes `a b c`, or repeat
-/// the last `a % 64 + 1` bytes over `(b·256 + c)·8` more; at most 4 MiB.
+/// input: each 4 bytes `[kind, a, b, c]` add the bytes `a b c` (even
+/// kinds), repeat the last `a % 64 + 1` bytes over `(b·256 + c)·8` more
+/// (kinds 1 mod 4), or copy `c·256` bytes from `a·256 + b + 1` back (kinds
+/// 3 mod 4); at most 4 MiB.
 fn from_recipe(recipe: &[u8]) -> Vec<u8> {
     const MOST: usize = 4 << 20;
     let mut data = Vec::new();
@@ -230,6 +232,13 @@ fn from_recipe(recipe: &[u8]) -> Vec<u8> {
         let [kind, a, b, c] = [step[0], step[1], step[2], step[3]];
         if kind % 2 == 0 || data.is_empty() {
             data.extend_from_slice(&[a, b, c]);
+        } else if kind % 4 == 3 {
+            // A repeat from up to 64 KiB back, up to 64 KiB long.
+            let dist = (usize::from(a) << 8 | usize::from(b)).min(data.len() - 1) + 1;
+            let start = data.len() - dist;
+            for i in 0..(usize::from(c) * 256).min(MOST.saturating_sub(data.len())) {
+                data.push(data[start + i]);
+            }
         } else {
             let period = (usize::from(a) % 64 + 1).min(data.len());
             let len = (usize::from(b) << 8 | usize::from(c)) * 8;
@@ -250,18 +259,21 @@ fn from_recipe(recipe: &[u8]) -> Vec<u8> {
 /// writes; the rest is a recipe for the data ([`from_recipe`]).
 pub fn check_stream_encoders(data: &[u8]) {
     use std::io::Write;
-    let Some((&selector, recipe)) = data.split_first() else { return };
+    let [selector, level, recipe @ ..] = data else { return };
     let input = from_recipe(recipe);
     let format = Format::ALL[usize::from(selector % 3)];
     let threads = 1 + usize::from(selector >> 7);
     let step = [1, 100, 4093, 65_536, 1 << 20][usize::from(selector >> 2 & 31) % 5];
-    let whole = compress(format, Level::Standard, &input);
-    let mut encoder = crate::write::RawEncoder::new(Vec::new(), format, Level::Standard).with_threads(threads);
+    // Windows' engines, and a greedy, a lazy and a near-optimal level.
+    let level = [Level::Standard, Level::Maximum, Level::NUMBERED[0], Level::NUMBERED[4], Level::NUMBERED[8]]
+        [usize::from(*level) % 5];
+    let whole = compress(format, level, &input);
+    let mut encoder = crate::write::RawEncoder::new(Vec::new(), format, level).with_threads(threads);
     for piece in input.chunks(step) {
         encoder.write_all(piece).expect("a Vec takes everything");
     }
     let streamed = encoder.finish().expect("a Vec takes everything");
-    assert!(streamed == whole, "{format}, {} bytes, {threads} threads, writes of {step}", input.len());
+    assert!(streamed == whole, "{format} {level}, {} bytes, {threads} threads, writes of {step}", input.len());
 }
 
 /// Runs the check a fuzz target is named after on `data`; false for an
