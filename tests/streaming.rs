@@ -299,6 +299,49 @@ fn raw_decoders_give_the_one_shot_output_whatever_the_reads_and_threads() {
     }
 }
 
+#[test]
+fn lznt1_chunks_that_decode_to_more_than_4096_bytes_stream_as_they_decode_whole() {
+    // A literal, then a copy of 4098 bytes: 4099 bytes from one chunk, so
+    // that the chunks after it move on by a 4096-byte span.
+    let overlong = [0x03, 0xB0, 0x02, b'a', 0xFF, 0x0F];
+    let regular = compress(Format::Lznt1, Level::Standard, &sample(3 << 20));
+    let mut chunks = Vec::new();
+    let mut at = 0;
+    while at + 2 <= regular.len() {
+        let end = at + 2 + usize::from(u16::from_le_bytes([regular[at], regular[at + 1]]) & 0xFFF) + 1;
+        chunks.push(&regular[at..end]);
+        at = end;
+    }
+    let mut stream = Vec::new();
+    for (i, chunk) in chunks.iter().enumerate().take(700) {
+        stream.extend_from_slice(if i % 100 == 7 { &overlong[..] } else { chunk });
+    }
+    let whole = one_shot(Format::Lznt1, &stream, 4 << 20).unwrap();
+    assert!(whole.len() > 700 * 4096, "the overlong chunks decode whole");
+    for capacity in [whole.len(), 7 * 4096 + 2, 7 * 4096 + 4099, 8 * 4096 + 100, 500 * 4096, 4 << 20] {
+        let expected = one_shot(Format::Lznt1, &stream, capacity);
+        for threads in [1, 3] {
+            let decoder = msxca::read::RawDecoder::new(
+                Trickle { data: &stream, step: 70_001 },
+                Format::Lznt1,
+                Some(capacity as u64),
+            )
+            .unwrap()
+            .with_threads(threads);
+            let streamed = read_all(decoder, 8192);
+            match (&expected, &streamed) {
+                (Ok(a), Ok(b)) => assert!(a == b, "capacity {capacity}, {threads} threads: different output"),
+                (Err(a), Err(b)) => assert_eq!(a, typed(b), "capacity {capacity}"),
+                _ => panic!(
+                    "capacity {capacity}: one-shot {:?}, streamed {:?}",
+                    expected.map(|v| v.len()),
+                    streamed.map(|v| v.len())
+                ),
+            }
+        }
+    }
+}
+
 /// The one-shot decoder's answer for `stream` in a buffer of `capacity`.
 fn one_shot(format: Format, stream: &[u8], capacity: usize) -> Result<Vec<u8>, msxca::Error> {
     let mut out = vec![0u8; capacity];

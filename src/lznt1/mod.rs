@@ -27,6 +27,14 @@ pub(crate) const HEADER_LENGTH_MASK: u16 = 0x0FFF;
 /// Bytes of a chunk header.
 pub(crate) const HEADER_BYTES: usize = 2;
 
+/// The most bytes one chunk can decode to. Encoders never write more than
+/// [`CHUNK_SIZE`], but decoders accept more (as Wine's does; what Windows
+/// does is unknown): after its first byte, a literal, a chunk's first copy
+/// token has 12 length bits (up to 4098 bytes), and every later one 4 (up
+/// to 18 bytes), at two bytes a token.
+#[cfg(feature = "std")]
+pub(crate) const MAX_CHUNK_OUTPUT: usize = 1 + 4098 + 18 * (CHUNK_SIZE / 2);
+
 /// Bytes of data after the chunk header `header` (not the `00 00` end
 /// marker): its length field holds one less.
 pub(crate) fn chunk_data_len(header: u16) -> usize {

@@ -3,13 +3,17 @@
 
 use super::Input;
 use crate::bytes::u16_at;
-use crate::lznt1::{chunk_data_len, CHUNK_SIZE, HEADER_BYTES};
+use crate::lznt1::{chunk_data_len, CHUNK_SIZE, HEADER_BYTES, MAX_CHUNK_OUTPUT};
 use crate::par::Workers;
 use crate::{Decompressor, Format};
 use std::io::{self, Read};
 
 /// Input decoded per thread and batch.
 const PIECE: usize = 1 << 20;
+
+/// Chunks decoded at a time in one piece where a chunk decodes to more
+/// than 4096 bytes: room for each of them to decode to the most it can.
+const OVERLONG_CHUNKS: usize = 64;
 
 /// The chunks at the start of `input`: where each complete one ends, up
 /// to `budget` bytes, and whether the walk met the `00 00` end marker.
@@ -122,40 +126,32 @@ impl<R: Read> Lznt1Decoder<R> {
             self.done = true;
             return Ok(());
         }
-        self.out.resize(gap, 0);
         if most > room {
-            // The capacity ends within this batch: decoded as the whole
-            // stream would be there, which looks at the header of the chunk
-            // after the one that fills the output (and fails if it is cut
-            // short), so that chunk goes along; at the end of the input,
-            // all that is left does.
-            let upto = if self.input.eof {
-                data.len()
-            } else {
-                match u16_at(data, batch_end) {
-                    0 => batch_end + HEADER_BYTES,
-                    header => batch_end + HEADER_BYTES + chunk_data_len(header),
-                }
-            };
-            let mut out = vec![0u8; (room - gap as u64) as usize];
-            let n = Decompressor::new(Format::Lznt1)
-                .decompress_into(&data[..upto], &mut out)
-                .map_err(|e| e.shifted(self.input.offset as usize))?;
-            self.out.extend_from_slice(&out[..n]);
-            self.produced += self.out.len() as u64;
-            self.input.consume(upto);
-            self.done = self.input.eof || ended || self.produced == self.capacity.unwrap_or(u64::MAX);
-            return Ok(());
+            // The capacity ends within this batch.
+            return self.decode_in_one(self.ends.len(), gap, room);
         }
         self.split(threads);
         let data = self.input.data();
         self.workers.run(&mut self.pieces[..self.used], |piece| {
             let chunks = &data[piece.input.clone()];
-            piece.out.resize(piece.chunks * CHUNK_SIZE, 0);
+            // A byte more than the chunks stand for tells a chunk that
+            // decodes to more than 4096 bytes.
+            piece.out.resize(piece.chunks * CHUNK_SIZE + 1, 0);
             piece.result = Decompressor::new(Format::Lznt1).decompress_into(chunks, &mut piece.out);
         });
+        let overlong = |piece: &Piece| match piece.result {
+            Ok(n) => n > piece.chunks * CHUNK_SIZE,
+            Err(crate::Error::OutputTooSmall { .. }) => true,
+            Err(_) => false,
+        };
+        if self.pieces[..self.used].iter().any(overlong) {
+            // Then the chunks after it move on, and may reach the
+            // capacity: a few chunks at a time, as the whole stream.
+            return self.decode_in_one(self.ends.len().min(OVERLONG_CHUNKS), gap, room);
+        }
         // The pieces are read out where they are; each one's short last
         // chunk is padded when another piece follows.
+        self.out.resize(gap, 0);
         let used = self.used;
         for (i, piece) in self.pieces[..used].iter_mut().enumerate() {
             let n = match &piece.result {
@@ -172,6 +168,38 @@ impl<R: Read> Lznt1Decoder<R> {
         if ended {
             self.done = true;
         }
+        Ok(())
+    }
+
+    /// Decodes the batch's first `chunks` chunks as the whole stream
+    /// decodes them, after `gap` bytes of padding and with `room` left
+    /// before the capacity. That looks at the chunk after them (and fails
+    /// if it is cut short), so it goes along; at the end of the input, a
+    /// chunk cut short and a lone last byte do too.
+    fn decode_in_one(&mut self, chunks: usize, gap: usize, room: u64) -> io::Result<()> {
+        let last_end = self.ends[chunks - 1];
+        // The next chunk whole, where there is one.
+        self.input.fill(last_end + 2 * HEADER_BYTES + CHUNK_SIZE)?;
+        let data = self.input.data();
+        let (upto, ended) = match data[last_end..] {
+            [0, 0, ..] => (last_end + HEADER_BYTES, true),
+            [a, b, ..] if data.len() - last_end >= HEADER_BYTES + chunk_data_len(u16::from_le_bytes([a, b])) => {
+                (last_end + HEADER_BYTES + chunk_data_len(u16::from_le_bytes([a, b])), false)
+            }
+            _ => (data.len(), false),
+        };
+        // Room up to the capacity, or for the most the chunks can decode to.
+        let bound = (chunks + 1) * MAX_CHUNK_OUTPUT.next_multiple_of(CHUNK_SIZE);
+        let mut out = vec![0u8; (room - gap as u64).min(bound as u64) as usize];
+        let n = Decompressor::new(Format::Lznt1)
+            .decompress_into(&data[..upto], &mut out)
+            .map_err(|e| e.shifted(self.input.offset as usize))?;
+        self.out.resize(gap, 0);
+        self.out.extend_from_slice(&out[..n]);
+        self.produced += self.out.len() as u64;
+        let all = upto == data.len();
+        self.input.consume(upto);
+        self.done = ended || all && self.input.eof || self.produced == self.capacity.unwrap_or(u64::MAX);
         Ok(())
     }
 
