@@ -79,6 +79,13 @@ impl fmt::Display for Format {
 /// | 8 | near-optimal (LZ77+Huffman: 2 passes) | trees 16 deep, 128 | 96 KiB | 384 KiB | 1383 KiB |
 /// | 9 | near-optimal (LZ77+Huffman: 4 passes) | trees 32 deep, 192 | 96 KiB | 384 KiB | 1383 KiB |
 ///
+/// The numbered levels of Plain LZ77 and LZ77+Huffman parse 1 MiB
+/// segments, each with fresh tables filled from the window before it (64
+/// KiB; Plain LZ77's 8 KiB), and LZ77+Huffman's blocks hold exactly 64 KiB
+/// (no match runs on past one, but in the input's next-to-last block), so
+/// that the streaming encoders ([`RawEncoder`](crate::write::RawEncoder))
+/// compress the segments side by side into the same bytes.
+///
 /// The lazy levels look one position on half as deep. LZ77+Huffman's
 /// near-optimal levels try several paths per block (the greedy one, then
 /// one cheapest path a pass: under guessed costs, under the code of the

@@ -3,8 +3,10 @@
 //! peak resident memory of each run, beside the library's in-memory speed
 //! on the same data and `cat` as the I/O floor.
 //!
-//! `cargo bench -p msxca-cli --bench scale [-- SIZE_MIB]` (default 256;
-//! the input is generated into `target/scale`, page cache warm).
+//! `cargo bench -p msxca-cli --bench scale [-- SIZE_MIB] [WORD...]`
+//! (default 256; the input is generated into `target/scale`, page cache
+//! warm). Words pick the rows whose container, format or level one of them
+//! names.
 
 use msxca::{Compressor, Decompressor, Format, Level};
 use std::path::{Path, PathBuf};
@@ -120,6 +122,8 @@ fn best(reps: usize, make: impl Fn() -> Command) -> (Duration, u64) {
 struct Row {
     container: &'static str,
     format: &'static str,
+    /// The level, as `-l` takes it.
+    level: &'static str,
     /// Decompression's extra arguments (sizes).
     decode_args: Vec<String>,
 }
@@ -153,24 +157,46 @@ fn main() {
     println!("I/O floors: cat to a file {:.0} MB/s; read and write into a new file renamed into place, as the CLI writes, {:.0} MB/s\n", mbps(len, cat_time), mbps(len, copy_time));
 
     let size = len.to_string();
+    let huff_size = vec!["-s".to_string(), size.clone()];
+    let row = |container, format, level, decode_args: &Vec<String>| Row {
+        container,
+        format,
+        level,
+        decode_args: decode_args.clone(),
+    };
+    let none = Vec::new();
     let rows = [
-        Row { container: "raw", format: "lznt1", decode_args: vec![] },
-        Row { container: "raw", format: "xpress", decode_args: vec![] },
-        Row { container: "raw", format: "xpress-huff", decode_args: vec!["-s".into(), size.clone()] },
-        Row { container: "frame", format: "lznt1", decode_args: vec![] },
-        Row { container: "frame", format: "xpress-huff", decode_args: vec![] },
-        Row { container: "api", format: "xpress-huff", decode_args: vec![] },
-        Row { container: "mam", format: "xpress-huff", decode_args: vec![] },
-        Row { container: "wof-xpress16k", format: "xpress-huff", decode_args: vec!["-s".into(), size.clone()] },
+        row("raw", "lznt1", "standard", &none),
+        row("raw", "xpress", "standard", &none),
+        row("raw", "xpress-huff", "standard", &huff_size),
+        // The numbered levels compress segments side by side; Windows'
+        // maximum engines stream one block after another.
+        row("raw", "xpress-huff", "1", &huff_size),
+        row("raw", "xpress-huff", "6", &huff_size),
+        row("raw", "xpress", "1", &none),
+        row("raw", "xpress-huff", "maximum", &huff_size),
+        row("raw", "xpress", "maximum", &none),
+        row("frame", "lznt1", "standard", &none),
+        row("frame", "xpress-huff", "standard", &none),
+        row("api", "xpress-huff", "standard", &none),
+        row("mam", "xpress-huff", "standard", &none),
+        row("wof-xpress16k", "xpress-huff", "standard", &huff_size),
     ];
+    let words: Vec<String> =
+        std::env::args().skip(1).filter(|a| a.parse::<usize>().is_err() && !a.starts_with('-')).collect();
+    let picked = |row: &Row| {
+        words.is_empty() || words.iter().any(|w| [row.container, row.format, row.level].contains(&w.as_str()))
+    };
     let mut files = Vec::new();
     let mut pace = Vec::new();
-    for row in &rows {
+    for row in rows.iter().filter(|row| picked(row)) {
         let command = |action: &str, n: usize, from: &Path, to: &Path| {
             let mut c = Command::new(&exe);
             c.args([action, "-q", "-c", row.container, "-f", row.format, "--threads", &n.to_string()]);
             if action == "decompress" {
                 c.args(&row.decode_args);
+            } else {
+                c.args(["-l", row.level]);
             }
             c.arg(from).arg(to);
             c
@@ -189,7 +215,7 @@ fn main() {
         let (zd1, _) = best(3, || command("decompress", 1, &packed, null));
         let (zdn, _) = best(3, || command("decompress", cores, &packed, null));
         let (lib_c, lib_d) = library_speed(row, &data);
-        let name = format!("| {} | {} ", row.container, row.format);
+        let name = format!("| {} | {} | {} ", row.container, row.format, row.level);
         files.push(format!(
             "{name}| {:.3} | {:.0} | {:.0} | {:.2} | {:.0} | {:.0} | {:.2} | {} / {} |",
             packed_len as f64 / len as f64,
@@ -215,12 +241,12 @@ fn main() {
         ));
     }
     println!("Files to files (MB/s of uncompressed data, best of 3):\n");
-    println!("| container | format | ratio | compress, 1 thread | all cores | × | decompress, 1 thread | all cores | × | peak RSS MiB (c / d) |");
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!("| container | format | level | ratio | compress, 1 thread | all cores | × | decompress, 1 thread | all cores | × | peak RSS MiB (c / d) |");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
     files.iter().for_each(|line| println!("{line}"));
     println!("\nTo /dev/null: the codecs' pace without the page cache's writes (MB/s):\n");
-    println!("| container | format | compress, 1 thread | all cores | × | decompress, 1 thread | all cores | × | library in memory (c / d) | decompress 1 thread / library |");
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!("| container | format | level | compress, 1 thread | all cores | × | decompress, 1 thread | all cores | × | library in memory (c / d) | decompress 1 thread / library |");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
     pace.iter().for_each(|line| println!("{line}"));
     let _ = std::fs::remove_file(&packed);
     let _ = std::fs::remove_file(&unpacked);
@@ -256,7 +282,12 @@ fn library_speed(row: &Row, data: &[u8]) -> (Option<f64>, Option<f64>) {
         _ => Format::XpressHuff,
     };
     let mut packed = vec![0u8; msxca::max_compressed_size(format, data.len())];
-    let mut compressor = Compressor::new(format, Level::Standard);
+    let level = match row.level {
+        "standard" => Level::Standard,
+        "maximum" => Level::Maximum,
+        n => Level::new(n.parse().expect("a level number")).expect("a level"),
+    };
+    let mut compressor = Compressor::new(format, level);
     let start = Instant::now();
     let n = compressor.compress_into(data, &mut packed).unwrap();
     let c = mbps(data.len(), start.elapsed());

@@ -33,25 +33,25 @@ pub(crate) fn compress(
             // The input streams through; the compressed side, which the
             // header's CRC covers, is held (prefetch files are small).
             let mut encoder = RawEncoder::new(Vec::new(), format, level).with_threads(threads);
-            let size = pump(&mut input, &mut encoder, &io.input, &io.output)?;
+            let size = pump(&mut input, &mut encoder, &io.input, &io.output, threads)?;
             let stream = encoder.finish().map_err(finished)?;
             let header = msxca::mam::header_for(format, size, &stream, crc).map_err(fail)?;
             output.write_all(&header).and_then(|()| output.write_all(&stream)).map_err(|e| output.failure(e))?;
         }
         (Container::Raw, _) => {
             let mut encoder = RawEncoder::new(&mut output, format, level).with_threads(threads);
-            pump(&mut input, &mut encoder, &io.input, &io.output)?;
+            pump(&mut input, &mut encoder, &io.input, &io.output, threads)?;
             encoder.finish().map_err(finished)?;
         }
         (Container::Frame, _) => {
             let mut encoder = Encoder::new(&mut output, format, level).with_threads(threads);
-            pump(&mut input, &mut encoder, &io.input, &io.output)?;
+            pump(&mut input, &mut encoder, &io.input, &io.output, threads)?;
             encoder.finish().map_err(finished)?;
         }
         (Container::Api, Some(size)) if size > 0 => {
             let encoder = ApiEncoder::new(&mut output, format, level, size).map_err(fail)?;
             let mut encoder = encoder.with_threads(threads);
-            pump(&mut input, &mut encoder, &io.input, &io.output)?;
+            pump(&mut input, &mut encoder, &io.input, &io.output, threads)?;
             encoder.finish().map_err(finished)?;
         }
         (Container::WofXpress4k | Container::WofXpress8k | Container::WofXpress16k, Some(size))
@@ -60,7 +60,7 @@ pub(crate) fn compress(
             let algorithm = io.container.wof().expect("a WOF container");
             let encoder = WofEncoder::new(&mut output, algorithm, level, size).map_err(fail)?;
             let mut encoder = encoder.with_threads(threads);
-            pump(&mut input, &mut encoder, &io.input, &io.output)?;
+            pump(&mut input, &mut encoder, &io.input, &io.output, threads)?;
             encoder.finish().map_err(finished)?;
         }
         // Whole in memory: SMB2 (a network message, small by nature), and

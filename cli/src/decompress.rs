@@ -20,11 +20,11 @@ pub(crate) fn decompress(format: Option<Format>, size: Option<u64>, threads: usi
             // for LZ77+Huffman; for the others a size is a capacity.
             let format = format.ok_or_else(|| Failure("the stream format is needed".to_string()))?;
             let decoder = RawDecoder::new(&mut input, format, size).map_err(fail)?;
-            pump(&mut decoder.with_threads(threads), &mut output, from, to)?;
+            pump(&mut decoder.with_threads(threads), &mut output, from, to, threads)?;
         }
         Container::Frame => {
             let mut decoder = Decoder::new(&mut input).with_threads(threads);
-            pump(&mut decoder, &mut output, from, to)?;
+            pump(&mut decoder, &mut output, from, to, threads)?;
         }
         Container::Api => {
             let mut decoder = ApiDecoder::new(&mut input);
@@ -32,14 +32,14 @@ pub(crate) fn decompress(format: Option<Format>, size: Option<u64>, threads: usi
             if let Some(format) = format.filter(|&f| f != header.format) {
                 return Err(Failure(format!("{name}: holds {} data, not {format}", header.format)));
             }
-            pump(&mut decoder, &mut output, from, to)?;
+            pump(&mut decoder, &mut output, from, to, threads)?;
         }
         Container::WofXpress4k | Container::WofXpress8k | Container::WofXpress16k => {
             let algorithm = io.container.wof().expect("a WOF container");
             // The arguments require the size for WOF streams.
             let size = size.ok_or_else(|| Failure("the uncompressed size is needed (-s SIZE)".to_string()))?;
             let decoder = WofDecoder::new(&mut input, algorithm, size).map_err(fail)?;
-            pump(&mut decoder.with_threads(threads), &mut output, from, to)?;
+            pump(&mut decoder.with_threads(threads), &mut output, from, to, threads)?;
         }
         Container::Mam => {
             // The compressed file is read whole (its CRC is checked first);
@@ -49,7 +49,7 @@ pub(crate) fn decompress(format: Option<Format>, size: Option<u64>, threads: usi
             if let Some(format) = format.filter(|&f| f != header.format) {
                 return Err(Failure(format!("{name}: holds {} data, not {format}", header.format)));
             }
-            pump(&mut decoder, &mut output, from, to)?;
+            pump(&mut decoder, &mut output, from, to, threads)?;
         }
         Container::Smb2 => {
             // A network message: small, and whole in memory.

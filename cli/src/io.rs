@@ -5,6 +5,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
 /// A failure to report: one line, exit status 1 (bad data or I/O).
 pub(crate) struct Failure(pub(crate) String);
@@ -20,7 +21,7 @@ pub(crate) const PROGRESS_THRESHOLD: u64 = 16 << 20;
 
 /// The input: a file, whose size is known, or standard input.
 pub(crate) struct Input {
-    reader: Box<dyn Read>,
+    reader: Box<dyn Read + Send>,
     /// The size, for a regular file.
     pub(crate) size: Option<u64>,
     bar: Option<ProgressBar>,
@@ -31,8 +32,8 @@ impl Input {
     /// what is read when stderr is a terminal and not `quiet`.
     pub(crate) fn open(path: &Path, quiet: bool, action: &str) -> Result<Input, Failure> {
         let fail = |e: std::io::Error| Failure(format!("{}: {e}", path.display()));
-        let (reader, size): (Box<dyn Read>, Option<u64>) = if path.as_os_str() == "-" {
-            (Box::new(std::io::stdin().lock()), None)
+        let (reader, size): (Box<dyn Read + Send>, Option<u64>) = if path.as_os_str() == "-" {
+            (Box::new(std::io::stdin()), None)
         } else {
             let file = File::open(path).map_err(fail)?;
             let meta = file.metadata().map_err(fail)?;
@@ -228,18 +229,73 @@ impl Drop for Output {
 /// Copies `from` into `to` in large steps; errors say which side failed:
 /// decoding or reading names INPUT, writing names OUTPUT (unless the
 /// writer is an encoder whose error is about the data).
-pub(crate) fn pump(from: &mut impl Read, to: &mut impl Write, input: &Path, output: &Path) -> Result<u64, Failure> {
-    let mut buf = vec![0u8; 256 << 10];
-    let mut total = 0u64;
+///
+/// With more than one thread, `from` is read on a thread of its own while
+/// `to` takes what was read before: reading the input overlaps
+/// compressing it, and decoding overlaps writing the output.
+pub(crate) fn pump(
+    from: &mut (impl Read + Send),
+    to: &mut impl Write,
+    input: &Path,
+    output: &Path,
+    threads: usize,
+) -> Result<u64, Failure> {
+    let read_failure = |e: std::io::Error| Failure(format!("{}: {e}", input.display()));
+    if threads == 1 {
+        let mut buf = vec![0u8; PUMP_STEP];
+        let mut total = 0u64;
+        loop {
+            let n = read_some(from, &mut buf).map_err(read_failure)?;
+            if n == 0 {
+                return Ok(total);
+            }
+            to.write_all(&buf[..n]).map_err(|e| data_or_output(e, input, output))?;
+            total += n as u64;
+        }
+    }
+    std::thread::scope(|scope| {
+        // Steps read go one way, their buffers come back the other.
+        let (read_tx, read_rx) = mpsc::sync_channel::<std::io::Result<(Vec<u8>, usize)>>(PUMP_AHEAD);
+        let (spare_tx, spare_rx) = mpsc::channel::<Vec<u8>>();
+        for _ in 0..=PUMP_AHEAD {
+            spare_tx.send(vec![0u8; PUMP_STEP]).expect("the channel is open");
+        }
+        scope.spawn(move || {
+            // Ends when the input does, or when the writing side has gone.
+            while let Ok(mut buf) = spare_rx.recv() {
+                let step = read_some(from, &mut buf).map(|n| (buf, n));
+                let last = !matches!(step, Ok((_, n)) if n > 0);
+                if read_tx.send(step).is_err() || last {
+                    return;
+                }
+            }
+        });
+        let mut total = 0u64;
+        loop {
+            let (buf, n) = read_rx.recv().expect("the reading thread answers").map_err(read_failure)?;
+            if n == 0 {
+                return Ok(total);
+            }
+            to.write_all(&buf[..n]).map_err(|e| data_or_output(e, input, output))?;
+            total += n as u64;
+            // The reading thread may have stopped already.
+            let _ = spare_tx.send(buf);
+        }
+    })
+}
+
+/// Bytes the pump reads a step.
+const PUMP_STEP: usize = 256 << 10;
+/// Steps read ahead of the one being written.
+const PUMP_AHEAD: usize = 4;
+
+/// Reads what `from` gives next, past interruptions.
+fn read_some(from: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     loop {
-        let n = match from.read(&mut buf) {
-            Ok(0) => return Ok(total),
-            Ok(n) => n,
+        match from.read(buf) {
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(Failure(format!("{}: {e}", input.display()))),
-        };
-        to.write_all(&buf[..n]).map_err(|e| data_or_output(e, input, output))?;
-        total += n as u64;
+            result => return result,
+        }
     }
 }
 

@@ -557,18 +557,22 @@ fn every_thread_count_writes_the_same_bytes_and_reads_them_back() {
     std::fs::write(&input, &data).unwrap();
     let packed = scratch("threads.packed");
     let size = data.len().to_string();
-    let cases: [(&str, &str, &[&str]); 6] = [
-        ("raw", "lznt1", &[]),
-        ("raw", "xpress", &["-s", &size]),
-        ("raw", "xpress-huff", &["-s", &size]),
-        ("frame", "lznt1", &[]),
-        ("api", "xpress-huff", &[]),
-        ("wof-xpress16k", "xpress-huff", &["-s", &size]),
+    let cases: [(&str, &str, &str, &[&str]); 9] = [
+        ("raw", "lznt1", "standard", &[]),
+        ("raw", "xpress", "standard", &["-s", &size]),
+        ("raw", "xpress-huff", "standard", &["-s", &size]),
+        // Segments side by side; Windows' maximum engines as a stream.
+        ("raw", "xpress-huff", "2", &["-s", &size]),
+        ("raw", "xpress", "2", &["-s", &size]),
+        ("raw", "xpress-huff", "maximum", &["-s", &size]),
+        ("frame", "lznt1", "standard", &[]),
+        ("api", "xpress-huff", "standard", &[]),
+        ("wof-xpress16k", "xpress-huff", "standard", &["-s", &size]),
     ];
-    for (container, format, decode_args) in cases {
+    for (container, format, level, decode_args) in cases {
         let mut outputs = Vec::new();
         for threads in [None, Some("1"), Some("2"), Some("3")] {
-            let mut args = vec!["compress", "-c", container, "-f", format, "-q"];
+            let mut args = vec!["compress", "-c", container, "-f", format, "-l", level, "-q"];
             if let Some(n) = threads {
                 args.extend(["--threads", n]);
             }
@@ -577,7 +581,16 @@ fn every_thread_count_writes_the_same_bytes_and_reads_them_back() {
             assert!(out.status.success(), "{container} {format}: {}", String::from_utf8_lossy(&out.stderr));
             outputs.push(std::fs::read(&packed).unwrap());
         }
-        assert!(outputs.windows(2).all(|w| w[0] == w[1]), "{container} {format}: thread counts differ");
+        assert!(outputs.windows(2).all(|w| w[0] == w[1]), "{container} {format} {level}: thread counts differ");
+        if container == "raw" && level != "standard" {
+            // The library's one-shot bytes.
+            let lib_format = if format == "xpress" { msxca::Format::Xpress } else { msxca::Format::XpressHuff };
+            let lib_level = if level == "maximum" { msxca::Level::Maximum } else { msxca::Level::new(2).unwrap() };
+            assert!(
+                outputs[0] == msxca::compress(lib_format, lib_level, &data),
+                "{format} {level}: not the one-shot bytes"
+            );
+        }
         for threads in ["1", "2"] {
             let mut args = vec!["decompress", "-c", container, "-f", format, "--threads", threads];
             args.extend_from_slice(decode_args);
