@@ -321,24 +321,33 @@ fn lznt1_chunks_that_decode_to_more_than_4096_bytes_stream_as_they_decode_whole(
     for capacity in [whole.len(), 7 * 4096 + 2, 7 * 4096 + 4099, 8 * 4096 + 100, 500 * 4096, 4 << 20] {
         let expected = one_shot(Format::Lznt1, &stream, capacity);
         for threads in [1, 3] {
-            let decoder = msxca::read::RawDecoder::new(
-                Trickle { data: &stream, step: 70_001 },
-                Format::Lznt1,
-                Some(capacity as u64),
-            )
-            .unwrap()
-            .with_threads(threads);
-            let streamed = read_all(decoder, 8192);
-            match (&expected, &streamed) {
-                (Ok(a), Ok(b)) => assert!(a == b, "capacity {capacity}, {threads} threads: different output"),
-                (Err(a), Err(b)) => assert_eq!(a, typed(b), "capacity {capacity}"),
-                _ => panic!(
-                    "capacity {capacity}: one-shot {:?}, streamed {:?}",
-                    expected.map(|v| v.len()),
-                    streamed.map(|v| v.len())
-                ),
-            }
+            assert_streams_as_one_shot(Format::Lznt1, &stream, capacity, threads, &expected);
         }
+    }
+}
+
+/// Decodes `input` with a raw stream decoder on `threads` threads into a
+/// buffer of `capacity`, and checks that it answers as the one-shot
+/// decoder did (`expected`): the same output, or the same error.
+fn assert_streams_as_one_shot(
+    format: Format,
+    input: &[u8],
+    capacity: usize,
+    threads: usize,
+    expected: &Result<Vec<u8>, msxca::Error>,
+) {
+    let trickle = Trickle { data: input, step: 50_000 };
+    let decoder = msxca::read::RawDecoder::new(trickle, format, Some(capacity as u64)).unwrap().with_threads(threads);
+    let streamed = read_all(decoder, 8192);
+    match (expected, &streamed) {
+        (Ok(a), Ok(b)) => assert!(a == b, "{format}, capacity {capacity}, {threads} threads: different output"),
+        (Err(a), Err(b)) => assert_eq!(a, typed(b), "{format}, capacity {capacity}, {threads} threads"),
+        _ => panic!(
+            "{format}, capacity {capacity}, {} bytes: one-shot {:?}, streamed {:?}",
+            input.len(),
+            expected.as_ref().map(Vec::len),
+            streamed.as_ref().map(Vec::len)
+        ),
     }
 }
 
@@ -380,21 +389,7 @@ fn raw_decoders_fail_and_stop_where_the_one_shot_decoder_does() {
         for (input, capacity) in cases {
             let expected = one_shot(format, &input, capacity);
             for threads in [1, 2] {
-                let decoder =
-                    msxca::read::RawDecoder::new(Trickle { data: &input, step: 50_000 }, format, Some(capacity as u64))
-                        .unwrap()
-                        .with_threads(threads);
-                let streamed = read_all(decoder, 8192);
-                match (&expected, &streamed) {
-                    (Ok(a), Ok(b)) => assert!(a == b, "{format}, capacity {capacity}: different output"),
-                    (Err(a), Err(b)) => assert_eq!(a, typed(b), "{format}, capacity {capacity}"),
-                    _ => panic!(
-                        "{format}, capacity {capacity}, {} bytes: one-shot {:?}, streamed {:?}",
-                        input.len(),
-                        expected.as_ref().map(Vec::len),
-                        streamed.as_ref().map(Vec::len)
-                    ),
-                }
+                assert_streams_as_one_shot(format, &input, capacity, threads, &expected);
             }
         }
     }

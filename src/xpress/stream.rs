@@ -16,12 +16,11 @@ use super::encode::{
 };
 use super::MAX_DISTANCE;
 use crate::format::SpaceCheck;
-use crate::lz::matchfinder::windows::{FIRST_SLOTS, SECOND_SLOTS};
-use crate::lz::matchfinder::{Match, WindowsChainFinder, WindowsFinder};
+use crate::lz::matchfinder::{ChainTables, Match, WindowsTables};
 use crate::lz::parse::SequenceSink;
 use crate::lz::run_on::RunOn;
 use crate::lz::sequences::Sequence;
-use alloc::{vec, vec::Vec};
+use alloc::vec::Vec;
 
 /// Input parsed per stretch.
 const STRETCH: usize = 1 << 16;
@@ -53,18 +52,15 @@ pub(crate) trait PlainEngine {
     fn rebase(&mut self, shift: u64);
 }
 
-/// The standard engine's tables: its finder's two, in one.
-pub(crate) struct StandardTables(Vec<u32>);
-
-impl PlainEngine for StandardTables {
+impl PlainEngine for WindowsTables {
     const LOOKAHEAD: usize = 4096;
 
     fn new() -> Self {
-        StandardTables(vec![0; FIRST_SLOTS + SECOND_SLOTS])
+        WindowsTables::new(WINDOWS_WINDOW)
     }
 
     fn search(&mut self, buf: &[u8], pos: usize) -> Option<Match> {
-        WindowsFinder::resume(&mut self.0, WINDOWS_WINDOW).search(buf, pos)
+        self.finder().search(buf, pos)
     }
 
     fn stops(pos: usize, checked: bool, n: usize, total: u64, full: bool) -> bool {
@@ -72,31 +68,25 @@ impl PlainEngine for StandardTables {
     }
 
     fn rebase(&mut self, shift: u64) {
-        WindowsFinder::rebase(&mut self.0, shift);
+        WindowsTables::rebase(self, shift);
     }
 }
 
-/// The maximum engine's chains, and the next position they take.
-pub(crate) struct MaximumTables {
-    tables: Vec<u32>,
-    next: usize,
-}
-
-impl PlainEngine for MaximumTables {
+impl PlainEngine for ChainTables {
     /// More than the window: a candidate whose match reaches the buffer's
     /// end then overlaps the position searched, which ends the walk at
     /// it, as with the whole input.
     const LOOKAHEAD: usize = MAX_DISTANCE + 4096;
 
     fn new() -> Self {
-        MaximumTables { tables: WindowsChainFinder::stream_tables(MAX_DISTANCE), next: 0 }
+        ChainTables::new(MAX_DISTANCE, MAXIMUM_COST_LIMIT)
     }
 
     fn search(&mut self, buf: &[u8], pos: usize) -> Option<Match> {
-        let mut finder = WindowsChainFinder::resume(&mut self.tables, MAX_DISTANCE, MAXIMUM_COST_LIMIT, self.next);
-        finder.insert_up_to(buf, 0, pos + 1);
-        self.next = finder.next();
-        finder.search(buf, pos)
+        self.with_finder(|finder| {
+            finder.insert_up_to(buf, 0, pos + 1);
+            finder.search(buf, pos)
+        })
     }
 
     fn stops(pos: usize, checked: bool, n: usize, _total: u64, full: bool) -> bool {
@@ -104,16 +94,15 @@ impl PlainEngine for MaximumTables {
     }
 
     fn rebase(&mut self, shift: u64) {
-        WindowsChainFinder::rebase(&mut self.tables, shift);
-        self.next = self.next.saturating_sub(shift as usize);
+        ChainTables::rebase(self, shift);
     }
 }
 
 /// Windows' standard engine over a stream.
-pub(crate) type PlainStream = WindowsStream<StandardTables>;
+pub(crate) type PlainStream = WindowsStream<WindowsTables>;
 
 /// Windows' maximum engine over a stream.
-pub(crate) type PlainMaximumStream = WindowsStream<MaximumTables>;
+pub(crate) type PlainMaximumStream = WindowsStream<ChainTables>;
 
 /// One of Windows' engines' state between stretches of a stream.
 pub(crate) struct WindowsStream<S: PlainEngine> {

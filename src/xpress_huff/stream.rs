@@ -16,8 +16,7 @@ use super::encode::{
 };
 use super::{BLOCK_OUTPUT, MAX_DISTANCE};
 use crate::format::SpaceCheck;
-use crate::lz::matchfinder::windows::{FIRST_SLOTS, SECOND_SLOTS};
-use crate::lz::matchfinder::{WindowsChainFinder, WindowsFinder};
+use crate::lz::matchfinder::{ChainTables, WindowsChainFinder, WindowsFinder, WindowsTables};
 use crate::lz::run_on::RunOn;
 use crate::lz::sequences::{Sequence, SequenceIter};
 use alloc::{vec, vec::Vec};
@@ -41,36 +40,27 @@ pub(crate) trait StreamEngine {
     fn rebase(&mut self, shift: u64);
 }
 
-/// The standard engine's tables: its finder's two, in one.
-pub(crate) struct StandardTables(Vec<u32>);
-
-impl StreamEngine for StandardTables {
+impl StreamEngine for WindowsTables {
     /// A match that reaches the buffer's end is then at least this long,
     /// so its symbol is that of any longer match (lengths of 18 and more
     /// share one).
     const LOOKAHEAD: usize = 4096;
 
     fn new() -> Self {
-        StandardTables(vec![0; FIRST_SLOTS + SECOND_SLOTS])
+        WindowsTables::new(MAX_DISTANCE + 1)
     }
 
     fn parse_block(&mut self, input: &[u8], first: usize, piece_end: usize, block: &mut BlockParse<'_, '_>) -> usize {
-        let mut finder = WindowsFinder::resume(&mut self.0, MAX_DISTANCE + 1);
-        finder.parse(input, first, piece_end.saturating_sub(<WindowsFinder<'_> as WindowsBlockParser>::TAIL), block)
+        let tail = <WindowsFinder<'_> as WindowsBlockParser>::TAIL;
+        self.finder().parse(input, first, piece_end.saturating_sub(tail), block)
     }
 
     fn rebase(&mut self, shift: u64) {
-        WindowsFinder::rebase(&mut self.0, shift);
+        WindowsTables::rebase(self, shift);
     }
 }
 
-/// The maximum engine's chains, and the next position they take.
-pub(crate) struct MaximumTables {
-    tables: Vec<u32>,
-    next: usize,
-}
-
-impl StreamEngine for MaximumTables {
+impl StreamEngine for ChainTables {
     /// More than the window: a candidate whose match reaches the buffer's
     /// end then overlaps the position searched, which ends the walk at
     /// it, as with the whole input (the candidates before it compared
@@ -78,22 +68,19 @@ impl StreamEngine for MaximumTables {
     const LOOKAHEAD: usize = MAX_DISTANCE + 1 + 4096;
 
     fn new() -> Self {
-        MaximumTables { tables: WindowsChainFinder::stream_tables(MAX_DISTANCE), next: 0 }
+        ChainTables::new(MAX_DISTANCE, MAXIMUM_COST_LIMIT)
     }
 
     fn parse_block(&mut self, input: &[u8], first: usize, piece_end: usize, block: &mut BlockParse<'_, '_>) -> usize {
-        let mut finder = WindowsChainFinder::resume(&mut self.tables, MAX_DISTANCE, MAXIMUM_COST_LIMIT, self.next);
         let tail = <WindowsChainFinder<'_> as WindowsBlockParser>::TAIL;
-        let end = finder.parse(input, first, piece_end.saturating_sub(tail), block);
-        self.next = finder.next();
-        end
+        self.with_finder(|finder| finder.parse(input, first, piece_end.saturating_sub(tail), block))
     }
 
     fn rebase(&mut self, shift: u64) {
-        WindowsChainFinder::rebase(&mut self.tables, shift);
-        self.next = self.next.saturating_sub(shift as usize);
+        ChainTables::rebase(self, shift);
     }
 }
+
 /// The buffer drops what is older than the window once it holds this much
 /// more: moving the tables costs a pass over them.
 const SLIDE_AFTER: usize = 4 * BLOCK_OUTPUT;
@@ -246,10 +233,10 @@ fn account<E>(
 }
 
 /// Windows' standard engine over a stream.
-pub(crate) type StandardStream = WindowsStream<StandardTables>;
+pub(crate) type StandardStream = WindowsStream<WindowsTables>;
 
 /// Windows' maximum engine over a stream.
-pub(crate) type MaximumStream = WindowsStream<MaximumTables>;
+pub(crate) type MaximumStream = WindowsStream<ChainTables>;
 
 /// One of Windows' engines' state between blocks of a stream.
 pub(crate) struct WindowsStream<S: StreamEngine> {

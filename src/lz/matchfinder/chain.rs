@@ -33,6 +33,55 @@ pub(crate) struct WindowsChainFinder<'a> {
     next: usize,
 }
 
+/// A [`WindowsChainFinder`]'s tables kept between the stretches of a
+/// stream, with the next position to insert, moved along as the stream's
+/// buffer slides.
+#[cfg(feature = "std")]
+pub(crate) struct ChainTables {
+    /// The head table's slots, then the ring's.
+    tables: alloc::vec::Vec<u32>,
+    next: usize,
+    max_dist: usize,
+    cost_limit: u32,
+}
+
+#[cfg(feature = "std")]
+impl ChainTables {
+    /// Empty chains for candidates at most `max_dist` back, walked until a
+    /// count of `cost_limit`.
+    pub(crate) fn new(max_dist: usize, cost_limit: u32) -> Self {
+        let ring = (max_dist + 1).next_power_of_two();
+        ChainTables { tables: alloc::vec![NONE; HEADS + ring], next: 0, max_dist, cost_limit }
+    }
+
+    /// Runs `f` on the finder over the chains as the last call left them.
+    pub(crate) fn with_finder<T>(&mut self, f: impl FnOnce(&mut WindowsChainFinder<'_>) -> T) -> T {
+        let (head, prev) = self.tables.split_at_mut(HEADS);
+        let ring_mask = prev.len() - 1;
+        let (max_dist, cost_limit) = (self.max_dist, self.cost_limit);
+        let mut finder = WindowsChainFinder { head, prev, ring_mask, max_dist, cost_limit, next: self.next };
+        let answer = f(&mut finder);
+        self.next = finder.next;
+        answer
+    }
+
+    /// Moves the chains to positions counted from `shift` bytes later: the
+    /// ring turns with them, and positions that go below 0 name none (they
+    /// were out of reach of every position to come, as long as the buffer
+    /// keeps the window's worth of bytes before the next search).
+    pub(crate) fn rebase(&mut self, shift: u64) {
+        let (head, prev) = self.tables.split_at_mut(HEADS);
+        prev.rotate_left((shift % prev.len() as u64) as usize);
+        for slot in head.iter_mut().chain(prev) {
+            *slot = match u64::from(*slot).checked_sub(shift) {
+                Some(moved) if *slot != NONE => moved as u32,
+                _ => NONE,
+            };
+        }
+        self.next = self.next.saturating_sub(shift as usize);
+    }
+}
+
 impl<'a> WindowsChainFinder<'a> {
     /// Tables from `arena`, for candidates at most `max_dist` back (the
     /// ring holds a window's positions) and walks that stop at a count of
@@ -44,49 +93,6 @@ impl<'a> WindowsChainFinder<'a> {
         assert!(head.len() == HEADS && prev.len() == ring, "the arena holds the chains");
         head.fill(NONE);
         WindowsChainFinder { head, prev, ring_mask: ring - 1, max_dist, cost_limit, next: 0 }
-    }
-
-    /// Fresh tables for a finder over a stream (the head table's slots,
-    /// then the ring's), for candidates at most `max_dist` back: see
-    /// [`resume`](Self::resume).
-    #[cfg(feature = "std")]
-    pub(crate) fn stream_tables(max_dist: usize) -> alloc::vec::Vec<u32> {
-        alloc::vec![NONE; HEADS + (max_dist + 1).next_power_of_two()]
-    }
-
-    /// The finder over `tables` (from [`stream_tables`](Self::stream_tables))
-    /// as an earlier parse left them, `next` its next position to insert
-    /// ([`next`](Self::next) then): a stream parsed a block at a time keeps
-    /// them from one block to the next.
-    #[cfg(feature = "std")]
-    pub(crate) fn resume(tables: &'a mut [u32], max_dist: usize, cost_limit: u32, next: usize) -> Self {
-        let (head, prev) = tables.split_at_mut(HEADS);
-        let ring = (max_dist + 1).next_power_of_two();
-        assert_eq!(prev.len(), ring, "the tables of both");
-        WindowsChainFinder { head, prev, ring_mask: ring - 1, max_dist, cost_limit, next }
-    }
-
-    /// The next position to insert.
-    #[cfg(feature = "std")]
-    pub(crate) fn next(&self) -> usize {
-        self.next
-    }
-
-    /// Moves `tables` to positions counted from `shift` bytes later, for a
-    /// stream whose buffer drops its first `shift` bytes: the ring turns
-    /// with them, and positions that go below 0 name none (they were out
-    /// of reach of every position to come, as long as the buffer keeps the
-    /// window's worth of bytes before the next search).
-    #[cfg(feature = "std")]
-    pub(crate) fn rebase(tables: &mut [u32], shift: u64) {
-        let (head, prev) = tables.split_at_mut(HEADS);
-        prev.rotate_left((shift % prev.len() as u64) as usize);
-        for slot in head.iter_mut().chain(prev) {
-            *slot = match u64::from(*slot).checked_sub(shift) {
-                Some(moved) if *slot != NONE => moved as u32,
-                _ => NONE,
-            };
-        }
     }
 
     #[inline(always)]

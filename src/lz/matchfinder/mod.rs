@@ -21,11 +21,15 @@ mod tree;
 pub(crate) mod windows;
 
 pub(crate) use bucket::BucketFinder;
+#[cfg(feature = "std")]
+pub(crate) use chain::ChainTables;
 pub(crate) use chain::WindowsChainFinder;
 pub(crate) use chunk::{ChunkBuckets, ChunkScan, ChunkSearch};
 pub(crate) use hash_chains::HashChains;
 pub(crate) use tree::TreeFinder;
 pub(crate) use windows::WindowsFinder;
+#[cfg(feature = "std")]
+pub(crate) use windows::WindowsTables;
 
 /// Fibonacci hashing: the top bits of the 64-bit product depend on every
 /// input bit (a 32-bit product's top byte barely moves between "abcd",

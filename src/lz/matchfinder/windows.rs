@@ -13,10 +13,10 @@ use crate::lz::extend::match_len;
 use crate::lz::{NoCount, WorkCounter};
 
 /// Slots of the first table: one per value of `b0 + 8·b1 + 2·b2`.
-pub(crate) const FIRST_SLOTS: usize = 2806;
+const FIRST_SLOTS: usize = 2806;
 /// Slots of the second table: the largest of the three hashes it is
 /// indexed by, plus a byte.
-pub(crate) const SECOND_SLOTS: usize = 4846;
+const SECOND_SLOTS: usize = 4846;
 
 /// Windows' standard-engine match finder over positions of one input.
 pub(crate) struct WindowsFinder<'a> {
@@ -24,6 +24,41 @@ pub(crate) struct WindowsFinder<'a> {
     second: &'a mut [u32],
     /// Candidates must lie fewer than this many bytes back.
     window: usize,
+}
+
+/// A [`WindowsFinder`]'s tables kept between the stretches of a stream
+/// (Windows never resets them), moved along as the stream's buffer slides.
+#[cfg(feature = "std")]
+pub(crate) struct WindowsTables {
+    /// The first table's slots, then the second's.
+    tables: alloc::vec::Vec<u32>,
+    window: usize,
+}
+
+#[cfg(feature = "std")]
+impl WindowsTables {
+    /// Every slot naming position 0, for candidates fewer than `window`
+    /// bytes back.
+    pub(crate) fn new(window: usize) -> Self {
+        WindowsTables { tables: alloc::vec![0; FIRST_SLOTS + SECOND_SLOTS], window }
+    }
+
+    /// The finder over the tables as the last search left them.
+    pub(crate) fn finder(&mut self) -> WindowsFinder<'_> {
+        let (first, second) = self.tables.split_at_mut(FIRST_SLOTS);
+        WindowsFinder { first, second, window: self.window }
+    }
+
+    /// Moves the tables to positions counted from `shift` bytes later, for
+    /// a stream whose buffer drops its first `shift` bytes. Positions that
+    /// go below 0 were out of the window for every position to come, and
+    /// become 0, which is out of it too as long as the buffer keeps the
+    /// window's worth of bytes before the next search.
+    pub(crate) fn rebase(&mut self, shift: u64) {
+        for slot in &mut self.tables {
+            *slot = u64::from(*slot).saturating_sub(shift) as u32;
+        }
+    }
 }
 
 #[inline(always)]
@@ -46,28 +81,6 @@ impl<'a> WindowsFinder<'a> {
         first.fill(0);
         second.fill(0);
         WindowsFinder { first, second, window }
-    }
-
-    /// The finder over `tables` (the first table's slots, then the
-    /// second's) as an earlier search left them: a stream parsed a block
-    /// at a time keeps them from one block to the next.
-    #[cfg(feature = "std")]
-    pub(crate) fn resume(tables: &'a mut [u32], window: usize) -> Self {
-        let (first, second) = tables.split_at_mut(FIRST_SLOTS);
-        assert_eq!(second.len(), SECOND_SLOTS, "the tables of both");
-        WindowsFinder { first, second, window }
-    }
-
-    /// Moves `tables` to positions counted from `shift` bytes later, for
-    /// a stream whose buffer drops its first `shift` bytes. Positions that
-    /// go below 0 were out of the window for every position to come, and
-    /// become 0, which is out of it too as long as the buffer keeps the
-    /// window's worth of bytes before the next search.
-    #[cfg(feature = "std")]
-    pub(crate) fn rebase(tables: &mut [u32], shift: u64) {
-        for slot in tables {
-            *slot = u64::from(*slot).saturating_sub(shift) as u32;
-        }
     }
 
     /// Looks up the second table's slot `slot + next` (`next` the byte
