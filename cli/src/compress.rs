@@ -3,7 +3,7 @@
 //! format or container needs the whole input (see `needs_whole_input`).
 
 use crate::args::{Container, Io};
-use crate::io::{data_or_output, pump, Failure, Input, Output};
+use crate::io::{data_or_output, pump, Failure, Input, Output, WriteBehind};
 use msxca::write::{ApiEncoder, Encoder, RawEncoder, WofEncoder};
 use msxca::{Format, Level};
 use std::io::Write;
@@ -38,22 +38,22 @@ pub(crate) fn compress(
             let header = msxca::mam::header_for(format, size, &stream, crc).map_err(fail)?;
             output.write_all(&header).and_then(|()| output.write_all(&stream)).map_err(|e| output.failure(e))?;
         }
-        (Container::Raw, _) => {
-            let mut encoder = RawEncoder::new(&mut output, format, level).with_threads(threads);
+        (Container::Raw, _) => written_behind(&mut output, threads, io, |out| {
+            let mut encoder = RawEncoder::new(out, format, level).with_threads(threads);
             pump(&mut input, &mut encoder, &io.input, &io.output, threads)?;
-            encoder.finish().map_err(finished)?;
-        }
-        (Container::Frame, _) => {
-            let mut encoder = Encoder::new(&mut output, format, level).with_threads(threads);
+            encoder.finish().map(drop).map_err(finished)
+        })?,
+        (Container::Frame, _) => written_behind(&mut output, threads, io, |out| {
+            let mut encoder = Encoder::new(out, format, level).with_threads(threads);
             pump(&mut input, &mut encoder, &io.input, &io.output, threads)?;
-            encoder.finish().map_err(finished)?;
-        }
-        (Container::Api, Some(size)) if size > 0 => {
-            let encoder = ApiEncoder::new(&mut output, format, level, size).map_err(fail)?;
+            encoder.finish().map(drop).map_err(finished)
+        })?,
+        (Container::Api, Some(size)) if size > 0 => written_behind(&mut output, threads, io, |out| {
+            let encoder = ApiEncoder::new(out, format, level, size).map_err(fail)?;
             let mut encoder = encoder.with_threads(threads);
             pump(&mut input, &mut encoder, &io.input, &io.output, threads)?;
-            encoder.finish().map_err(finished)?;
-        }
+            encoder.finish().map(drop).map_err(finished)
+        })?,
         (Container::WofXpress4k | Container::WofXpress8k | Container::WofXpress16k, Some(size))
             if output.seekable() =>
         {
@@ -85,4 +85,19 @@ pub(crate) fn compress(
     }
     input.done("done");
     output.commit()
+}
+
+/// Runs `encode` on OUTPUT behind a writing thread (see [`WriteBehind`]),
+/// then waits for its writes.
+fn written_behind(
+    output: &mut Output,
+    threads: usize,
+    io: &Io,
+    encode: impl FnOnce(&mut dyn Write) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    std::thread::scope(|scope| {
+        let mut behind = WriteBehind::new(scope, output, threads);
+        encode(&mut behind)?;
+        behind.finish().map_err(|e| data_or_output(e, &io.input, &io.output))
+    })
 }

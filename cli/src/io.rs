@@ -110,7 +110,7 @@ pub(crate) struct Output {
 enum Target {
     File { file: BufWriter<File>, temp: PathBuf },
     Device(BufWriter<File>),
-    Stdout(BufWriter<std::io::StdoutLock<'static>>),
+    Stdout(BufWriter<std::io::Stdout>),
     Committed,
 }
 
@@ -123,7 +123,7 @@ const STDOUT_HELD: usize = 16 << 20;
 impl Output {
     pub(crate) fn create(path: &Path) -> Result<Output, Failure> {
         let target = if path.as_os_str() == "-" {
-            Target::Stdout(BufWriter::with_capacity(STDOUT_HELD, std::io::stdout().lock()))
+            Target::Stdout(BufWriter::with_capacity(STDOUT_HELD, std::io::stdout()))
         } else if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
             // A device or a named pipe (`/dev/null`, a FIFO): written to
             // directly, as nothing could be renamed over it.
@@ -282,6 +282,107 @@ pub(crate) fn pump(
             let _ = spare_tx.send(buf);
         }
     })
+}
+
+/// A writer that hands what is written to a thread of its own, a step at
+/// a time, so that compressing the next step overlaps writing the last;
+/// on one thread it writes straight through. A failed write shows on a
+/// later write, or on [`finish`](Self::finish).
+pub(crate) struct WriteBehind<'scope, W: Write + Send> {
+    behind: Option<Behind<'scope>>,
+    /// The writer, when there is no thread.
+    direct: Option<W>,
+    step: Vec<u8>,
+}
+
+/// The writing thread, the steps on their way to it and those back from
+/// it.
+struct Behind<'scope> {
+    steps: mpsc::SyncSender<Vec<u8>>,
+    spare: mpsc::Receiver<Vec<u8>>,
+    thread: std::thread::ScopedJoinHandle<'scope, std::io::Result<()>>,
+}
+
+/// Bytes handed to the writing thread at a time.
+const WRITE_STEP: usize = 1 << 20;
+
+impl<'scope, W: Write + Send + 'scope> WriteBehind<'scope, W> {
+    /// Writes to `inner` on a thread of `scope` when there are `threads`
+    /// above one.
+    pub(crate) fn new<'env>(scope: &'scope std::thread::Scope<'scope, 'env>, mut inner: W, threads: usize) -> Self {
+        if threads == 1 {
+            return WriteBehind { behind: None, direct: Some(inner), step: Vec::new() };
+        }
+        let (steps, to_write) = mpsc::sync_channel::<Vec<u8>>(PUMP_AHEAD);
+        let (written, spare) = mpsc::channel();
+        let thread = scope.spawn(move || {
+            for step in to_write {
+                inner.write_all(&step)?;
+                // The writing side may be gone already.
+                let _ = written.send(step);
+            }
+            inner.flush()
+        });
+        WriteBehind {
+            behind: Some(Behind { steps, spare, thread }),
+            direct: None,
+            step: Vec::with_capacity(WRITE_STEP),
+        }
+    }
+
+    /// Hands the step gathered so far to the thread.
+    fn hand_over(&mut self) -> std::io::Result<()> {
+        let behind = self.behind.as_mut().expect("a writing thread");
+        let next = behind.spare.try_recv().unwrap_or_else(|_| Vec::with_capacity(WRITE_STEP));
+        let step = std::mem::replace(&mut self.step, next);
+        if behind.steps.send(step).is_err() {
+            // The thread stopped on an error: that is the answer.
+            return Err(self.finish().expect_err("the writing thread failed"));
+        }
+        self.step.clear();
+        Ok(())
+    }
+
+    /// Writes what is left and waits for the thread to end.
+    pub(crate) fn finish(&mut self) -> std::io::Result<()> {
+        if let Some(direct) = &mut self.direct {
+            return direct.flush();
+        }
+        let Some(Behind { steps, spare, thread }) = self.behind.take() else { return Ok(()) };
+        let last = std::mem::take(&mut self.step);
+        let sent = last.is_empty() || steps.send(last).is_ok();
+        drop((steps, spare));
+        let result = thread.join().unwrap_or_else(|_| Err(std::io::Error::other("the writing thread panicked")));
+        debug_assert!(sent || result.is_err());
+        result
+    }
+}
+
+impl<'scope, W: Write + Send + 'scope> Write for WriteBehind<'scope, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Some(direct) = &mut self.direct {
+            return direct.write(buf);
+        }
+        if self.behind.is_none() {
+            return Err(std::io::Error::other("written to after it finished"));
+        }
+        let take = buf.len().min(WRITE_STEP - self.step.len());
+        self.step.extend_from_slice(&buf[..take]);
+        if self.step.len() == WRITE_STEP {
+            self.hand_over()?;
+        }
+        Ok(take)
+    }
+
+    /// Nothing to do: steps are handed over as they fill, and the rest at
+    /// [`finish`](WriteBehind::finish); a stream cannot be cut where the
+    /// encoder flushes.
+    fn flush(&mut self) -> std::io::Result<()> {
+        match &mut self.direct {
+            Some(direct) => direct.flush(),
+            None => Ok(()),
+        }
+    }
 }
 
 /// Bytes the pump reads a step.

@@ -649,3 +649,23 @@ fn a_stream_that_fails_after_megabytes_of_output_leaves_no_output_file() {
         let _ = std::fs::remove_file(&input);
     }
 }
+
+#[test]
+fn a_full_output_fails_the_run_naming_it_whatever_the_thread_count() {
+    if !Path::new("/dev/full").exists() {
+        println!("no /dev/full here: skipped");
+        return;
+    }
+    let input = scratch("full.bin");
+    std::fs::write(&input, big_sample(5 << 20)).unwrap();
+    for (container, format) in [("raw", "lznt1"), ("raw", "xpress-huff"), ("frame", "xpress"), ("api", "xpress-huff")] {
+        for threads in ["1", "2"] {
+            let args = ["compress", "-q", "-c", container, "-f", format, "--threads", threads];
+            let out = msxca(&[&args[..], &[input.to_str().unwrap(), "/dev/full"]].concat(), None);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(1), "{container} {format}, {threads} threads: {stderr}");
+            assert!(stderr.contains("/dev/full"), "{container} {format}, {threads} threads: {stderr}");
+        }
+    }
+    let _ = std::fs::remove_file(&input);
+}
