@@ -485,16 +485,19 @@ fn api_streams_write_and_read_as_the_one_shot_functions_do() {
     almost.extend(std::iter::repeat_n(7u8, 400));
     for data in [sample(1), sample(300), sample(302), sample(5000), sample(1_000_000), noise, runs, almost] {
         for format in [Format::Xpress, Format::XpressHuff] {
-            let whole = msxca::api::compress(format, Level::Standard, Mode::Buffer, &data).unwrap();
-            for threads in [1, 2] {
-                let encoder =
-                    msxca::write::ApiEncoder::new(Vec::new(), format, Level::Standard, data.len() as u64).unwrap();
-                let mut encoder = encoder.with_threads(threads);
-                for piece in data.chunks(33_333) {
-                    encoder.write_all(piece).unwrap();
+            for level in [Level::Maximum, Level::Standard] {
+                let whole = msxca::api::compress(format, level, Mode::Buffer, &data).unwrap();
+                for threads in [1, 2] {
+                    let encoder = msxca::write::ApiEncoder::new(Vec::new(), format, level, data.len() as u64).unwrap();
+                    let mut encoder = encoder.with_threads(threads);
+                    for piece in data.chunks(33_333) {
+                        encoder.write_all(piece).unwrap();
+                    }
+                    let streamed = encoder.finish().unwrap();
+                    assert!(streamed == whole, "{format} {level}, {} bytes, {threads} threads", data.len());
                 }
-                assert!(encoder.finish().unwrap() == whole, "{format}, {} bytes, {threads} threads", data.len());
             }
+            let whole = msxca::api::compress(format, Level::Standard, Mode::Buffer, &data).unwrap();
             let mut decoder = msxca::read::ApiDecoder::new(Trickle { data: &whole, step: 4000 });
             assert_eq!(decoder.format().unwrap(), format);
             assert!(read_all(decoder, 3000).unwrap() == data);
@@ -628,18 +631,20 @@ fn the_compression_api_stores_a_block_exactly_where_the_one_shot_function_does()
             (x >> 16) as u8
         })
         .collect();
-    let mut stored = [0usize; 2];
-    for k in 0..60 {
-        let mut data = noise.clone();
-        data.extend_from_slice(&sample(k * 97));
-        data.extend(std::iter::repeat_n(b'q', k * 13));
-        let whole = msxca::api::compress(Format::XpressHuff, Level::Standard, msxca::api::Mode::Buffer, &data).unwrap();
-        stored[usize::from(whole.len() > data.len())] += 1;
-        let encoder =
-            msxca::write::ApiEncoder::new(Vec::new(), Format::XpressHuff, Level::Standard, data.len() as u64).unwrap();
-        let mut encoder = encoder.with_threads(2);
-        encoder.write_all(&data).unwrap();
-        assert!(encoder.finish().unwrap() == whole, "k {k}");
+    for level in [Level::Standard, Level::Maximum] {
+        let mut stored = [0usize; 2];
+        for k in 0..60 {
+            let mut data = noise.clone();
+            data.extend_from_slice(&sample(k * 97));
+            data.extend(std::iter::repeat_n(b'q', k * 13));
+            let whole = msxca::api::compress(Format::XpressHuff, level, msxca::api::Mode::Buffer, &data).unwrap();
+            stored[usize::from(whole.len() > data.len())] += 1;
+            let encoder =
+                msxca::write::ApiEncoder::new(Vec::new(), Format::XpressHuff, level, data.len() as u64).unwrap();
+            let mut encoder = encoder.with_threads(2);
+            encoder.write_all(&data).unwrap();
+            assert!(encoder.finish().unwrap() == whole, "{level}, k {k}");
+        }
+        assert!(stored[0] > 0 && stored[1] > 0, "{level}: both sides of the boundary: {stored:?}");
     }
-    assert!(stored[0] > 0 && stored[1] > 0, "both sides of the boundary: {stored:?}");
 }

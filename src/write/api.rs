@@ -2,7 +2,7 @@
 
 use crate::api::{self, BLOCK_SIZE};
 use crate::format::{Format, Level};
-use crate::xpress_huff::stream::StandardStream;
+use crate::xpress_huff::stream::{MaximumStream, StandardStream, StreamEngine, WindowsStream};
 use crate::Compressor;
 use std::io::{self, Write};
 
@@ -51,26 +51,20 @@ impl<W: Write> ApiEncoder<W> {
         self
     }
 
-    /// Compresses the block as [`api::compress_stretch`] does, with
-    /// Windows' standard LZ77+Huffman engine on two threads; the size
+    /// Compresses the block as [`api::compress_stretch`] does, with one of
+    /// Windows' LZ77+Huffman engines on two threads; the size
     /// written to `packed`, or the block's when it is stored.
     fn compress_on_threads(&mut self) -> usize {
         let Some(room) = api::stretch_room(Format::XpressHuff, self.block.len()) else {
             return self.block.len();
         };
-        let mut stream = StandardStream::within(room as u64);
-        stream.set_threads(self.threads);
-        let packed = &mut self.packed;
-        packed.clear();
-        let mut keep = |bytes: &[u8]| -> Result<(), core::convert::Infallible> {
-            packed.extend_from_slice(bytes);
-            Ok(())
+        let refused = match self.compressor.level() {
+            Level::Maximum => {
+                run_within(MaximumStream::within(room as u64), self.threads, &self.block, &mut self.packed)
+            }
+            _ => run_within(StandardStream::within(room as u64), self.threads, &self.block, &mut self.packed),
         };
-        for piece in self.block.chunks(1 << 20) {
-            let Ok(()) = stream.push(piece, &mut keep);
-        }
-        let Ok(()) = stream.finish(&mut keep);
-        if stream.refused() {
+        if refused {
             self.block.len()
         } else {
             self.packed.len()
@@ -88,7 +82,7 @@ impl<W: Write> ApiEncoder<W> {
             self.header_written = true;
         }
         let two_threads = self.compressor.format() == Format::XpressHuff
-            && self.compressor.level() == Level::Standard
+            && matches!(self.compressor.level(), Level::Standard | Level::Maximum)
             && (self.threads == 0 && crate::available_threads() > 1 || self.threads > 1);
         let n = if two_threads {
             self.compress_on_threads()
@@ -144,4 +138,26 @@ impl<W: Write> Write for ApiEncoder<W> {
     fn flush(&mut self) -> io::Result<()> {
         self.inner.as_mut().expect("encoder used after finish").flush()
     }
+}
+
+/// Runs `stream`, one of Windows' LZ77+Huffman engines under the
+/// Compression API's space rule, over `block` on `threads` threads into
+/// `packed`; true if the rule refused it.
+fn run_within<S: StreamEngine>(
+    mut stream: WindowsStream<S>,
+    threads: usize,
+    block: &[u8],
+    packed: &mut Vec<u8>,
+) -> bool {
+    stream.set_threads(threads);
+    packed.clear();
+    let mut keep = |bytes: &[u8]| -> Result<(), core::convert::Infallible> {
+        packed.extend_from_slice(bytes);
+        Ok(())
+    };
+    for piece in block.chunks(1 << 20) {
+        let Ok(()) = stream.push(piece, &mut keep);
+    }
+    let Ok(()) = stream.finish(&mut keep);
+    stream.refused()
 }
