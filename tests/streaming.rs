@@ -485,7 +485,7 @@ fn api_streams_write_and_read_as_the_one_shot_functions_do() {
     almost.extend(std::iter::repeat_n(7u8, 400));
     for data in [sample(1), sample(300), sample(302), sample(5000), sample(1_000_000), noise, runs, almost] {
         for format in [Format::Xpress, Format::XpressHuff] {
-            for level in [Level::Maximum, Level::Standard] {
+            for level in [Level::Maximum, Level::Standard, Level::new(2).unwrap(), Level::new(8).unwrap()] {
                 let whole = msxca::api::compress(format, level, Mode::Buffer, &data).unwrap();
                 for threads in [1, 2] {
                     let encoder = msxca::write::ApiEncoder::new(Vec::new(), format, level, data.len() as u64).unwrap();
@@ -631,7 +631,7 @@ fn the_compression_api_stores_a_block_exactly_where_the_one_shot_function_does()
             (x >> 16) as u8
         })
         .collect();
-    for level in [Level::Standard, Level::Maximum] {
+    for level in [Level::Standard, Level::Maximum, Level::new(2).unwrap()] {
         let mut stored = [0usize; 2];
         for k in 0..60 {
             let mut data = noise.clone();

@@ -1,5 +1,6 @@
 //! The Compression API's buffer mode, written a block at a time.
 
+use super::segments::Segments;
 use crate::api::{self, BLOCK_SIZE};
 use crate::format::{Format, Level};
 use crate::xpress_huff::stream::{MaximumStream, StandardStream, StreamEngine, WindowsStream};
@@ -71,6 +72,37 @@ impl<W: Write> ApiEncoder<W> {
         }
     }
 
+    /// Compresses the block as [`api::compress_stretch`] does, at a
+    /// numbered level: its segments side by side (see
+    /// [`Segments`]); the size written to `packed`, or the block's when it
+    /// is stored. Windows' space rule refuses a stream only within a few
+    /// bytes of the room (an LZ77+Huffman block's estimate is at most 2
+    /// bytes over its size), so there alone it is applied the one-shot way.
+    fn compress_segments(&mut self) -> io::Result<usize> {
+        let format = self.compressor.format();
+        let Some(room) = api::stretch_room(format, self.block.len()) else {
+            return Ok(self.block.len());
+        };
+        let mut segments = Segments::new(format, self.compressor.level());
+        segments.set_threads(self.threads);
+        let packed = &mut self.packed;
+        packed.clear();
+        let mut keep = |bytes: &[u8]| -> io::Result<()> {
+            packed.extend_from_slice(bytes);
+            Ok(())
+        };
+        segments.push(&self.block, &mut keep)?;
+        segments.finish(&mut keep)?;
+        Ok(match self.packed.len() {
+            n if n + 8 < room => n,
+            n if n > room => self.block.len(),
+            _ => {
+                self.packed.resize(self.block.len(), 0);
+                api::compress_stretch(&mut self.compressor, &self.block, &mut self.packed)
+            }
+        })
+    }
+
     fn block_len(&self) -> usize {
         (self.size - (self.taken - self.block.len() as u64)).min(BLOCK_SIZE as u64) as usize
     }
@@ -84,7 +116,10 @@ impl<W: Write> ApiEncoder<W> {
         let two_threads = self.compressor.format() == Format::XpressHuff
             && matches!(self.compressor.level(), Level::Standard | Level::Maximum)
             && (self.threads == 0 && crate::available_threads() > 1 || self.threads > 1);
-        let n = if two_threads {
+        let numbered = matches!(self.compressor.level(), Level::Numbered(_));
+        let n = if numbered && self.threads != 1 {
+            self.compress_segments()?
+        } else if two_threads {
             self.compress_on_threads()
         } else {
             self.packed.resize(self.block.len(), 0);
