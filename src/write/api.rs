@@ -87,15 +87,22 @@ impl<W: Write> ApiEncoder<W> {
         segments.set_threads(self.threads);
         let packed = &mut self.packed;
         packed.clear();
+        packed.reserve_exact(room);
+        // A stream that outgrows the room is stored: what comes after is
+        // not kept.
+        let mut over = false;
         let mut keep = |bytes: &[u8]| -> io::Result<()> {
-            packed.extend_from_slice(bytes);
+            over |= packed.len() + bytes.len() > room;
+            if !over {
+                packed.extend_from_slice(bytes);
+            }
             Ok(())
         };
         segments.push(&self.block, &mut keep)?;
         segments.finish(&mut keep)?;
         Ok(match self.packed.len() {
+            _ if over => self.block.len(),
             n if n + 8 < room => n,
-            n if n > room => self.block.len(),
             _ => {
                 self.packed.resize(self.block.len(), 0);
                 api::compress_stretch(&mut self.compressor, &self.block, &mut self.packed)

@@ -78,21 +78,31 @@ impl Segments {
         }
     }
 
-    /// Input compressed in one batch: a segment per job.
+    /// Input compressed in one batch: a segment per job, but half as many
+    /// jobs as usual: a segment is large enough for the threads to even
+    /// out, and the lanes' buffers count against the Compression API's
+    /// memory.
     fn batch(&self) -> usize {
-        self.segment() * self.workers.batch_jobs()
+        self.segment() * self.workers.batch_jobs().div_ceil(2)
     }
 
     /// Takes more input, handing `emit` the output of every batch that is
     /// known not to end the input.
-    pub(crate) fn push(&mut self, data: &[u8], emit: &mut impl FnMut(&[u8]) -> io::Result<()>) -> io::Result<()> {
-        self.buf.extend_from_slice(data);
-        while self.buf.len() - self.dictionary > self.batch() {
-            let end = self.dictionary + self.batch();
-            self.compress(end, false, emit)?;
-            let keep = end - self.dictionary_len();
-            self.buf.drain(..keep);
-            self.dictionary = self.dictionary_len();
+    pub(crate) fn push(&mut self, mut data: &[u8], emit: &mut impl FnMut(&[u8]) -> io::Result<()>) -> io::Result<()> {
+        while !data.is_empty() {
+            // The buffer holds at most a batch and a byte (which tells that
+            // the batch does not end the input), whatever the writes' size.
+            let room = (self.dictionary + self.batch() + 1).saturating_sub(self.buf.len()).max(1);
+            let (now, later) = data.split_at(room.min(data.len()));
+            self.buf.extend_from_slice(now);
+            data = later;
+            while self.buf.len() - self.dictionary > self.batch() {
+                let end = self.dictionary + self.batch();
+                self.compress(end, false, emit)?;
+                let keep = end - self.dictionary_len();
+                self.buf.drain(..keep);
+                self.dictionary = self.dictionary_len();
+            }
         }
         Ok(())
     }
