@@ -37,6 +37,18 @@ fn sample(len: usize) -> Vec<u8> {
     out
 }
 
+/// `len` bytes that do not compress: a linear congruential generator's
+/// high bits, from `seed`.
+fn noise(len: usize, seed: u32) -> Vec<u8> {
+    let mut x = seed;
+    (0..len)
+        .map(|_| {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (x >> 16) as u8
+        })
+        .collect()
+}
+
 #[test]
 fn multi_megabyte_frames_round_trip_through_write_and_read() {
     let data = sample(5 << 20);
@@ -472,13 +484,7 @@ fn wof_streams_write_and_read_as_the_one_shot_functions_do() {
 fn api_streams_write_and_read_as_the_one_shot_functions_do() {
     use msxca::api::Mode;
     // Stored because tiny, because incompressible, or not; long runs.
-    let mut x = 99u32;
-    let noise: Vec<u8> = (0..700_000)
-        .map(|_| {
-            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-            (x >> 16) as u8
-        })
-        .collect();
+    let noise = noise(700_000, 99);
     let mut runs = vec![0u8; 2_500_000];
     runs.extend_from_slice(&sample(10_000));
     let mut almost = noise[..300_000].to_vec();
@@ -580,11 +586,7 @@ fn the_standard_huffman_engine_writes_the_one_shot_bytes_whatever_the_thread_cou
     let mut data = sample(5 << 20);
     data.extend(std::iter::repeat_n(0u8, 3 << 20));
     data.extend_from_slice(&sample(4 << 20)[1000..]);
-    let mut x = 7u32;
-    data.extend((0..2_000_000).map(|_| {
-        x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-        (x >> 16) as u8
-    }));
+    data.extend(noise(2_000_000, 7));
     data.extend(b"abc".repeat(1 << 20));
     data.extend_from_slice(&sample(3 << 20));
     let whole = compress(Format::XpressHuff, Level::Standard, &data);
@@ -624,13 +626,7 @@ fn mam_files_decode_as_a_stream_as_they_do_whole() {
 fn the_compression_api_stores_a_block_exactly_where_the_one_shot_function_does() {
     // Noise with more and more text after it: somewhere the block starts
     // to fit under Windows' estimate, and there the two must agree.
-    let mut x = 5u32;
-    let noise: Vec<u8> = (0..200_000)
-        .map(|_| {
-            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-            (x >> 16) as u8
-        })
-        .collect();
+    let noise = noise(200_000, 5);
     for level in [Level::Standard, Level::Maximum, Level::new(2).unwrap()] {
         let mut stored = [0usize; 2];
         for k in 0..60 {

@@ -70,7 +70,7 @@ pub struct RawEncoder<W: Write> {
     stream: Option<Stream>,
     /// Input not yet compressed.
     pending: Vec<u8>,
-    /// Input bytes taken so far.
+    /// LZNT1 input taken so far (none: the stream is the end marker alone).
     taken: u64,
 }
 
@@ -155,7 +155,6 @@ impl<W: Write> Write for RawEncoder<W> {
         if let Some(stream) = &mut self.stream {
             let inner = self.inner.as_mut().expect("encoder used after finish");
             stream.push(buf, &mut |bytes| inner.write_all(bytes))?;
-            self.taken += buf.len() as u64;
             return Ok(buf.len());
         }
         let take = buf.len().min(self.batch() - self.pending.len());

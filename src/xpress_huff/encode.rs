@@ -343,21 +343,30 @@ pub(crate) fn compress(
     space: SpaceCheck,
     workspace: &mut [u8],
 ) -> Result<usize> {
-    let windows = matches!(level.encoder(), EncoderKind::WindowsStandard | EncoderKind::WindowsMaximum);
-    if windows {
-        let mut arena = Arena::new(workspace);
-        let mut block = BlockParse::in_arena(&mut arena, input);
-        return match level.encoder() {
-            EncoderKind::WindowsStandard => {
-                let finder = WindowsFinder::new(&mut arena, MAX_DISTANCE + 1);
-                compress_windows(input, out, space, finder, &mut block)
-            }
-            _ => {
-                let finder = WindowsChainFinder::new(&mut arena, MAX_DISTANCE, MAXIMUM_COST_LIMIT);
-                compress_windows(input, out, space, finder, &mut block)
-            }
-        };
+    let mut arena = Arena::new(workspace);
+    match level.encoder() {
+        EncoderKind::WindowsStandard => {
+            let mut block = BlockParse::in_arena(&mut arena, input);
+            let finder = WindowsFinder::new(&mut arena, MAX_DISTANCE + 1);
+            compress_windows(input, out, space, finder, &mut block)
+        }
+        EncoderKind::WindowsMaximum => {
+            let mut block = BlockParse::in_arena(&mut arena, input);
+            let finder = WindowsChainFinder::new(&mut arena, MAX_DISTANCE, MAXIMUM_COST_LIMIT);
+            compress_windows(input, out, space, finder, &mut block)
+        }
+        _ => compress_numbered(input, out, level, space, workspace),
     }
+}
+
+/// [`compress`] at a numbered level: one segment after the other.
+fn compress_numbered(
+    input: &[u8],
+    out: &mut [u8],
+    level: Level,
+    space: SpaceCheck,
+    workspace: &mut [u8],
+) -> Result<usize> {
     let (mut start, mut op) = (0, 0);
     loop {
         let end = input.len().min(start + SEGMENT);
