@@ -526,3 +526,29 @@ where
         }
     }
 }
+
+/// Where a segment compressed apart from what precedes it lies: its
+/// dictionary from `from`, the segment itself from `start` to `end`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SegmentSpan {
+    pub(crate) from: usize,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+}
+
+/// The segments of `start..end`, `segment` bytes each but the last, each
+/// with up to `dictionary` bytes before it (in the data from 0 on): the
+/// numbered levels' unit, whether compressed one after the other or side
+/// by side. An empty stretch is one empty segment.
+pub(crate) fn segment_spans(
+    start: usize,
+    end: usize,
+    segment: usize,
+    dictionary: usize,
+) -> impl Iterator<Item = SegmentSpan> {
+    let count = (end - start).div_ceil(segment).max(1);
+    (0..count).map(move |i| {
+        let at = start + i * segment;
+        SegmentSpan { from: at.saturating_sub(dictionary), start: at, end: end.min(at + segment) }
+    })
+}

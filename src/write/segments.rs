@@ -5,6 +5,7 @@
 //! after the other, so the bytes are theirs whatever the thread count.
 
 use crate::format::{Format, Level, SpaceCheck};
+use crate::lz::parse::{segment_spans, SegmentSpan};
 use crate::lz::sequences::{SequenceIter, Sequences};
 use crate::par::Workers;
 use crate::xpress::stream::SegmentWriter;
@@ -20,14 +21,10 @@ struct Lane {
     result: crate::Result<usize>,
 }
 
-/// A segment of the buffer: its dictionary starts at `from`, the
-/// segment itself at `start`, and it ends at `end`.
+/// A segment of the buffer, and whether it ends the input.
 #[derive(Clone, Copy)]
 struct Span {
-    from: usize,
-    start: usize,
-    end: usize,
-    /// Whether it ends the input.
+    span: SegmentSpan,
     last: bool,
 }
 
@@ -123,17 +120,9 @@ impl Segments {
     /// (an empty input too is a segment).
     fn compress(&mut self, end: usize, last: bool, emit: &mut impl FnMut(&[u8]) -> io::Result<()>) -> io::Result<()> {
         let (segment, dictionary) = (self.segment(), self.dictionary_len());
-        let mut spans = Vec::new();
-        let mut start = self.dictionary;
-        loop {
-            let span_end = end.min(start + segment);
-            let from = start.saturating_sub(dictionary);
-            spans.push(Span { from, start, end: span_end, last: last && span_end == end });
-            if span_end == end {
-                break;
-            }
-            start = span_end;
-        }
+        let spans: Vec<Span> = segment_spans(self.dictionary, end, segment, dictionary)
+            .map(|span| Span { span, last: last && span.end == end })
+            .collect();
         let (format, level) = (self.format, self.level);
         while self.lanes.len() < spans.len() {
             let workspace = vec![0u32; crate::workspace::encoder_size(format, level).div_ceil(4)];
@@ -142,7 +131,7 @@ impl Segments {
         }
         let buf = &self.buf;
         let mut jobs: Vec<(&mut Lane, Span)> = self.lanes.iter_mut().zip(spans.iter().copied()).collect();
-        self.workers.run(&mut jobs, |(lane, span)| {
+        self.workers.run(&mut jobs, |(lane, Span { span, last })| {
             let data = &buf[span.from..span.end];
             let start = span.start - span.from;
             let workspace = bytemuck::cast_slice_mut(&mut lane.workspace);
@@ -150,7 +139,7 @@ impl Segments {
                 Format::XpressHuff => xpress_huff::encode::compress_segment(
                     data,
                     start,
-                    span.last,
+                    *last,
                     &mut lane.out,
                     0,
                     level,
@@ -165,7 +154,7 @@ impl Segments {
                 }
             };
         });
-        for (lane, span) in self.lanes.iter().zip(&spans) {
+        for (lane, Span { span, .. }) in self.lanes.iter().zip(&spans) {
             let n = lane.result.clone()?;
             match format {
                 Format::XpressHuff => emit(&lane.out[..n])?,

@@ -8,7 +8,10 @@ use crate::lz::copy::copy_short;
 use crate::lz::matchfinder::{
     BucketFinder, HashChains, Match, SearchLimits, TreeFinder, WindowsChainFinder, WindowsFinder,
 };
-use crate::lz::parse::{chains, greedy, piece_positions, CostModel, Engine, OptimalParser, Segment, SequenceSink};
+use crate::lz::parse::{
+    chains, greedy, piece_positions, segment_spans, CostModel, Engine, OptimalParser, Segment, SegmentSpan,
+    SequenceSink,
+};
 use crate::lz::sequences::Sequence;
 
 /// Input the greedy parser takes at a time, at most; the optimal parser's
@@ -84,13 +87,9 @@ pub(crate) fn compress(
         _ => {}
     }
     let mut writer = StreamWriter::start(out, input)?;
-    let mut start = 0;
-    while start < input.len() {
-        let end = input.len().min(start + SEGMENT);
-        let from = start.saturating_sub(DICTIONARY);
+    for SegmentSpan { from, start, end } in segment_spans(0, input.len(), SEGMENT, DICTIONARY) {
         parse_segment(&input[from..end], start - from, level, workspace, &mut writer);
         writer.status()?;
-        start = end;
     }
     // Reports an output that ran out of room, if it did.
     writer.finish()

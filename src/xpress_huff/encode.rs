@@ -18,7 +18,8 @@ use crate::lz::matchfinder::{
     BucketFinder, HashChains, Match, SearchLimits, TreeFinder, WindowsChainFinder, WindowsFinder,
 };
 use crate::lz::parse::{
-    chains, greedy, piece_positions, CostModel, Engine, OptimalParser, Segment, SequenceSink, ALL_LENGTHS,
+    chains, greedy, piece_positions, segment_spans, CostModel, Engine, OptimalParser, Segment, SegmentSpan,
+    SequenceSink, ALL_LENGTHS,
 };
 use crate::lz::sequences::{worst_case_bytes, Sequence, Sequences};
 use alloc::boxed::Box;
@@ -367,17 +368,12 @@ fn compress_numbered(
     space: SpaceCheck,
     workspace: &mut [u8],
 ) -> Result<usize> {
-    let (mut start, mut op) = (0, 0);
-    loop {
-        let end = input.len().min(start + SEGMENT);
-        let from = start.saturating_sub(DICTIONARY);
+    let mut op = 0;
+    for SegmentSpan { from, start, end } in segment_spans(0, input.len(), SEGMENT, DICTIONARY) {
         let last = end == input.len();
         op = compress_segment(&input[from..end], start - from, last, out, op, level, space, workspace)?;
-        if last {
-            return Ok(op);
-        }
-        start = end;
     }
+    Ok(op)
 }
 
 /// Compresses the segment `data[start..]` at a numbered `level`, its
