@@ -75,9 +75,9 @@ impl fmt::Display for Format {
 /// | 4 | lazy | chains 8 deep, 32 | 192 KiB | 192 KiB | 281 KiB |
 /// | 5 | lazy | chains 16 deep, 64 | 192 KiB | 192 KiB | 281 KiB |
 /// | 6 | lazy | chains 48 deep, 128 | 192 KiB | 192 KiB | 281 KiB |
-/// | 7 | near-optimal: the cheapest path over every match found (LZ77+Huffman: 1 pass) | binary trees, 8 deep, 48 | 96 KiB | 384 KiB | 1383 KiB |
-/// | 8 | near-optimal (LZ77+Huffman: 2 passes) | trees 16 deep, 128 | 96 KiB | 384 KiB | 1383 KiB |
-/// | 9 | near-optimal (LZ77+Huffman: 4 passes) | trees 32 deep, 192 | 96 KiB | 384 KiB | 1383 KiB |
+/// | 7 | near-optimal: the cheapest path over every match found (LZ77+Huffman: 1 pass) | binary trees, 8 deep, 48 | 96 KiB | 417 KiB | 1625 KiB |
+/// | 8 | near-optimal (LZ77+Huffman: 2 passes) | trees 16 deep, 128 | 96 KiB | 417 KiB | 1625 KiB |
+/// | 9 | near-optimal (LZ77+Huffman: 4 passes) | trees 32 deep, 192 | 96 KiB | 417 KiB | 1625 KiB |
 ///
 /// The numbered levels of Plain LZ77 and LZ77+Huffman parse 1 MiB
 /// segments, each with fresh tables filled from the window before it (64
@@ -91,7 +91,8 @@ impl fmt::Display for Format {
 /// one cheapest path a pass: under guessed costs, under the code of the
 /// smallest path so far, under costs from the block's bytes, under the
 /// smallest one's code again) and keep the one its own Huffman code
-/// writes smallest; Plain LZ77's and LZNT1's
+/// writes smallest, each path over a whole block (their tables hold one);
+/// Plain LZ77's and LZNT1's
 /// costs are exact, and one pass finds their cheapest path. Each level is
 /// no larger than the one below it, in total, on the bench and Windows
 /// corpora (`tests/quality.rs`); `msxca-peers curve` prints their speeds

@@ -56,9 +56,9 @@ fn encoder_size_on(format: Format, level: Level, wide: bool) -> usize {
         (Format::Lznt1, EncoderKind::Chains(_)) => lznt1::encode::CHAINS_WORKSPACE,
         (Format::Xpress, EncoderKind::Chains(_)) => xpress::encode::CHAINS_WORKSPACE,
         (Format::XpressHuff, EncoderKind::Chains(_)) => xpress_huff::encode::CHAINS_WORKSPACE,
-        (_, EncoderKind::NearOptimal(_) | EncoderKind::WindowsMaximum) => {
-            windows_sizes_on(format, true, wide).0 as usize
-        }
+        (Format::Xpress, EncoderKind::NearOptimal(_)) => xpress::encode::OPTIMAL_WORKSPACE,
+        (Format::XpressHuff, EncoderKind::NearOptimal(_)) => xpress_huff::encode::OPTIMAL_WORKSPACE,
+        (_, EncoderKind::WindowsMaximum) => windows_sizes_on(format, true, wide).0 as usize,
         (_, EncoderKind::Greedy | EncoderKind::WindowsStandard) => windows_sizes_on(format, false, wide).0 as usize,
     }
 }

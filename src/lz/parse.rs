@@ -69,7 +69,14 @@ impl<F: Fn(usize) -> usize> Segment<'_, F> {
 pub(crate) trait CostModel {
     fn literal(&self, byte: u8) -> u32;
     fn matched(&self, len: usize, dist: usize) -> u32;
+    /// [`matched`](Self::matched) for a distance and every length below
+    /// [`SHORT_LENGTHS`], which the optimal parser tries one by one.
+    fn short_matches(&self, dist: usize) -> &[u32; SHORT_LENGTHS];
 }
+
+/// Match lengths below this have their costs in
+/// [`CostModel::short_matches`].
+pub(crate) const SHORT_LENGTHS: usize = ALL_LENGTHS + 1;
 
 /// Where parsers put what they find: a buffer to read back, or a format's
 /// writer directly.
@@ -226,28 +233,26 @@ pub(crate) fn chains<F: Fn(usize) -> usize, const HASH_BYTES: usize>(
 /// optimal parser; longer matches are tried at their full length only.
 pub(crate) const ALL_LENGTHS: usize = 32;
 
-/// Set in a position's match count when the parse must jump over its
-/// longest match (see [`OptimalParser::collect`]).
-const FORCED: u16 = 0x8000;
-
 /// Most matches kept for one position (the shortest are dropped beyond).
-const MAX_PER_POSITION: usize = 0x7FFF;
+const MAX_PER_POSITION: usize = 0xFFFF;
 
 /// The optimal parser: first [`collect`](Self::collect) the candidate
 /// matches of a piece of input (one search), then [`solve`](Self::solve)
 /// for the cheapest path under a cost model, as often as the model changes.
 /// Its tables come from an [`Arena`]; a piece ends early when they fill up.
 pub(crate) struct OptimalParser<'a> {
-    /// Matches recorded for each position of the piece, with [`FORCED`].
+    /// Matches recorded for each position of the piece.
     counts: &'a mut [u16],
     /// The matches of every position in turn, [`Match::pack`]ed.
     matches: &'a mut [u32],
-    /// Cheapest cost found to reach each position.
+    /// The cheapest cost from each position to the piece's end.
     cost: &'a mut [u32],
-    /// How each position was reached best, packed; 0 for a literal.
-    from: &'a mut [u32],
+    /// The step the path takes at each position, packed; 0 for a literal.
+    step: &'a mut [u32],
     piece_start: usize,
     piece_len: usize,
+    /// Matches recorded for the piece.
+    used: usize,
 }
 
 impl<'a> OptimalParser<'a> {
@@ -260,14 +265,14 @@ impl<'a> OptimalParser<'a> {
         let budget = arena.bytes_left();
         let counts = arena.u16s(positions);
         let cost = arena.u32s(positions + 1);
-        let from = arena.u32s(positions + 1);
+        let step = arena.u32s(positions + 1);
         let match_budget = budget.saturating_sub(positions * Self::BYTES_PER_POSITION + 8) / 4;
         let matches = arena.u32s(match_budget.max(min_matches));
         assert!(
-            counts.len() == positions && from.len() == positions + 1 && matches.len() >= min_matches,
+            counts.len() == positions && step.len() == positions + 1 && matches.len() >= min_matches,
             "the arena holds the optimal parser's tables"
         );
-        OptimalParser { counts, matches, cost, from, piece_start: 0, piece_len: 0 }
+        OptimalParser { counts, matches, cost, step, piece_start: 0, piece_len: 0, used: 0 }
     }
 
     /// Searches the positions of `seg` in turn and records, for each, the
@@ -305,10 +310,10 @@ impl<'a> OptimalParser<'a> {
             self.counts[i] = found as u16;
             used += found;
             let longest = if found > 0 { Match::unpack(self.matches[used - 1]).len as usize } else { 0 };
-            // A very long match is taken as it is: searching inside it
-            // costs time for nothing on runs and repeats.
+            // Inside a very long match nothing is searched (its positions
+            // get no matches): that costs time for nothing on runs and
+            // repeats.
             if longest >= limits.nice_len {
-                self.counts[i] |= FORCED;
                 let index_end = (pos + longest).min(search_end);
                 let mut p = pos + 1;
                 while p < index_end {
@@ -322,64 +327,70 @@ impl<'a> OptimalParser<'a> {
             }
         }
         self.piece_len = i;
+        self.used = used;
         seg.start + i
     }
 
     /// Finds the cheapest parse of the collected piece under `costs`: a
-    /// shortest path over positions, each literal or match an edge. Read
-    /// it with [`for_each_step`](Self::for_each_step).
+    /// shortest path over positions, each literal or match an edge, worked
+    /// out from the piece's end back, so that each position takes the
+    /// cheapest of its edges in registers rather than storing to every
+    /// position its matches reach (and mispredicting which stores win).
+    /// Read the path with [`for_each_step`](Self::for_each_step).
     pub(crate) fn solve(&mut self, data: &[u8], costs: &impl CostModel) {
         let n = self.piece_len;
-        let base = self.piece_start;
+        let piece = &data[self.piece_start..self.piece_start + n];
+        // `cost[i]`: the cheapest way from position `i` to the end.
         let cost = &mut self.cost[..=n];
-        let from = &mut self.from[..=n];
-        cost.fill(u32::MAX);
-        cost[0] = 0;
-        let mut at = 0usize;
-        let mut i = 0usize;
-        while i < n {
-            let here = cost[i];
-            let lit = here + costs.literal(data[base + i]);
-            if lit < cost[i + 1] {
-                cost[i + 1] = lit;
-                from[i + 1] = 0;
-            }
-            let count = usize::from(self.counts[i] & !FORCED);
-            let found = &self.matches[at..at + count];
-            at += count;
+        let step = &mut self.step[..n];
+        cost[n] = 0;
+        let mut at = self.used;
+        for i in (0..n).rev() {
+            // Ties go to the first tried: a literal, then shorter matches.
+            let mut best = costs.literal(piece[i]) + cost[i + 1];
+            let (mut best_len, mut best_dist) = (0usize, 0u32);
+            let count = usize::from(self.counts[i]);
+            at -= count;
             let mut next_len = 3usize;
-            for &packed in found {
+            // A match is longer than every nearer one: each length is tried
+            // once, at the nearest distance that reaches it.
+            for &packed in &self.matches[at..at + count] {
                 let m = Match::unpack(packed);
                 // Every length up to ALL_LENGTHS may end the match; beyond
                 // it only the longest, which keeps the work per position
                 // bounded on repetitive data at a negligible cost in size.
                 // A piece that ended early cuts the matches before its end.
                 let full = (m.len as usize).min(n - i);
-                let dense_end = full.min(ALL_LENGTHS.max(next_len));
-                let mut relax = |len: usize| {
-                    let c = here + costs.matched(len, m.dist as usize);
-                    let slot = i + len;
-                    if c < cost[slot] {
-                        cost[slot] = c;
-                        from[slot] = Match { len: len as u32, dist: m.dist }.pack();
+                let row_end = full.min(ALL_LENGTHS);
+                if next_len <= row_end {
+                    let row = &costs.short_matches(m.dist as usize)[next_len..=row_end];
+                    let ends = &cost[i + next_len..=i + row_end];
+                    for (len, (&bits, &rest)) in (next_len..).zip(row.iter().zip(ends)) {
+                        if bits + rest < best {
+                            (best, best_len, best_dist) = (bits + rest, len, m.dist);
+                        }
+                    }
+                }
+                // Past the row only the match's whole length, and the
+                // length after the nearer match's if that is longer than
+                // the row already.
+                let mut consider = |len: usize| {
+                    let c = costs.matched(len, m.dist as usize) + cost[i + len];
+                    if c < best {
+                        (best, best_len, best_dist) = (c, len, m.dist);
                     }
                 };
-                for len in next_len..=dense_end {
-                    relax(len);
+                if next_len > ALL_LENGTHS && next_len < full {
+                    consider(next_len);
                 }
-                if dense_end < full {
-                    relax(full);
+                if row_end < full {
+                    consider(full);
                 }
                 next_len = full + 1;
             }
-            if self.counts[i] & FORCED != 0 {
-                // Relaxed above already; nothing inside the match is visited.
-                i += Match::unpack(found[count - 1]).len as usize;
-            } else {
-                i += 1;
-            }
+            cost[i] = best;
+            step[i] = Match { len: best_len as u32, dist: best_dist }.pack();
         }
-        self.link_path();
     }
 
     /// The greedy path through the collected piece instead: at each
@@ -389,7 +400,7 @@ impl<'a> OptimalParser<'a> {
         let n = self.piece_len;
         let (mut at, mut next) = (0usize, 0usize);
         for i in 0..n {
-            let count = usize::from(self.counts[i] & !FORCED);
+            let count = usize::from(self.counts[i]);
             let found = &self.matches[at..at + count];
             at += count;
             if i < next {
@@ -398,39 +409,26 @@ impl<'a> OptimalParser<'a> {
             match found.last().map(|&m| Match::unpack(m)) {
                 Some(m) if (m.len as usize).min(n - i) >= 3 => {
                     let len = (m.len as usize).min(n - i);
-                    self.from[i + len] = Match { len: len as u32, dist: m.dist }.pack();
+                    self.step[i] = Match { len: len as u32, dist: m.dist }.pack();
                     next = i + len;
                 }
                 _ => {
-                    self.from[i + 1] = 0;
+                    self.step[i] = 0;
                     next = i + 1;
                 }
             }
         }
-        self.link_path();
     }
 
-    /// Walks back from the end of the path in `from`, leaving in `cost`
-    /// (no longer needed) the position each step of the path leads to.
-    fn link_path(&mut self) {
-        let mut i = self.piece_len;
-        while i > 0 {
-            let step = (Match::unpack(self.from[i]).len as usize).max(1);
-            self.cost[i - step] = i as u32;
-            i -= step;
-        }
-    }
-
-    /// Calls `f` with each step of the solved path in order: the input
-    /// position it starts at and the match taken there (length 0 for a
-    /// literal).
+    /// Calls `f` with each step of the path in order: the input position
+    /// it starts at and the match taken there (length 0 for a literal).
     #[inline]
     pub(crate) fn for_each_step(&self, mut f: impl FnMut(usize, Match)) {
         let mut i = 0;
         while i < self.piece_len {
-            let next = self.cost[i] as usize;
-            f(self.piece_start + i, Match::unpack(self.from[next]));
-            i = next;
+            let m = Match::unpack(self.step[i]);
+            f(self.piece_start + i, m);
+            i += (m.len as usize).max(1);
         }
     }
 

@@ -9,7 +9,7 @@ use crate::lz::arena::Arena;
 use crate::lz::matchfinder::{
     BucketFinder, ChunkBuckets, ChunkScan, ChunkSearch, HashChains, SearchLimits, TreeFinder,
 };
-use crate::lz::parse::{chains, CostModel, Engine, OptimalParser, Segment, SequenceSink};
+use crate::lz::parse::{chains, CostModel, Engine, OptimalParser, Segment, SequenceSink, SHORT_LENGTHS};
 use crate::lz::sequences::Sequence;
 use crate::lz::window::Window;
 
@@ -50,6 +50,10 @@ impl CostModel for Lznt1Costs {
     #[inline(always)]
     fn matched(&self, _len: usize, _dist: usize) -> u32 {
         17
+    }
+    #[inline(always)]
+    fn short_matches(&self, _dist: usize) -> &[u32; SHORT_LENGTHS] {
+        &[17; SHORT_LENGTHS]
     }
 }
 

@@ -10,7 +10,7 @@ use crate::lz::matchfinder::{
 };
 use crate::lz::parse::{
     chains, greedy, piece_positions, segment_spans, CostModel, Engine, OptimalParser, Segment, SegmentSpan,
-    SequenceSink,
+    SequenceSink, SHORT_LENGTHS,
 };
 use crate::lz::sequences::Sequence;
 
@@ -32,7 +32,7 @@ const CHAIN_BYTES: usize = 3;
 pub(crate) const CHAINS_WORKSPACE: usize = HashChains::<CHAIN_BYTES>::TABLE_BYTES;
 
 /// Bits a match costs in the stream, besides its flag bit.
-fn match_bits(len: usize) -> u32 {
+const fn match_bits(len: usize) -> u32 {
     16 + match len {
         3..=9 => 0,
         10..=24 => 4,
@@ -52,6 +52,19 @@ impl CostModel for PlainCosts {
     #[inline(always)]
     fn matched(&self, len: usize, _dist: usize) -> u32 {
         1 + match_bits(len)
+    }
+    #[inline(always)]
+    fn short_matches(&self, _dist: usize) -> &[u32; SHORT_LENGTHS] {
+        const ROW: [u32; SHORT_LENGTHS] = {
+            let mut row = [0; SHORT_LENGTHS];
+            let mut len = 3;
+            while len < SHORT_LENGTHS {
+                row[len] = 1 + match_bits(len);
+                len += 1;
+            }
+            row
+        };
+        &ROW
     }
 }
 
@@ -97,6 +110,13 @@ pub(crate) fn compress(
 
 /// Bytes that always hold a segment's parse as `Sequences`: a
 /// stretch's parse ends with a literal run of its own.
+/// Workspace of the near-optimal levels: the trees, and the optimal
+/// parser's tables for pieces of 16 KiB with room for two matches a
+/// position. Plain LZ77's costs are exact, so longer pieces gain little.
+pub(crate) const OPTIMAL_WORKSPACE: usize = TreeFinder::table_bytes(SEGMENT + DICTIONARY, MAX_DISTANCE)
+    + (OptimalParser::BYTES_PER_POSITION + 8) * (1 << 14)
+    + 64;
+
 #[cfg(feature = "std")]
 pub(crate) const SEGMENT_PARSE_BYTES: usize = crate::lz::sequences::worst_case_bytes(SEGMENT)
     + (SEGMENT / STRETCH + 1) * 2 * crate::lz::sequences::MAX_SEQUENCE_BYTES;
