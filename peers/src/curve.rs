@@ -1,5 +1,6 @@
 //! The speed/size curve: every msxca level beside the peers' points, per
-//! format, in one process (`msxca-peers curve [DIR]`):
+//! format, in one process (`msxca-peers curve [DIR] [FORMAT...]`, every
+//! format when none is named):
 //!
 //! - LZ77+Huffman in independent 64 KiB blocks (WIM/WOF style), against
 //!   wimlib levels 1, 20, 50 and 100 (with `--features wimlib`) and
@@ -160,11 +161,18 @@ fn print_curve(format: Format, label: &str, pieces: &[&[u8]], passes: usize) {
     }
 }
 
-/// The three curves over the bench corpus `files`.
-pub fn run(files: &[Vec<u8>], passes: usize) {
-    let blocks: Vec<&[u8]> = files.iter().flat_map(|f| f.chunks(65536)).collect();
-    print_curve(Format::XpressHuff, "64 KiB blocks", &blocks, passes);
+/// The curves of `formats` (all three when empty) over the bench corpus
+/// `files`.
+pub fn run(files: &[Vec<u8>], formats: &[Format], passes: usize) {
+    let wanted = |format: Format| formats.is_empty() || formats.contains(&format);
+    if wanted(Format::XpressHuff) {
+        let blocks: Vec<&[u8]> = files.iter().flat_map(|f| f.chunks(65536)).collect();
+        print_curve(Format::XpressHuff, "64 KiB blocks", &blocks, passes);
+    }
     let whole: Vec<&[u8]> = files.iter().map(Vec::as_slice).collect();
-    print_curve(Format::Xpress, "whole files", &whole, passes);
-    print_curve(Format::Lznt1, "whole files", &whole, passes);
+    for format in [Format::Xpress, Format::Lznt1] {
+        if wanted(format) {
+            print_curve(format, "whole files", &whole, passes);
+        }
+    }
 }

@@ -135,6 +135,10 @@ fn main() {
     if curve {
         args.remove(0);
     }
+    // Format names pick the curves to print; any other word is the corpus.
+    let formats: Vec<Format> =
+        args.iter().filter_map(|a| Format::ALL.into_iter().find(|f| f.name() == a.as_str())).collect();
+    args.retain(|a| Format::ALL.iter().all(|f| f.name() != a.as_str()));
     let dir = args.first().map(PathBuf::from).unwrap_or_else(|| {
         std::env::var_os("XPRESS_CORPUS")
             .map(PathBuf::from)
@@ -155,7 +159,7 @@ fn main() {
     println!("{} files, {total} bytes, from {}", files.len(), dir.display());
     std::panic::set_hook(Box::new(|_| {}));
     if curve {
-        curve::run(&files, 3);
+        curve::run(&files, &formats, 3);
         return;
     }
     let mut rows = Vec::new();
