@@ -70,11 +70,11 @@ impl fmt::Display for Format {
 /// | `Standard` | Windows' standard engine, byte for byte | Windows' | 64 KiB | 60 KiB | 163 KiB |
 /// | `Maximum` | Windows' maximum engine, byte for byte | Windows' | 32 B | 384 KiB | 1383 KiB |
 /// | 1 | greedy; only the last bytes of a match indexed, misses stepped over faster and faster | hash buckets: one candidate (LZNT1: two) | 64 KiB | 60 KiB | 163 KiB |
-/// | 2 | lazy: a match waits for a longer one at the next position | hash chains, 2 deep, a match of 12 ends it | 192 KiB | 192 KiB | 281 KiB |
-/// | 3 | lazy | chains 4 deep, 24 | 192 KiB | 192 KiB | 281 KiB |
-/// | 4 | lazy | chains 8 deep, 32 | 192 KiB | 192 KiB | 281 KiB |
-/// | 5 | lazy | chains 16 deep, 64 | 192 KiB | 192 KiB | 281 KiB |
-/// | 6 | lazy | chains 48 deep, 128 | 192 KiB | 192 KiB | 281 KiB |
+/// | 2 | lazy: a match waits for a longer one at the next position | hash chains, 2 deep, a match of 12 ends it | 192 KiB | 192 KiB | 289 KiB |
+/// | 3 | lazy | chains 4 deep, 24 | 192 KiB | 192 KiB | 289 KiB |
+/// | 4 | lazy | chains 8 deep, 32 | 192 KiB | 192 KiB | 289 KiB |
+/// | 5 | lazy | chains 16 deep, 64 | 192 KiB | 192 KiB | 289 KiB |
+/// | 6 | lazy | chains 48 deep, 128 | 192 KiB | 192 KiB | 289 KiB |
 /// | 7 | near-optimal: the cheapest path over every match found (LZ77+Huffman: 1 pass) | binary trees, 8 deep, 48 | 96 KiB | 417 KiB | 1625 KiB |
 /// | 8 | near-optimal (LZ77+Huffman: 2 passes) | trees 16 deep, 128 | 96 KiB | 417 KiB | 1625 KiB |
 /// | 9 | near-optimal (LZ77+Huffman: 4 passes) | trees 32 deep, 192 | 96 KiB | 417 KiB | 1625 KiB |
@@ -86,7 +86,9 @@ impl fmt::Display for Format {
 /// that the streaming encoders ([`RawEncoder`](crate::write::RawEncoder))
 /// compress the segments side by side into the same bytes.
 ///
-/// The lazy levels look one position on half as deep. LZ77+Huffman's
+/// The chains of levels 2-6 link positions by their next three bytes
+/// (LZ77+Huffman: four, beside a table of the nearest 3-byte match). The
+/// lazy levels look one position on half as deep. LZ77+Huffman's
 /// near-optimal levels try several paths per block (the greedy one, then
 /// one cheapest path a pass: under guessed costs, under the code of the
 /// smallest path so far, under costs from the block's bytes, under the
