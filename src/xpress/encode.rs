@@ -108,8 +108,6 @@ pub(crate) fn compress(
     writer.finish()
 }
 
-/// Bytes that always hold a segment's parse as `Sequences`: a
-/// stretch's parse ends with a literal run of its own.
 /// Workspace of the near-optimal levels: the trees, and the optimal
 /// parser's tables for pieces of 16 KiB with room for two matches a
 /// position. Plain LZ77's costs are exact, so longer pieces gain little.
@@ -117,6 +115,8 @@ pub(crate) const OPTIMAL_WORKSPACE: usize = TreeFinder::table_bytes(SEGMENT + DI
     + (OptimalParser::BYTES_PER_POSITION + 8) * (1 << 14)
     + 64;
 
+/// Bytes that always hold a segment's parse as `Sequences`: a
+/// stretch's parse ends with a literal run of its own.
 #[cfg(feature = "std")]
 pub(crate) const SEGMENT_PARSE_BYTES: usize = crate::lz::sequences::worst_case_bytes(SEGMENT)
     + (SEGMENT / STRETCH + 1) * 2 * crate::lz::sequences::MAX_SEQUENCE_BYTES;

@@ -32,9 +32,10 @@ const LINKS: usize = 1 << 16;
 /// position (its low 16 bits), and per position the distance back to the
 /// previous one with its hash. Chains of four bytes keep beside them the
 /// newest position by its next three bytes, which finds the nearest 3-byte
-/// match (or one of them, where slots collide) that no chain holds. A link is followed only while the distance
-/// stays in reach; every candidate's bytes are compared before it is
-/// used, so a stale link costs a comparison, never a false match.
+/// match (or one of them, where slots collide) that no chain holds. A link
+/// is followed only while the distance stays in reach; every candidate's
+/// bytes are compared before it is used, so a stale link costs a
+/// comparison, never a false match.
 ///
 /// Only the heads are cleared for an input: a link is read only at a
 /// position whose low 16 bits a head or a link of this input named, and
