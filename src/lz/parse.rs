@@ -486,10 +486,16 @@ impl<'a> OptimalParser<'a> {
     }
 }
 
-/// Positions per optimal-parse piece that `bytes` of tables afford, with
-/// room for about two matches per position, at most `max`.
+/// Bytes of the optimal parser's tables for a piece of `positions`, with
+/// room for about two matches per position.
+pub(crate) const fn piece_bytes(positions: usize) -> usize {
+    (OptimalParser::BYTES_PER_POSITION + 8) * positions
+}
+
+/// Positions per optimal-parse piece that `bytes` of tables afford
+/// ([`piece_bytes`]), at most `max`.
 pub(crate) fn piece_positions(bytes: usize, max: usize) -> usize {
-    (bytes / (OptimalParser::BYTES_PER_POSITION + 8) / 1024 * 1024).clamp(1024, max)
+    (bytes / piece_bytes(1) / 1024 * 1024).clamp(1024, max)
 }
 
 /// A level's parser and the tables it works on (`WAYS` candidates per

@@ -9,8 +9,8 @@ use crate::lz::matchfinder::{
     BucketFinder, HashChains, Match, SearchLimits, TreeFinder, WindowsChainFinder, WindowsFinder,
 };
 use crate::lz::parse::{
-    chains, greedy, piece_positions, segment_spans, CostModel, Engine, OptimalParser, Segment, SegmentSpan,
-    SequenceSink, SHORT_LENGTHS,
+    chains, greedy, piece_bytes, piece_positions, segment_spans, CostModel, Engine, OptimalParser, Segment,
+    SegmentSpan, SequenceSink, SHORT_LENGTHS,
 };
 use crate::lz::sequences::Sequence;
 
@@ -111,9 +111,8 @@ pub(crate) fn compress(
 /// Workspace of the near-optimal levels: the trees, and the optimal
 /// parser's tables for pieces of 16 KiB with room for two matches a
 /// position. Plain LZ77's costs are exact, so longer pieces gain little.
-pub(crate) const OPTIMAL_WORKSPACE: usize = TreeFinder::table_bytes(SEGMENT + DICTIONARY, MAX_DISTANCE)
-    + (OptimalParser::BYTES_PER_POSITION + 8) * (1 << 14)
-    + 64;
+pub(crate) const OPTIMAL_WORKSPACE: usize =
+    TreeFinder::table_bytes(SEGMENT + DICTIONARY, MAX_DISTANCE) + piece_bytes(1 << 14) + 64;
 
 /// Bytes that always hold a segment's parse as `Sequences`: a
 /// stretch's parse ends with a literal run of its own.

@@ -18,8 +18,8 @@ use crate::lz::matchfinder::{
     BucketFinder, HashChains, Match, SearchLimits, TreeFinder, WindowsChainFinder, WindowsFinder,
 };
 use crate::lz::parse::{
-    chains, greedy, piece_positions, segment_spans, CostModel, Engine, OptimalParser, Segment, SegmentSpan,
-    SequenceSink, SHORT_LENGTHS,
+    chains, greedy, piece_bytes, piece_positions, segment_spans, CostModel, Engine, OptimalParser, Segment,
+    SegmentSpan, SequenceSink, SHORT_LENGTHS,
 };
 use crate::lz::sequences::{worst_case_bytes, Sequence, Sequences};
 use alloc::boxed::Box;
@@ -245,10 +245,8 @@ pub(crate) const CHAINS_WORKSPACE: usize = BLOCK_PARSE_BYTES + HashChains::<CHAI
 /// two matches a position, so that a block is one piece: its path is then
 /// chosen under one cost model from end to end (0.1% smaller than pieces
 /// of two thirds of a block, and no slower).
-pub(crate) const OPTIMAL_WORKSPACE: usize = BLOCK_PARSE_BYTES
-    + TreeFinder::table_bytes(BLOCK_OUTPUT, MAX_DISTANCE)
-    + (OptimalParser::BYTES_PER_POSITION + 8) * BLOCK_OUTPUT
-    + 64;
+pub(crate) const OPTIMAL_WORKSPACE: usize =
+    BLOCK_PARSE_BYTES + TreeFinder::table_bytes(BLOCK_OUTPUT, MAX_DISTANCE) + piece_bytes(BLOCK_OUTPUT) + 64;
 
 /// A block's parse, held whole until its code is known.
 pub(super) const BLOCK_PARSE_BYTES: usize = worst_case_bytes(BLOCK_OUTPUT);
