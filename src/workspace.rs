@@ -51,7 +51,7 @@ pub(crate) fn encoder_size(format: Format, level: Level) -> usize {
 
 /// [`encoder_size`] on x64 (`wide`) or x86.
 fn encoder_size_on(format: Format, level: Level, wide: bool) -> usize {
-    match (format, level.encoder()) {
+    match (format, level.encoder(format)) {
         (Format::Lznt1, EncoderKind::NearOptimal(_)) => lznt1::encode::MAXIMUM_WORKSPACE,
         (Format::Lznt1, EncoderKind::Chains(_)) => lznt1::encode::CHAINS_WORKSPACE,
         (Format::Xpress, EncoderKind::Chains(_)) => xpress::encode::CHAINS_WORKSPACE,
@@ -59,7 +59,7 @@ fn encoder_size_on(format: Format, level: Level, wide: bool) -> usize {
         (Format::Xpress, EncoderKind::NearOptimal(_)) => xpress::encode::OPTIMAL_WORKSPACE,
         (Format::XpressHuff, EncoderKind::NearOptimal(_)) => xpress_huff::encode::OPTIMAL_WORKSPACE,
         (_, EncoderKind::WindowsMaximum) => windows_sizes_on(format, true, wide).0 as usize,
-        (_, EncoderKind::Greedy | EncoderKind::WindowsStandard) => windows_sizes_on(format, false, wide).0 as usize,
+        (_, EncoderKind::Greedy(_) | EncoderKind::WindowsStandard) => windows_sizes_on(format, false, wide).0 as usize,
     }
 }
 

@@ -4,12 +4,12 @@
 
 use super::{format_holds_until, token_format, CHUNK_SIZE, HEADER_COMPRESSED, HEADER_SIGNATURE, MIN_MATCH};
 use crate::error::{Error, Result};
-use crate::format::{EncoderKind, Format, Level};
+use crate::format::{ChainEffort, EncoderKind, Format, Level, OptimalEffort};
 use crate::lz::arena::Arena;
 use crate::lz::matchfinder::{
     BucketFinder, ChunkBuckets, ChunkScan, ChunkSearch, HashChains, SearchLimits, TreeFinder,
 };
-use crate::lz::parse::{chains, CostModel, Engine, OptimalParser, Segment, SequenceSink, SHORT_LENGTHS};
+use crate::lz::parse::{chains, CostModel, OptimalParser, Segment, SequenceSink, SHORT_LENGTHS};
 use crate::lz::sequences::Sequence;
 use crate::lz::window::Window;
 
@@ -58,8 +58,9 @@ impl CostModel for Lznt1Costs {
 }
 
 /// Compresses `input` with tables from `workspace` (the level's
-/// `workspace::encoder_size` is enough: Windows' size for Windows' engines,
-/// [`CHAINS_WORKSPACE`] or [`MAXIMUM_WORKSPACE`] for levels 2-6 and 7-9)
+/// `workspace::encoder_size` is enough: Windows' standard size for
+/// Windows' engines and levels 1-3, [`CHAINS_WORKSPACE`] or
+/// [`MAXIMUM_WORKSPACE`] for levels 4-6 and 7-9)
 /// and returns the compressed size, which does not count
 /// the end marker written after it when `out` has room.
 pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &mut [u8]) -> Result<usize> {
@@ -74,25 +75,31 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
     let mut arena = Arena::new(workspace);
     // Matches stay inside their chunk: at most 4095 bytes back.
     let max_dist = CHUNK_SIZE - 1;
-    let mut engine = match level.encoder() {
+    let mut engine = match level.encoder(Format::Lznt1) {
         EncoderKind::WindowsStandard => {
             return compress_windows(input, out, &mut ChunkBuckets::new(&mut arena));
         }
         EncoderKind::WindowsMaximum => return compress_windows(input, out, &mut ChunkScan),
-        EncoderKind::Greedy => {
-            // Two candidates per bucket, in four times as many buckets as
-            // a chunk has positions: most of what the window held before the
-            // chunk stays out of the way. Three hashed bytes: 4 KiB chunks
-            // live on short matches.
-            Engine::Greedy(BucketFinder::<2, 3>::new(&mut arena, input.len(), max_dist, 2, STANDARD_NICE_LEN))
+        EncoderKind::Greedy(effort) => {
+            // Eight slots per position of a chunk, as many as fit: most of
+            // what the window held before the chunk stays out of the way.
+            // Three hashed bytes: 4 KiB chunks live on short matches.
+            let (len, extra_bits, nice) = (input.len(), 3 - effort.ways.trailing_zeros(), STANDARD_NICE_LEN);
+            let finder = match effort.ways {
+                2 => Buckets::Two(BucketFinder::new(&mut arena, len, max_dist, extra_bits, nice)),
+                4 => Buckets::Four(BucketFinder::new(&mut arena, len, max_dist, extra_bits, nice)),
+                _ => Buckets::Eight(BucketFinder::new(&mut arena, len, max_dist, extra_bits, nice)),
+            };
+            ChunkEngine::Greedy(finder, effort.every_position)
         }
-        EncoderKind::Chains(effort) => {
-            Engine::Chains(HashChains::<CHAIN_BYTES>::new(&mut arena, input.len().min(CHUNK_SIZE), max_dist), effort)
-        }
+        EncoderKind::Chains(effort) => ChunkEngine::Chains(
+            HashChains::<CHAIN_BYTES>::new(&mut arena, input.len().min(CHUNK_SIZE), max_dist),
+            effort,
+        ),
         EncoderKind::NearOptimal(effort) => {
             let finder = TreeFinder::new(&mut arena, input.len().min(CHUNK_SIZE), max_dist);
             let parser = OptimalParser::new(&mut arena, CHUNK_SIZE, effort.depth as usize);
-            Engine::Optimal(finder, parser, effort)
+            ChunkEngine::Optimal(finder, parser, effort)
         }
     };
     // The last chunk's window, where the input ends within its slack.
@@ -106,15 +113,17 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
         let chunk = window.slice(0, window.len());
         writer.start();
         match &mut engine {
-            Engine::Greedy(finder) => parse_greedy(&window, finder, &mut writer),
-            Engine::Chains(finder, effort) => {
+            ChunkEngine::Greedy(Buckets::Two(finder), every) => parse_greedy(&window, finder, *every, &mut writer),
+            ChunkEngine::Greedy(Buckets::Four(finder), every) => parse_greedy(&window, finder, *every, &mut writer),
+            ChunkEngine::Greedy(Buckets::Eight(finder), every) => parse_greedy(&window, finder, *every, &mut writer),
+            ChunkEngine::Chains(finder, effort) => {
                 let limits = SearchLimits { depth: effort.depth, nice_len: effort.nice_len };
                 let seg = chunk_segment(input, chunk_start, chunk.len());
                 let mut sink = SequenceWriter { chunk: &mut writer, window: &window, pos: 0 };
                 let reached = chains(&seg, finder, limits, effort.lazy, usize::MAX, &mut sink);
                 assert!(reached == seg.end, "a chunk's parse fits its buffer");
             }
-            Engine::Optimal(finder, parser, effort) => {
+            ChunkEngine::Optimal(finder, parser, effort) => {
                 let limits = SearchLimits { depth: effort.depth, nice_len: effort.nice_len.min(MAX_NICE_LEN) };
                 let seg = chunk_segment(input, chunk_start, chunk.len());
                 let end = seg.end;
@@ -141,6 +150,21 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
     Ok(op)
 }
 
+/// A numbered level's parser and the tables it works on.
+enum ChunkEngine<'a> {
+    /// Greedy over buckets; whether every position of a match is indexed.
+    Greedy(Buckets<'a>, bool),
+    Chains(HashChains<'a, CHAIN_BYTES>, ChainEffort),
+    Optimal(TreeFinder<'a>, OptimalParser<'a>, OptimalEffort),
+}
+
+/// The greedy levels' buckets: of two, four or eight candidates.
+enum Buckets<'a> {
+    Two(BucketFinder<'a, 2, 3>),
+    Four(BucketFinder<'a, 4, 3>),
+    Eight(BucketFinder<'a, 8, 3>),
+}
+
 /// The chunk of `len` bytes at `start` of `input` as the parsers see it:
 /// matches stay inside it, and their length is capped by the token split
 /// where they start.
@@ -157,13 +181,21 @@ fn chunk_segment(input: &[u8], start: usize, len: usize) -> Segment<'_, impl Fn(
     }
 }
 
-/// The standard level's parse of the chunk in window `w`: greedy, like the
-/// other formats' (`lz::parse::greedy`), but with two candidates per
+/// The greedy levels' parse of the chunk in window `w`, like the other
+/// formats' (`lz::parse::greedy`), but with several candidates per
 /// position, read from the window without bounds checks, and the copy
-/// tokens written as they come. Of the positions inside a match only the
-/// last two are indexed: they are the likeliest sources for what follows,
-/// and a third finds nothing more in a 4 KiB chunk.
-fn parse_greedy(w: &Window<'_>, mf: &mut BucketFinder<'_, 2, 3>, out: &mut ChunkWriter) {
+/// tokens written as they come. Of the positions inside a match the
+/// fastest level indexes only the last two (`every_position` false): they
+/// are the likeliest sources for what follows, and a third finds nothing
+/// more in a 4 KiB chunk; wider buckets have room for them all.
+fn parse_greedy<const WAYS: usize>(
+    w: &Window<'_>,
+    mf: &mut BucketFinder<'_, WAYS, 3>,
+    every_position: bool,
+    out: &mut ChunkWriter,
+) where
+    [u16; WAYS]: bytemuck::Pod,
+{
     // Every position searched has room for the shortest copy.
     let search_end = w.len().saturating_sub(MIN_MATCH - 1);
     let (mut pos, mut lit_start, mut misses) = (0, 0, 0u32);
@@ -179,7 +211,8 @@ fn parse_greedy(w: &Window<'_>, mf: &mut BucketFinder<'_, 2, 3>, out: &mut Chunk
         out.put_copy(w, lit_start, pos - lit_start, copy_token(bits, m.len, m.dist));
         let match_end = pos + m.len as usize;
         let index_end = match_end.min(search_end);
-        for p in index_end.saturating_sub(2).max(pos + 1)..index_end {
+        let index_from = if every_position { pos + 1 } else { index_end.saturating_sub(2).max(pos + 1) };
+        for p in index_from..index_end {
             mf.insert_in(w, p);
         }
         pos = match_end;

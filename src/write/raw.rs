@@ -77,7 +77,7 @@ pub struct RawEncoder<W: Write> {
 impl<W: Write> RawEncoder<W> {
     /// An encoder writing `format` at `level` to `inner`, on one thread.
     pub fn new(inner: W, format: Format, level: Level) -> Self {
-        let stream = match (format, level.encoder()) {
+        let stream = match (format, level.encoder(format)) {
             (Format::Lznt1, _) => None,
             (Format::XpressHuff, EncoderKind::WindowsStandard) => {
                 Some(Stream::Huffman(Box::new(StandardStream::new())))

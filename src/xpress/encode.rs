@@ -88,7 +88,7 @@ pub(crate) fn compress(
     space: SpaceCheck,
     workspace: &mut [u8],
 ) -> Result<usize> {
-    match level.encoder() {
+    match level.encoder(Format::Xpress) {
         EncoderKind::WindowsStandard => {
             let finder = WindowsFinder::new(&mut Arena::new(workspace), WINDOWS_WINDOW);
             return compress_windows_standard(input, out, space, finder);
@@ -133,9 +133,10 @@ pub(crate) fn parse_segment(
 ) -> usize {
     let mut arena = Arena::new(workspace);
     let len = data.len();
-    let mut engine = match level.encoder() {
+    let mut engine = match level.encoder(Format::Xpress) {
         EncoderKind::WindowsStandard | EncoderKind::WindowsMaximum => unreachable!("Windows' engines take no segments"),
-        EncoderKind::Greedy => {
+        EncoderKind::Greedy(effort) => {
+            debug_assert!(effort.ways == 1 && !effort.every_position, "the XPRESS ladder's greedy level");
             // One candidate per bucket: a second makes the output 0.8%
             // smaller on the Windows corpus and 2.3% on the bench corpus,
             // at a fifth less speed.

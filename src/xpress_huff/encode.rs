@@ -355,7 +355,7 @@ pub(crate) fn compress(
     workspace: &mut [u8],
 ) -> Result<usize> {
     let mut arena = Arena::new(workspace);
-    match level.encoder() {
+    match level.encoder(Format::XpressHuff) {
         EncoderKind::WindowsStandard => {
             let mut block = BlockParse::in_arena(&mut arena, input);
             let finder = WindowsFinder::new(&mut arena, MAX_DISTANCE + 1);
@@ -406,9 +406,10 @@ pub(crate) fn compress_segment(
     let mut arena = Arena::new(workspace);
     let mut block = BlockParse::in_arena(&mut arena, data);
     let len = data.len();
-    let mut engine = match level.encoder() {
+    let mut engine = match level.encoder(Format::XpressHuff) {
         EncoderKind::WindowsStandard | EncoderKind::WindowsMaximum => unreachable!("Windows' engines take no segments"),
-        EncoderKind::Greedy => {
+        EncoderKind::Greedy(effort) => {
+            debug_assert!(effort.ways == 1 && !effort.every_position, "the XPRESS ladder's greedy level");
             // One candidate per bucket: a second makes the output 0.5%
             // smaller on the Windows corpus and 2.6% on the bench corpus,
             // at a fifth less speed.
