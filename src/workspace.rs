@@ -39,12 +39,11 @@ pub(crate) fn windows_sizes(format: Format, maximum: bool) -> (u32, u32) {
 }
 
 /// Bytes of working memory the encoder for `format` at `level` uses:
-/// Windows' workspace size for this target at the engine the encoder
-/// stands in for (the standard one for the greedy levels, the maximum one
-/// for the near-optimal ones), so that `rtl` runs the same encoder in the
-/// workspace its caller sized that way. LZNT1's maximum engine needs none
-/// (Windows asks for 32 bytes), and LZNT1's near-optimal parse keeps
-/// tables of its own size.
+/// for Windows' engines, Windows' workspace size for this target, so that
+/// `rtl` runs the same encoder in the workspace its caller sized that way
+/// (LZNT1's maximum engine needs none: Windows asks for 32 bytes); for the
+/// greedy levels, the standard engine's size on x64; for the others, the
+/// tables of their own size.
 pub(crate) fn encoder_size(format: Format, level: Level) -> usize {
     encoder_size_on(format, level, cfg!(target_pointer_width = "64"))
 }
@@ -59,7 +58,10 @@ fn encoder_size_on(format: Format, level: Level, wide: bool) -> usize {
         (Format::Xpress, EncoderKind::NearOptimal(_)) => xpress::encode::OPTIMAL_WORKSPACE,
         (Format::XpressHuff, EncoderKind::NearOptimal(_)) => xpress_huff::encode::OPTIMAL_WORKSPACE,
         (_, EncoderKind::WindowsMaximum) => windows_sizes_on(format, true, wide).0 as usize,
-        (_, EncoderKind::Greedy(_) | EncoderKind::WindowsStandard) => windows_sizes_on(format, false, wide).0 as usize,
+        (_, EncoderKind::WindowsStandard) => windows_sizes_on(format, false, wide).0 as usize,
+        // x64's size on every target: a numbered level writes the same
+        // bytes whatever the pointer width.
+        (_, EncoderKind::Greedy(_)) => windows_sizes_on(format, false, true).0 as usize,
     }
 }
 
