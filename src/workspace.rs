@@ -92,6 +92,21 @@ mod tests {
     use super::*;
     use crate::{decompress, max_compressed_size};
 
+    /// The numbered levels' tables, and so their output, are the same on
+    /// every target.
+    #[test]
+    fn numbered_levels_take_the_same_workspace_on_x86_and_x64() {
+        for format in Format::ALL {
+            for level in Level::NUMBERED {
+                assert_eq!(
+                    encoder_size_on(format, level, false),
+                    encoder_size_on(format, level, true),
+                    "{format} {level}"
+                );
+            }
+        }
+    }
+
     /// On 32-bit targets `rtl` hands the encoders Windows' x86 workspace
     /// sizes; every engine works in them (and misaligned by up to 3 bytes).
     #[test]
