@@ -110,47 +110,71 @@ const INDEXED_TAIL: usize = 3;
 /// one, so incompressible data is crossed quickly.
 const SKIP_SHIFT: u32 = 6;
 
-/// Greedy parse with one candidate per position, for the formats whose
-/// window slides (LZNT1 has its own, over a window at a time): take the
-/// match found at each position, skipping ahead over misses
-/// ([`SKIP_SHIFT`]) and indexing the [`INDEXED_TAIL`] of each match.
-/// Returns where the parse ends: the segment's end, past it where an
+/// Greedy parse over hash buckets, for the formats whose window slides
+/// (LZNT1 has its own, over a window at a time): take the match found at
+/// each position, skipping ahead over misses ([`SKIP_SHIFT`]). With one
+/// candidate per bucket, screened, only the [`INDEXED_TAIL`] of each match
+/// is indexed; with several (`WAYS`), probed, every position is, and a
+/// 3-byte match at most `short_reach` back is taken where the bucket has
+/// none. Returns where the parse ends: the segment's end, past it where an
 /// overrunning last match ends, or before it when `out` fills up.
-pub(crate) fn greedy<F: Fn(usize) -> usize, const HASH_BYTES: usize>(
+pub(crate) fn greedy<F: Fn(usize) -> usize, const WAYS: usize, const HASH_BYTES: usize>(
     seg: &Segment<'_, F>,
-    mf: &mut BucketFinder<'_, 1, HASH_BYTES>,
+    mf: &mut BucketFinder<'_, WAYS, HASH_BYTES>,
+    short_reach: usize,
     out: &mut impl SequenceSink,
-) -> usize {
+) -> usize
+where
+    [u16; WAYS]: bytemuck::Pod,
+{
     let data = seg.data;
     let cap_end = if seg.overrun { data.len() } else { seg.end };
-    // Every position searched has room for a match of the bytes hashed.
-    let search_end = seg.search_end().min(cap_end.saturating_sub(HASH_BYTES - 1).max(seg.start));
+    // Every position searched has room for a match of the bytes hashed
+    // (and a probe's eight-byte read).
+    let read_end = if WAYS == 1 { data.len() } else { data.len().saturating_sub(7) };
+    let search_end = seg.search_end().min(cap_end.saturating_sub(HASH_BYTES - 1).min(read_end).max(seg.start));
     let mut pos = seg.start;
     let mut lit_start = seg.start;
     let mut misses = 0u32;
     while pos < search_end {
-        // The miss test stays here in the loop: behind one wrapping call
-        // the compiler laid the loop out worse (4% slower).
-        let (dist, count) = mf.screen(data, pos, seg.reach(pos));
-        if count == 0 {
-            misses += 1;
-            pos += 1 + (misses >> SKIP_SHIFT) as usize;
-            continue;
-        }
-        let m = mf.extend_screened(data, pos, dist, seg.len_cap(pos));
+        let m = if WAYS == 1 {
+            // The miss test stays here in the loop: behind one wrapping
+            // call the compiler laid the loop out worse (4% slower).
+            let (dist, count) = mf.screen(data, pos, seg.reach(pos));
+            if count == 0 {
+                misses += 1;
+                pos += 1 + (misses >> SKIP_SHIFT) as usize;
+                continue;
+            }
+            mf.extend_screened(data, pos, dist, seg.len_cap(pos))
+        } else {
+            let m = mf.search(data, pos, seg.reach(pos), seg.len_cap(pos), short_reach);
+            if m.len == 0 {
+                misses += 1;
+                pos += 1 + (misses >> SKIP_SHIFT) as usize;
+                continue;
+            }
+            m
+        };
         out.push(Sequence { literals: (pos - lit_start) as u32, len: m.len, dist: m.dist });
         let match_end = pos + m.len as usize;
         let index_end = match_end.min(search_end);
-        let first = index_end.saturating_sub(INDEXED_TAIL).max(pos + 1);
-        if index_end == first + INDEXED_TAIL {
-            // The usual case, unrolled: a loop's variable exit would be
-            // mispredicted about once per match.
-            for k in 0..INDEXED_TAIL {
-                mf.insert(data, first + k);
+        if WAYS > 1 {
+            for p in pos + 1..index_end {
+                mf.insert(data, p);
             }
         } else {
-            for p in first..index_end {
-                mf.insert(data, p);
+            let first = index_end.saturating_sub(INDEXED_TAIL).max(pos + 1);
+            if index_end == first + INDEXED_TAIL {
+                // The usual case, unrolled: a loop's variable exit would be
+                // mispredicted about once per match.
+                for k in 0..INDEXED_TAIL {
+                    mf.insert(data, first + k);
+                }
+            } else {
+                for p in first..index_end {
+                    mf.insert(data, p);
+                }
             }
         }
         pos = match_end;
@@ -498,19 +522,29 @@ pub(crate) fn piece_positions(bytes: usize, max: usize) -> usize {
     (bytes / piece_bytes(1) / 1024 * 1024).clamp(1024, max)
 }
 
-/// A level's parser and the tables it works on (`WAYS` candidates per
-/// bucket and `HASH_BYTES` hashed for the greedy parser, `CHAIN_BYTES`
+/// A level's parser and the tables it works on, for the formats whose
+/// window slides (`HASH_BYTES` hashed for the greedy parser, `CHAIN_BYTES`
 /// for the chains).
-pub(crate) enum Engine<'a, const WAYS: usize, const HASH_BYTES: usize, const CHAIN_BYTES: usize> {
-    Greedy(BucketFinder<'a, WAYS, HASH_BYTES>),
+pub(crate) enum Engine<'a, const HASH_BYTES: usize, const CHAIN_BYTES: usize> {
+    /// Greedy over buckets of one candidate.
+    Greedy(BucketFinder<'a, 1, HASH_BYTES>),
+    /// Greedy over buckets of two.
+    GreedyPairs(BucketFinder<'a, 2, HASH_BYTES>),
     Chains(HashChains<'a, CHAIN_BYTES>, ChainEffort),
     Optimal(TreeFinder<'a>, OptimalParser<'a>, OptimalEffort),
 }
 
-impl<const WAYS: usize, const HASH_BYTES: usize, const CHAIN_BYTES: usize> Engine<'_, WAYS, HASH_BYTES, CHAIN_BYTES>
-where
-    [u16; WAYS]: bytemuck::Pod,
-{
+impl<'a, const HASH_BYTES: usize, const CHAIN_BYTES: usize> Engine<'a, HASH_BYTES, CHAIN_BYTES> {
+    /// A greedy level's buckets from `arena`, of `ways` candidates (one or
+    /// two), for an input of `len` bytes searched up to `max_dist` back; a
+    /// match of `nice_len` ends a search.
+    pub(crate) fn greedy(arena: &mut Arena<'a>, ways: usize, len: usize, max_dist: usize, nice_len: usize) -> Self {
+        match ways {
+            1 => Engine::Greedy(BucketFinder::new(arena, len, max_dist, 0, nice_len)),
+            _ => Engine::GreedyPairs(BucketFinder::new(arena, len, max_dist, 0, nice_len)),
+        }
+    }
+
     /// Indexes every position before `seg.start`: the dictionary that a
     /// segment compressed apart from what precedes it reaches back into.
     /// Every position, whatever the parser would have indexed, so that
@@ -520,6 +554,7 @@ where
         let end = seg.start.min(seg.data.len().saturating_sub(3));
         match self {
             Engine::Greedy(finder) => (seg.low..end).for_each(|pos| finder.insert(seg.data, pos)),
+            Engine::GreedyPairs(finder) => (seg.low..end).for_each(|pos| finder.insert(seg.data, pos)),
             Engine::Chains(finder, _) => (seg.low..end).for_each(|pos| finder.insert(seg.data, pos)),
             Engine::Optimal(finder, _, effort) => {
                 let limits = SearchLimits { depth: effort.depth, nice_len: effort.nice_len.min(max_nice_len) };

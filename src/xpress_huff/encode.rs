@@ -14,9 +14,7 @@ use crate::format::{EncoderKind, Format, Level, SpaceCheck};
 use crate::huffman::encode::{build_lengths, canonical_codes};
 use crate::huffman::NUM_SYMBOLS;
 use crate::lz::arena::Arena;
-use crate::lz::matchfinder::{
-    BucketFinder, HashChains, Match, SearchLimits, TreeFinder, WindowsChainFinder, WindowsFinder,
-};
+use crate::lz::matchfinder::{HashChains, Match, SearchLimits, TreeFinder, WindowsChainFinder, WindowsFinder};
 use crate::lz::parse::{
     chains, greedy, piece_bytes, piece_positions, segment_spans, CostModel, Engine, OptimalParser, Segment,
     SegmentSpan, SequenceSink, SHORT_LENGTHS,
@@ -409,11 +407,11 @@ pub(crate) fn compress_segment(
     let mut engine = match level.encoder(Format::XpressHuff) {
         EncoderKind::WindowsStandard | EncoderKind::WindowsMaximum => unreachable!("Windows' engines take no segments"),
         EncoderKind::Greedy(effort) => {
-            debug_assert!(effort.ways == 1 && !effort.every_position, "the XPRESS ladder's greedy level");
             // One candidate per bucket: a second makes the output 0.5%
             // smaller on the Windows corpus and 2.6% on the bench corpus,
             // at a fifth less speed.
-            Engine::Greedy(BucketFinder::<1, 4>::new(&mut arena, len, MAX_DISTANCE, 0, STANDARD_NICE_LEN))
+            debug_assert_eq!(effort.every_position, effort.ways > 1, "the XPRESS ladder's greedy levels");
+            Engine::<4, CHAIN_BYTES>::greedy(&mut arena, effort.ways, len, MAX_DISTANCE, STANDARD_NICE_LEN)
         }
         EncoderKind::Chains(effort) => {
             Engine::Chains(HashChains::<CHAIN_BYTES>::new(&mut arena, len, MAX_DISTANCE), effort)
@@ -435,12 +433,11 @@ pub(crate) fn compress_segment(
         let overrun = last && end < len && len - end <= BLOCK_OUTPUT;
         let seg = Segment::sliding(data, start, end, MAX_DISTANCE, overrun);
         let reached = match &mut engine {
-            Engine::Greedy(finder) => {
-                // Four hashed bytes find no 3-byte matches, which Windows
-                // also skips when far away: their distance bits can cost
-                // more than the literals they replace.
-                greedy(&seg, finder, &mut block)
-            }
+            // With one candidate, four hashed bytes find no 3-byte
+            // matches, which Windows also skips when far away: their
+            // distance bits can cost more than the literals they replace.
+            Engine::Greedy(finder) => greedy(&seg, finder, SHORT_REACH, &mut block),
+            Engine::GreedyPairs(finder) => greedy(&seg, finder, SHORT_REACH, &mut block),
             Engine::Chains(finder, effort) => {
                 let limits = SearchLimits { depth: effort.depth, nice_len: effort.nice_len };
                 chains(&seg, finder, limits, effort.lazy, SHORT_REACH, &mut block)

@@ -1,7 +1,9 @@
 //! The standard level's match finder: hash buckets of a few recent
 //! positions each, read side by side.
 
+use super::nearest3::NearestThree;
 use super::{distance, hash_bits, in_reach, read_u32, Match, HASH_MULTIPLIER};
+use crate::bytes;
 use crate::lz::arena::Arena;
 use crate::lz::extend::match_len;
 use crate::lz::window::Window;
@@ -17,9 +19,11 @@ use crate::lz::window::Window;
 ///
 /// `HASH_BYTES` (3 or 4) bytes are hashed and compared first. Four give
 /// fewer, better candidates; three find the short matches that small LZNT1
-/// chunks live on.
+/// chunks live on. Buckets of several candidates over four bytes keep the
+/// nearest 3-byte match beside them, as the hash chains do.
 pub(crate) struct BucketFinder<'a, const WAYS: usize, const HASH_BYTES: usize> {
     buckets: &'a mut [[u16; WAYS]],
+    near3: Option<NearestThree<'a>>,
     hash_shift: u32,
     /// A match this long ends the search.
     nice_len: usize,
@@ -40,18 +44,23 @@ where
     /// bytes fall out, and equal heads compare to zero.
     const UNHASHED_BITS: u32 = 32 - 8 * HASH_BYTES as u32;
 
+    /// Whether the nearest 3-byte match is kept: it costs the fastest
+    /// level a tenth of its speed.
+    const KEEPS_NEAR3: bool = HASH_BYTES == 4 && WAYS > 1;
+
     /// Buckets from what is left of `arena` for an input of `len` bytes
     /// searched up to `max_dist` back: about one bucket per position of the
     /// window, times `2^extra_bits`, as many as fit. A match of `nice_len`
     /// ends a search.
     pub(crate) fn new(arena: &mut Arena<'a>, len: usize, max_dist: usize, extra_bits: u32, nice_len: usize) -> Self {
         debug_assert!(max_dist < 1 << 16);
+        let near3 = Self::KEEPS_NEAR3.then(|| NearestThree::new(arena));
         let budget = arena.bytes_left();
         let bits = hash_bits(len.min(max_dist), extra_bits, 8, 14, budget, core::mem::size_of::<[u16; WAYS]>());
         let buckets = arena.groups::<[u16; WAYS]>(1 << bits);
         assert_eq!(buckets.len(), 1 << bits, "the arena holds the buckets");
         buckets.fill([EMPTY_SLOT; WAYS]);
-        BucketFinder { buckets, hash_shift: 64 - bits, nice_len }
+        BucketFinder { buckets, near3, hash_shift: 64 - bits, nice_len }
     }
 
     #[inline(always)]
@@ -62,6 +71,9 @@ where
     /// Puts `pos` first in its bucket and returns what the bucket held.
     #[inline(always)]
     fn push(&mut self, head: u32, pos: usize) -> [u16; WAYS] {
+        if let (true, Some(near3)) = (Self::KEEPS_NEAR3, &mut self.near3) {
+            near3.record(head, pos);
+        }
         let h = self.hash(head);
         let bucket = &mut self.buckets[h];
         let old = *bucket;
@@ -115,14 +127,26 @@ where
     /// without a branch.
     #[inline(always)]
     pub(crate) fn probe(&mut self, w: &Window<'_>, pos: usize) -> (Match, [usize; WAYS]) {
-        let here = w.u64_at(pos);
-        let at = w.start() + pos;
+        self.probe_by(w.u64_at(pos), w.start() + pos, pos, |dist| w.u64_at(pos - dist))
+    }
+
+    /// [`probe`](Self::probe) at `at`, whose next eight bytes are `here`,
+    /// reaching `reach` back, where `eight_back(dist)` reads the eight
+    /// bytes `dist` back.
+    #[inline(always)]
+    fn probe_by(
+        &mut self,
+        here: u64,
+        at: usize,
+        reach: usize,
+        eight_back: impl Fn(usize) -> u64,
+    ) -> (Match, [usize; WAYS]) {
         let candidates = self.push(here as u32, at);
         let mut best = Match::default();
         let mut dists = [0usize; WAYS];
         for (slot, stored) in dists.iter_mut().zip(candidates) {
             let dist = distance(at, stored);
-            if !in_reach(dist, pos) {
+            if !in_reach(dist, reach) {
                 // The bucket runs from the most recent position back, so
                 // the rest are out of reach too (or alias to nearer
                 // positions, which would only be chance candidates). Where
@@ -130,7 +154,7 @@ where
                 // window), stopping saves more than the branch costs.
                 break;
             }
-            let len = (w.u64_at(pos - dist) ^ here).trailing_zeros() / 8;
+            let len = (eight_back(dist) ^ here).trailing_zeros() / 8;
             *slot = dist;
             if len > best.len {
                 best = Match { len, dist: dist as u32 };
@@ -152,11 +176,26 @@ where
         dists: [usize; WAYS],
         max_len: usize,
     ) -> Match {
+        self.extend_by(pos, first, dists, max_len, |at| w.byte_at(at), |a, b, limit| w.match_len(a, b, limit))
+    }
+
+    /// [`extend_probed`](Self::extend_probed), reading bytes with `byte_at`
+    /// and common prefixes with `prefix`.
+    #[inline(always)]
+    fn extend_by(
+        &self,
+        pos: usize,
+        first: Match,
+        dists: [usize; WAYS],
+        max_len: usize,
+        byte_at: impl Fn(usize) -> u8,
+        prefix: impl Fn(usize, usize, usize) -> usize,
+    ) -> Match {
         if first.len < 8 || max_len <= 8 {
             return Match { len: first.len.min(max_len as u32), dist: first.dist };
         }
         let near = first.dist as usize;
-        let mut best_len = 8 + w.match_len(pos - near + 8, pos + 8, max_len - 8);
+        let mut best_len = 8 + prefix(pos - near + 8, pos + 8, max_len - 8);
         let mut best = Match { len: best_len as u32, dist: first.dist };
         for dist in dists {
             if best_len >= self.nice_len || best_len >= max_len {
@@ -168,16 +207,51 @@ where
             }
             let c = pos - dist;
             // The byte that would make this candidate better than the best.
-            if w.byte_at(c + best_len) != w.byte_at(pos + best_len) {
+            if byte_at(c + best_len) != byte_at(pos + best_len) {
                 continue;
             }
-            let len = w.match_len(c, pos, max_len);
+            let len = prefix(c, pos, max_len);
             if len > best_len {
                 best_len = len;
                 best = Match { len: len as u32, dist: dist as u32 };
             }
         }
         best
+    }
+
+    /// Several candidates' search at `pos` of `data` (where `pos + 8 <=
+    /// data.len()`), for the formats whose window slides: inserts `pos`
+    /// and returns the longest match of the bucket at most `max_len` long
+    /// and `reach` back, or else the match from the nearest position with
+    /// the same three bytes at most `short_reach` back, or length 0.
+    #[inline(always)]
+    pub(crate) fn search(
+        &mut self,
+        data: &[u8],
+        pos: usize,
+        reach: usize,
+        max_len: usize,
+        short_reach: usize,
+    ) -> Match {
+        let here = bytes::u64_at(data, pos);
+        // Read before `pos` takes its slot, checked only if the bucket
+        // has no match.
+        let near = match &self.near3 {
+            Some(near3) if Self::KEEPS_NEAR3 => near3.candidate(pos, here as u32),
+            _ => 0,
+        };
+        let (first, dists) = self.probe_by(here, pos, reach, |dist| bytes::u64_at(data, pos - dist));
+        if (first.len as usize) < HASH_BYTES {
+            return match NearestThree::confirm(data, pos, here as u32, near, reach.min(short_reach)) {
+                // The bucket may have lost a longer match to other positions.
+                Some(dist) if Self::KEEPS_NEAR3 && max_len >= 3 => {
+                    let len = 3 + match_len(data, pos - dist + 3, pos + 3, max_len - 3);
+                    Match { len: len as u32, dist: dist as u32 }
+                }
+                _ => Match::default(),
+            };
+        }
+        self.extend_by(pos, first, dists, max_len, |at| data[at], |a, b, limit| match_len(data, a, b, limit))
     }
 
     /// A one-candidate search, with the match extended.
@@ -362,7 +436,34 @@ mod tests {
         let mut buf = vec![0u8; 40_000];
         let mut arena = Arena::new(&mut buf);
         let before = arena.bytes_left();
-        let _ = BucketFinder::<4, 4>::new(&mut arena, 1 << 20, 0xFFFF, 0, 100);
+        let _ = BucketFinder::<4, 3>::new(&mut arena, 1 << 20, 0xFFFF, 0, 100);
         assert_eq!(before - arena.bytes_left(), 32 << 10);
+        // Several candidates over four bytes: the 3-byte table first, then
+        // the buckets that fit beside it.
+        let mut arena = Arena::new(&mut buf);
+        let _ = BucketFinder::<2, 4>::new(&mut arena, 1 << 20, 0xFFFF, 0, 100);
+        assert_eq!(before - arena.bytes_left(), NearestThree::TABLE_BYTES + (16 << 10));
+    }
+
+    #[test]
+    fn a_search_takes_the_buckets_longest_match_or_else_the_nearest_three_bytes() {
+        let mut buf = vec![0u8; 1 << 16];
+        fn new(buf: &mut [u8]) -> BucketFinder<'_, 2, 4> {
+            BucketFinder::new(&mut Arena::new(buf), 64, 100, 0, 100)
+        }
+        // "abcde" 6 back and "abcdef" 13 back: both in the bucket, the
+        // longer wins.
+        let data = b"abcdefXabcdeYabcdefZ________";
+        let mut bf = new(&mut buf);
+        insert(&mut bf, data, 0..13);
+        assert_eq!(bf.search(data, 13, 13, 8, usize::MAX), Match { len: 6, dist: 13 });
+        // No four bytes repeat, three do: the nearest copy of "xyz", if
+        // it is within the short reach.
+        let data = b"xyzQ____xyzR____xyzS________";
+        for (short_reach, found) in [(usize::MAX, Match { len: 3, dist: 8 }), (7, Match::default())] {
+            let mut bf = new(&mut buf);
+            insert(&mut bf, data, 0..16);
+            assert_eq!(bf.search(data, 16, 16, 8, short_reach), found, "short reach {short_reach}");
+        }
     }
 }

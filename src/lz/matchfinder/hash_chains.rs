@@ -2,6 +2,7 @@
 //! a depth, for the greedy and lazy parsers between the one-candidate
 //! buckets of level 1 and the binary trees of the near-optimal levels.
 
+use super::nearest3::NearestThree;
 use super::{distance, hash_bits, in_reach, read_u32, Match, SearchLimits, HASH_MULTIPLIER};
 use crate::lz::arena::Arena;
 use crate::lz::extend::match_len;
@@ -17,11 +18,6 @@ const HEAD_BITS_PER_WINDOW: u32 = 1;
 const MIN_HASH_BITS: u32 = 10;
 const MAX_HASH_BITS: u32 = 15;
 const MAX_HEADS: usize = 1 << MAX_HASH_BITS;
-
-/// Slots of the 3-byte table beside chains of four bytes: 3-byte matches
-/// are worth taking only near, where few positions compete for a slot.
-const NEAR3_BITS: u32 = 12;
-const NEAR3_SLOTS: usize = 1 << NEAR3_BITS;
 
 /// Links: one per 16-bit position, whatever the window: a link is found
 /// by a position's low 16 bits alone, and a fixed-size table needs no
@@ -44,10 +40,9 @@ const LINKS: usize = 1 << 16;
 pub(crate) struct HashChains<'a, const HASH_BYTES: usize> {
     /// The heads in use are the first `1 << (64 - hash_shift)`.
     heads: &'a mut [u16; MAX_HEADS],
-    /// With chains of four bytes: the newest position by a hash of its
-    /// next three, for the nearest 3-byte match, which no chain holds.
-    /// (Empty with chains of three.)
-    near3: &'a mut [u16],
+    /// With chains of four bytes: the nearest 3-byte match, which no
+    /// chain holds.
+    near3: Option<NearestThree<'a>>,
     /// Distance to the previous position of the chain (0 for none) by
     /// position modulo 64 Ki.
     links: &'a mut [u16; LINKS],
@@ -60,9 +55,8 @@ impl<'a, const HASH_BYTES: usize> HashChains<'a, HASH_BYTES> {
 
     /// The bytes of the tables, whatever the input and the window, and
     /// what aligning a workspace may cost.
-    pub(crate) const TABLE_BYTES: usize = 2 * MAX_HEADS + 2 * LINKS + 2 * Self::NEAR3_LEN + 8;
-
-    const NEAR3_LEN: usize = if HASH_BYTES == 4 { NEAR3_SLOTS } else { 0 };
+    pub(crate) const TABLE_BYTES: usize =
+        2 * MAX_HEADS + 2 * LINKS + if HASH_BYTES == 4 { NearestThree::TABLE_BYTES } else { 0 } + 8;
 
     /// Chains from `arena` for an input of `len` bytes searched up to
     /// `max_dist` (below 64 KiB) back.
@@ -72,9 +66,7 @@ impl<'a, const HASH_BYTES: usize> HashChains<'a, HASH_BYTES> {
         let heads: &mut [u16; MAX_HEADS] = arena.u16s(MAX_HEADS).try_into().expect("the arena holds the heads");
         let bits = hash_bits(len.min(max_dist), HEAD_BITS_PER_WINDOW, MIN_HASH_BITS, MAX_HASH_BITS, usize::MAX, 2);
         heads[..1 << bits].fill(EMPTY_HEAD);
-        let near3 = arena.u16s(Self::NEAR3_LEN);
-        assert_eq!(near3.len(), Self::NEAR3_LEN, "the arena holds the 3-byte table");
-        near3.fill(EMPTY_HEAD);
+        let near3 = (HASH_BYTES == 4).then(|| NearestThree::new(arena));
         HashChains { heads, near3, links, hash_shift: 64 - bits }
     }
 
@@ -86,18 +78,12 @@ impl<'a, const HASH_BYTES: usize> HashChains<'a, HASH_BYTES> {
             & (MAX_HEADS - 1)
     }
 
-    #[inline(always)]
-    fn near3_slot(head: u32) -> usize {
-        (u64::from(head << 8).wrapping_mul(HASH_MULTIPLIER) >> (64 - NEAR3_BITS)) as usize & (NEAR3_SLOTS - 1)
-    }
-
     /// Puts `pos` at the head of its chain and returns the distance to
     /// the head it replaced.
     #[inline(always)]
     fn push(&mut self, head: u32, pos: usize) -> usize {
-        if HASH_BYTES == 4 {
-            let h3 = Self::near3_slot(head);
-            self.near3[h3] = pos as u16;
+        if let (4, Some(near3)) = (HASH_BYTES, &mut self.near3) {
+            near3.record(head, pos);
         }
         let h = self.slot(head);
         let dist = distance(pos, self.heads[h]);
@@ -146,10 +132,11 @@ impl<'a, const HASH_BYTES: usize> HashChains<'a, HASH_BYTES> {
     ) -> Match {
         let here = read_u32(data, pos);
         let mut best = Match::default();
-        if HASH_BYTES == 4 && longer_than < 3 && max_len >= 3 {
-            let near = distance(pos, self.near3[Self::near3_slot(here)]);
-            if in_reach(near, reach) && (read_u32(data, pos - near) ^ here) << 8 == 0 {
-                best = Match { len: 3, dist: near as u32 };
+        if let (4, Some(near3)) = (HASH_BYTES, &self.near3) {
+            if longer_than < 3 && max_len >= 3 {
+                if let Some(dist) = near3.find(data, pos, here, reach) {
+                    best = Match { len: 3, dist: dist as u32 };
+                }
             }
         }
         let mut dist = self.push(here, pos);

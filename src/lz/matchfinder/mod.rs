@@ -17,6 +17,7 @@ mod bucket;
 mod chain;
 mod chunk;
 mod hash_chains;
+mod nearest3;
 mod tree;
 pub(crate) mod windows;
 
