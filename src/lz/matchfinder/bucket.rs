@@ -446,6 +446,55 @@ mod tests {
     }
 
     #[test]
+    fn a_greedy_parse_does_work_bounded_by_the_ways() {
+        fn check<const WAYS: usize>(data: &[u8])
+        where
+            [u16; WAYS]: bytemuck::Pod,
+        {
+            let nice = 64;
+            let mut buf = vec![0u8; 1 << 18];
+            let mut bf = BucketFinder::<WAYS, 4>::new(&mut Arena::new(&mut buf), data.len(), 0xFFFF, 0, nice);
+            // Candidates read, and bytes compared past the first eight.
+            let work = core::cell::Cell::new(0u64);
+            let mut pos = 0;
+            // As `lz::parse::greedy` parses with several candidates: every
+            // position of a match indexed, and none searched.
+            while pos + 8 <= data.len() {
+                let here = bytes::u64_at(data, pos);
+                let eight_back = |dist| {
+                    work.set(work.get() + 1);
+                    bytes::u64_at(data, pos - dist)
+                };
+                let (first, dists) = bf.probe_by(here, pos, pos.min(0xFFFF), eight_back);
+                let prefix = |a, b, limit| {
+                    let n = match_len(data, a, b, limit);
+                    work.set(work.get() + 1 + n as u64);
+                    n
+                };
+                let cap = (data.len() - pos).min(0xFFFF);
+                let len = match first.len {
+                    0..=3 => 1,
+                    _ => bf.extend_by(pos, first, dists, cap, |at| data[at], prefix).len as usize,
+                };
+                for p in pos + 1..(pos + len).min(data.len() - 7) {
+                    bf.insert(data, p);
+                }
+                pos += len;
+            }
+            // Each search reads its candidates and compares fewer bytes
+            // than the nice length at each, but for the match it takes,
+            // which the parse steps over.
+            let bound = (WAYS as u64 * (nice as u64 + 2) + 1) * data.len() as u64;
+            assert!(work.get() <= bound, "{WAYS} ways: {} steps for {} bytes", work.get(), data.len());
+            assert!(work.get() >= data.len() as u64 / 64, "the count counts");
+        }
+        for data in crate::lz::matchfinder::tests::hard_inputs() {
+            check::<2>(&data);
+            check::<8>(&data);
+        }
+    }
+
+    #[test]
     fn a_search_takes_the_buckets_longest_match_or_else_the_nearest_three_bytes() {
         let mut buf = vec![0u8; 1 << 16];
         fn new(buf: &mut [u8]) -> BucketFinder<'_, 2, 4> {
