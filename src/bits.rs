@@ -288,8 +288,11 @@ pub(crate) struct BitWriter<'a> {
     w2: usize,
     /// Next free byte, for raw bytes and further words.
     raw: usize,
-    /// Bits of the word being filled, right-aligned.
-    acc: u32,
+    /// Bits of the word being filled, right-aligned, under whatever
+    /// earlier bits have not been shifted out yet: they are never masked
+    /// off (a word is cut from the bits below them), which keeps the
+    /// mask off the chain of dependent steps from one symbol to the next.
+    acc: u64,
     /// Number of bits in `acc`: 0..=16. A full word stays pending until a
     /// later write overflows it, as in Windows' encoder.
     filled: u32,
@@ -310,7 +313,8 @@ impl<'a> BitWriter<'a> {
     #[inline(always)]
     pub(crate) fn write_bits(&mut self, value: u32, n: u32) {
         debug_assert!(n <= 16 && u64::from(value) < 1u64 << n);
-        let acc = (u64::from(self.acc) << n) | u64::from(value);
+        // At most 16 + 16 bits count: none is shifted out.
+        let acc = (self.acc << n) | u64::from(value);
         let filled = self.filled + n;
         let spill = filled.saturating_sub(16);
         let word = (acc >> spill) as u16;
@@ -323,9 +327,8 @@ impl<'a> BitWriter<'a> {
         self.w1 = (w2 & all) | (w1 & !all);
         self.w2 = (self.raw & all) | (w2 & !all);
         self.raw += 2 & all;
-        let kept = if overflowed { spill } else { filled };
-        self.acc = (acc & ((1u64 << kept) - 1)) as u32;
-        self.filled = kept;
+        self.acc = acc;
+        self.filled = if overflowed { spill } else { filled };
     }
 
     /// Writes a raw byte at the raw position.
@@ -338,6 +341,7 @@ impl<'a> BitWriter<'a> {
     /// Flushes the pending word and the reserved zero word; returns the
     /// position just past the block.
     pub(crate) fn finish(self) -> usize {
+        // The bits above `filled` fall out of the word.
         let word = (self.acc << (16 - self.filled)) as u16;
         self.out[self.w1..self.w1 + 2].copy_from_slice(&word.to_le_bytes());
         self.out[self.w2..self.w2 + 2].copy_from_slice(&[0, 0]);
