@@ -6,7 +6,7 @@ use super::arena::Arena;
 use super::extend::match_len;
 use super::matchfinder::{BucketFinder, HashChains, Match, SearchLimits, TreeFinder};
 use super::sequences::{Sequence, Sequences, MAX_SEQUENCE_BYTES};
-use crate::format::{ChainEffort, OptimalEffort};
+use crate::format::{ChainEffort, GreedyEffort, OptimalEffort};
 
 /// Where and how a segment may be matched.
 pub(crate) struct Segment<'a, F: Fn(usize) -> usize> {
@@ -112,15 +112,16 @@ const SKIP_SHIFT: u32 = 6;
 
 /// Greedy parse over hash buckets, for the formats whose window slides
 /// (LZNT1 has its own, over a window at a time): take the match found at
-/// each position, skipping ahead over misses ([`SKIP_SHIFT`]). With one
-/// candidate per bucket, screened, only the [`INDEXED_TAIL`] of each match
-/// is indexed; with several (`WAYS`), probed, every position is, and a
+/// each position, skipping ahead over misses ([`SKIP_SHIFT`]), and index
+/// every position of each match or only its [`INDEXED_TAIL`]. One
+/// candidate per bucket is screened; several (`WAYS`) are probed, and a
 /// 3-byte match at most `short_reach` back is taken where the bucket has
 /// none. Returns where the parse ends: the segment's end, past it where an
 /// overrunning last match ends, or before it when `out` fills up.
 pub(crate) fn greedy<F: Fn(usize) -> usize, const WAYS: usize, const HASH_BYTES: usize>(
     seg: &Segment<'_, F>,
     mf: &mut BucketFinder<'_, WAYS, HASH_BYTES>,
+    every_position: bool,
     short_reach: usize,
     out: &mut impl SequenceSink,
 ) -> usize
@@ -159,7 +160,7 @@ where
         out.push(Sequence { literals: (pos - lit_start) as u32, len: m.len, dist: m.dist });
         let match_end = pos + m.len as usize;
         let index_end = match_end.min(search_end);
-        if WAYS > 1 {
+        if every_position {
             for p in pos + 1..index_end {
                 mf.insert(data, p);
             }
@@ -527,21 +528,27 @@ pub(crate) fn piece_positions(bytes: usize, max: usize) -> usize {
 /// for the chains).
 pub(crate) enum Engine<'a, const HASH_BYTES: usize, const CHAIN_BYTES: usize> {
     /// Greedy over buckets of one candidate.
-    Greedy(BucketFinder<'a, 1, HASH_BYTES>),
+    Greedy(BucketFinder<'a, 1, HASH_BYTES>, GreedyEffort),
     /// Greedy over buckets of two.
-    GreedyPairs(BucketFinder<'a, 2, HASH_BYTES>),
+    GreedyPairs(BucketFinder<'a, 2, HASH_BYTES>, GreedyEffort),
     Chains(HashChains<'a, CHAIN_BYTES>, ChainEffort),
     Optimal(TreeFinder<'a>, OptimalParser<'a>, OptimalEffort),
 }
 
 impl<'a, const HASH_BYTES: usize, const CHAIN_BYTES: usize> Engine<'a, HASH_BYTES, CHAIN_BYTES> {
-    /// A greedy level's buckets from `arena`, of `ways` candidates (one or
-    /// two), for an input of `len` bytes searched up to `max_dist` back; a
-    /// match of `nice_len` ends a search.
-    pub(crate) fn greedy(arena: &mut Arena<'a>, ways: usize, len: usize, max_dist: usize, nice_len: usize) -> Self {
-        match ways {
-            1 => Engine::Greedy(BucketFinder::new(arena, len, max_dist, 0, nice_len)),
-            _ => Engine::GreedyPairs(BucketFinder::new(arena, len, max_dist, 0, nice_len)),
+    /// A greedy level's buckets from `arena`, of `effort.ways` candidates
+    /// (one or two), for an input of `len` bytes searched up to `max_dist`
+    /// back; a match of `nice_len` ends a search.
+    pub(crate) fn greedy(
+        arena: &mut Arena<'a>,
+        effort: GreedyEffort,
+        len: usize,
+        max_dist: usize,
+        nice_len: usize,
+    ) -> Self {
+        match effort.ways {
+            1 => Engine::Greedy(BucketFinder::new(arena, len, max_dist, 0, nice_len), effort),
+            _ => Engine::GreedyPairs(BucketFinder::new(arena, len, max_dist, 0, nice_len), effort),
         }
     }
 
@@ -553,8 +560,8 @@ impl<'a, const HASH_BYTES: usize, const CHAIN_BYTES: usize> Engine<'a, HASH_BYTE
     pub(crate) fn prime<F: Fn(usize) -> usize>(&mut self, seg: &Segment<'_, F>, max_nice_len: usize) {
         let end = seg.start.min(seg.data.len().saturating_sub(3));
         match self {
-            Engine::Greedy(finder) => (seg.low..end).for_each(|pos| finder.insert(seg.data, pos)),
-            Engine::GreedyPairs(finder) => (seg.low..end).for_each(|pos| finder.insert(seg.data, pos)),
+            Engine::Greedy(finder, _) => (seg.low..end).for_each(|pos| finder.insert(seg.data, pos)),
+            Engine::GreedyPairs(finder, _) => (seg.low..end).for_each(|pos| finder.insert(seg.data, pos)),
             Engine::Chains(finder, _) => (seg.low..end).for_each(|pos| finder.insert(seg.data, pos)),
             Engine::Optimal(finder, _, effort) => {
                 let limits = SearchLimits { depth: effort.depth, nice_len: effort.nice_len.min(max_nice_len) };

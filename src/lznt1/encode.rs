@@ -4,7 +4,7 @@
 
 use super::{format_holds_until, token_format, CHUNK_SIZE, HEADER_COMPRESSED, HEADER_SIGNATURE, MIN_MATCH};
 use crate::error::{Error, Result};
-use crate::format::{ChainEffort, EncoderKind, Format, Level, OptimalEffort};
+use crate::format::{ChainEffort, EncoderKind, Format, GreedyEffort, Level, OptimalEffort};
 use crate::lz::arena::Arena;
 use crate::lz::matchfinder::{
     BucketFinder, ChunkBuckets, ChunkScan, ChunkSearch, HashChains, SearchLimits, TreeFinder,
@@ -90,7 +90,7 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
                 4 => Buckets::Four(BucketFinder::new(&mut arena, len, max_dist, extra_bits, nice)),
                 _ => Buckets::Eight(BucketFinder::new(&mut arena, len, max_dist, extra_bits, nice)),
             };
-            ChunkEngine::Greedy(finder, effort.every_position)
+            ChunkEngine::Greedy(finder, effort)
         }
         EncoderKind::Chains(effort) => ChunkEngine::Chains(
             HashChains::<CHAIN_BYTES>::new(&mut arena, input.len().min(CHUNK_SIZE), max_dist),
@@ -113,9 +113,15 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
         let chunk = window.slice(0, window.len());
         writer.start();
         match &mut engine {
-            ChunkEngine::Greedy(Buckets::Two(finder), every) => parse_greedy(&window, finder, *every, &mut writer),
-            ChunkEngine::Greedy(Buckets::Four(finder), every) => parse_greedy(&window, finder, *every, &mut writer),
-            ChunkEngine::Greedy(Buckets::Eight(finder), every) => parse_greedy(&window, finder, *every, &mut writer),
+            ChunkEngine::Greedy(Buckets::Two(finder), effort) => {
+                parse_greedy(&window, finder, effort.every_position, &mut writer)
+            }
+            ChunkEngine::Greedy(Buckets::Four(finder), effort) => {
+                parse_greedy(&window, finder, effort.every_position, &mut writer)
+            }
+            ChunkEngine::Greedy(Buckets::Eight(finder), effort) => {
+                parse_greedy(&window, finder, effort.every_position, &mut writer)
+            }
             ChunkEngine::Chains(finder, effort) => {
                 let limits = SearchLimits { depth: effort.depth, nice_len: effort.nice_len };
                 let seg = chunk_segment(input, chunk_start, chunk.len());
@@ -152,8 +158,7 @@ pub(crate) fn compress(input: &[u8], out: &mut [u8], level: Level, workspace: &m
 
 /// A numbered level's parser and the tables it works on.
 enum ChunkEngine<'a> {
-    /// Greedy over buckets; whether every position of a match is indexed.
-    Greedy(Buckets<'a>, bool),
+    Greedy(Buckets<'a>, GreedyEffort),
     Chains(HashChains<'a, CHAIN_BYTES>, ChainEffort),
     Optimal(TreeFinder<'a>, OptimalParser<'a>, OptimalEffort),
 }

@@ -139,8 +139,7 @@ pub(crate) fn parse_segment(
             // bench corpus, at a fifth less speed. Level 2 takes two, with
             // every position indexed and the nearest 3-byte match: 7.5%
             // smaller than level 1 on the bench corpus, at half its speed.
-            debug_assert_eq!(effort.every_position, effort.ways > 1, "the XPRESS ladder's greedy levels");
-            Engine::<4, CHAIN_BYTES>::greedy(&mut arena, effort.ways, len, MAX_DISTANCE, STANDARD_NICE_LEN)
+            Engine::<4, CHAIN_BYTES>::greedy(&mut arena, effort, len, MAX_DISTANCE, STANDARD_NICE_LEN)
         }
         EncoderKind::Chains(effort) => {
             Engine::Chains(HashChains::<CHAIN_BYTES>::new(&mut arena, len, MAX_DISTANCE), effort)
@@ -154,18 +153,20 @@ pub(crate) fn parse_segment(
     engine.prime(&Segment::sliding(data, start, start, MAX_DISTANCE, false), MAX_NICE_LEN);
     let mut start = start;
     match &mut engine {
-        Engine::Greedy(finder) => {
+        Engine::Greedy(finder, effort) => {
             while start < len && sink.has_room() {
                 let end = len.min(start + STRETCH);
                 // A stretch's last match may run on past it.
-                start = greedy(&Segment::sliding(data, start, end, MAX_DISTANCE, true), finder, usize::MAX, sink);
+                let seg = Segment::sliding(data, start, end, MAX_DISTANCE, true);
+                start = greedy(&seg, finder, effort.every_position, usize::MAX, sink);
             }
         }
-        Engine::GreedyPairs(finder) => {
+        Engine::GreedyPairs(finder, effort) => {
             while start < len && sink.has_room() {
                 let end = len.min(start + STRETCH);
                 // Every 3-byte match pays: it takes a 2-byte token.
-                start = greedy(&Segment::sliding(data, start, end, MAX_DISTANCE, true), finder, usize::MAX, sink);
+                let seg = Segment::sliding(data, start, end, MAX_DISTANCE, true);
+                start = greedy(&seg, finder, effort.every_position, usize::MAX, sink);
             }
         }
         Engine::Chains(finder, effort) => {

@@ -410,8 +410,7 @@ pub(crate) fn compress_segment(
             // One candidate per bucket: a second makes the output 0.5%
             // smaller on the Windows corpus and 2.6% on the bench corpus,
             // at a fifth less speed.
-            debug_assert_eq!(effort.every_position, effort.ways > 1, "the XPRESS ladder's greedy levels");
-            Engine::<4, CHAIN_BYTES>::greedy(&mut arena, effort.ways, len, MAX_DISTANCE, STANDARD_NICE_LEN)
+            Engine::<4, CHAIN_BYTES>::greedy(&mut arena, effort, len, MAX_DISTANCE, STANDARD_NICE_LEN)
         }
         EncoderKind::Chains(effort) => {
             Engine::Chains(HashChains::<CHAIN_BYTES>::new(&mut arena, len, MAX_DISTANCE), effort)
@@ -436,8 +435,8 @@ pub(crate) fn compress_segment(
             // With one candidate, four hashed bytes find no 3-byte
             // matches, which Windows also skips when far away: their
             // distance bits can cost more than the literals they replace.
-            Engine::Greedy(finder) => greedy(&seg, finder, SHORT_REACH, &mut block),
-            Engine::GreedyPairs(finder) => greedy(&seg, finder, SHORT_REACH, &mut block),
+            Engine::Greedy(finder, effort) => greedy(&seg, finder, effort.every_position, SHORT_REACH, &mut block),
+            Engine::GreedyPairs(finder, effort) => greedy(&seg, finder, effort.every_position, SHORT_REACH, &mut block),
             Engine::Chains(finder, effort) => {
                 let limits = SearchLimits { depth: effort.depth, nice_len: effort.nice_len };
                 chains(&seg, finder, limits, effort.lazy, SHORT_REACH, &mut block)
