@@ -1,6 +1,7 @@
 //! Parsers: turn a stretch of input into literal runs and matches, using
-//! the match finder. Greedy parsing for the standard level; a shortest-path
-//! ("optimal") parse over a format's bit costs for the maximum level.
+//! the match finder. Greedy parsing for the fastest levels, greedy or lazy
+//! for the middle ones; a shortest-path ("optimal") parse over a format's
+//! bit costs for the near-optimal levels.
 
 use super::arena::Arena;
 use super::extend::match_len;

@@ -1,4 +1,4 @@
-//! The standard level's match finder: hash buckets of a few recent
+//! The greedy levels' match finder: hash buckets of a few recent
 //! positions each, read side by side.
 
 use super::nearest3::NearestThree;
@@ -44,8 +44,9 @@ where
     /// bytes fall out, and equal heads compare to zero.
     const UNHASHED_BITS: u32 = 32 - 8 * HASH_BYTES as u32;
 
-    /// Whether the nearest 3-byte match is kept: it costs the fastest
-    /// level a tenth of its speed.
+    /// Whether the nearest 3-byte match is kept: beside several
+    /// candidates only, so that the fastest level, with one, keeps its
+    /// speed (the table costs two candidates a sixth of theirs).
     const KEEPS_NEAR3: bool = HASH_BYTES == 4 && WAYS > 1;
 
     /// Buckets from what is left of `arena` for an input of `len` bytes

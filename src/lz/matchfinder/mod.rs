@@ -1,6 +1,7 @@
 //! Match finders shared by the three encoders, over tables borrowed from
-//! an [`Arena`](super::arena::Arena): `tree` for the maximum level,
-//! `bucket` for the greedy ones, over what they share here; `windows` and
+//! an [`Arena`](super::arena::Arena): `bucket` for the greedy levels,
+//! `hash_chains` for the middle ones, `tree` for the near-optimal ones,
+//! beside `nearest3`, over what they share here; `windows` and
 //! `chain` (the XPRESS formats) and `chunk` (LZNT1), Windows' engines'
 //! own, share nothing with them.
 //!
