@@ -2,10 +2,12 @@
 
 use super::{FLAG_BITS, MAX_DISTANCE};
 use crate::error::{Error, Result};
-use crate::format::{EncoderKind, Format, Level, SpaceCheck};
+use crate::format::{EncoderKind, Format, GreedyEffort, Level, SpaceCheck};
 use crate::lz::arena::Arena;
 use crate::lz::copy::copy_short;
-use crate::lz::matchfinder::{HashChains, Match, SearchLimits, TreeFinder, WindowsChainFinder, WindowsFinder};
+use crate::lz::matchfinder::{
+    BucketFinder, HashChains, Match, SearchLimits, TreeFinder, WindowsChainFinder, WindowsFinder,
+};
 use crate::lz::parse::{
     chains, greedy, piece_bytes, piece_positions, segment_spans, CostModel, Engine, OptimalParser, Segment,
     SegmentSpan, SequenceSink, SHORT_LENGTHS,
@@ -153,22 +155,8 @@ pub(crate) fn parse_segment(
     engine.prime(&Segment::sliding(data, start, start, MAX_DISTANCE, false), MAX_NICE_LEN);
     let mut start = start;
     match &mut engine {
-        Engine::Greedy(finder, effort) => {
-            while start < len && sink.has_room() {
-                let end = len.min(start + STRETCH);
-                // A stretch's last match may run on past it.
-                let seg = Segment::sliding(data, start, end, MAX_DISTANCE, true);
-                start = greedy(&seg, finder, effort.every_position, usize::MAX, sink);
-            }
-        }
-        Engine::GreedyPairs(finder, effort) => {
-            while start < len && sink.has_room() {
-                let end = len.min(start + STRETCH);
-                // Every 3-byte match pays: it takes a 2-byte token.
-                let seg = Segment::sliding(data, start, end, MAX_DISTANCE, true);
-                start = greedy(&seg, finder, effort.every_position, usize::MAX, sink);
-            }
-        }
+        Engine::Greedy(finder, effort) => start = greedy_stretches(data, start, finder, *effort, sink),
+        Engine::GreedyPairs(finder, effort) => start = greedy_stretches(data, start, finder, *effort, sink),
         Engine::Chains(finder, effort) => {
             let limits = SearchLimits { depth: effort.depth, nice_len: effort.nice_len };
             while start < len && sink.has_room() {
@@ -182,6 +170,28 @@ pub(crate) fn parse_segment(
             let seg = Segment::sliding(data, start, len, MAX_DISTANCE, false);
             start = parser.parse(seg, finder, limits, sink, |parser| parser.solve(data, &PlainCosts));
         }
+    }
+    start
+}
+
+/// The greedy levels' parse of `data[start..]` into `sink`, a [`STRETCH`]
+/// at a time while it has room; returns where it ended.
+fn greedy_stretches<const WAYS: usize>(
+    data: &[u8],
+    mut start: usize,
+    finder: &mut BucketFinder<'_, WAYS, 4>,
+    effort: GreedyEffort,
+    sink: &mut impl SequenceSink,
+) -> usize
+where
+    [u16; WAYS]: bytemuck::Pod,
+{
+    while start < data.len() && sink.has_room() {
+        let end = data.len().min(start + STRETCH);
+        // A stretch's last match may run on past it.
+        let seg = Segment::sliding(data, start, end, MAX_DISTANCE, true);
+        // Every 3-byte match pays: it takes a 2-byte token.
+        start = greedy(&seg, finder, effort.every_position, usize::MAX, sink);
     }
     start
 }
